@@ -1,0 +1,156 @@
+
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * The mirrored debrid library. `torrents` and `torrent_details` keep the column names of the
+ * original Redriva so that users' own SQL keeps working; everything else is added beside them.
+ *
+ * `seq` is an explicit INTEGER PRIMARY KEY because the full-text index is keyed by rowid, and
+ * VACUUM (used by backups) may renumber implicit rowids.
+ */
+export const torrents = sqliteTable(
+  "torrents",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    provider: text("provider").notNull().default("realdebrid"),
+    filename: text("filename").notNull().default(""),
+    status: text("status").notNull(),
+    bytes: integer("bytes").notNull().default(0),
+    /** ISO date from the provider (`added`). */
+    added_on: text("added_on"),
+    ended_on: text("ended_on"),
+    hash: text("hash"),
+    host: text("host"),
+    split: integer("split"),
+    progress: real("progress").notNull().default(0),
+    speed: integer("speed"),
+    seeders: integer("seeders"),
+    /** JSON array of restricted links, as returned by the list endpoint. */
+    links: text("links").notNull().default("[]"),
+    links_count: integer("links_count").notNull().default(0),
+    /** Epoch ms: first and last time a sync saw it in the provider's list. */
+    first_seen_at: integer("first_seen_at").notNull(),
+    last_seen_at: integer("last_seen_at").notNull(),
+    /** Epoch ms of the last change to a list field (status, progress, bytes, links...). */
+    changed_at: integer("changed_at").notNull(),
+    /** Epoch ms when a sync stopped seeing it at the provider; null while present. */
+    removed_at: integer("removed_at"),
+  },
+  (t) => [
+    index("idx_torrents_status").on(t.status),
+    index("idx_torrents_added").on(t.added_on),
+    index("idx_torrents_bytes").on(t.bytes),
+    index("idx_torrents_filename").on(t.filename),
+    index("idx_torrents_removed").on(t.removed_at),
+    index("idx_torrents_hash").on(t.hash),
+  ],
+);
+
+export const torrentDetails = sqliteTable(
+  "torrent_details",
+  {
+    id: text("id")
+      .primaryKey()
+      .references(() => torrents.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    name: text("name").notNull().default(""),
+    original_filename: text("original_filename"),
+    status: text("status").notNull(),
+    size: integer("size").notNull().default(0),
+    original_bytes: integer("original_bytes"),
+    files_count: integer("files_count").notNull().default(0),
+    progress: real("progress").notNull().default(0),
+    /** Comma-separated links, as in the original product. */
+    links: text("links").notNull().default(""),
+    hash: text("hash"),
+    host: text("host"),
+    error: text("error"),
+    added_on: text("added_on"),
+    ended_on: text("ended_on"),
+    speed: integer("speed"),
+    seeders: integer("seeders"),
+    /** Epoch ms when these details were fetched. */
+    fetched_at: integer("fetched_at").notNull(),
+  },
+  (t) => [index("idx_details_status").on(t.status), index("idx_details_fetched").on(t.fetched_at)],
+);
+
+export const torrentFiles = sqliteTable(
+  "torrent_files",
+  {
+    torrent_id: text("torrent_id")
+      .notNull()
+      .references(() => torrents.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    file_id: integer("file_id").notNull(),
+    path: text("path").notNull(),
+    bytes: integer("bytes").notNull().default(0),
+    selected: integer("selected").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.torrent_id, t.file_id] }), index("idx_files_path").on(t.path)],
+);
+
+/** One row per sync run: what it did, what it cost, how it ended. */
+export const syncRuns = sqliteTable(
+  "sync_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    mode: text("mode").notNull(),
+    /** running | succeeded | failed | interrupted | cancelled */
+    status: text("status").notNull(),
+    options: text("options").notNull().default("{}"),
+    started_at: integer("started_at").notNull(),
+    finished_at: integer("finished_at"),
+    /** Process that owns a running row; a row whose pid is gone was interrupted. */
+    pid: integer("pid"),
+    list_requests: integer("list_requests").notNull().default(0),
+    detail_requests: integer("detail_requests").notNull().default(0),
+    total_requests: integer("total_requests").notNull().default(0),
+    rate_limited: integer("rate_limited").notNull().default(0),
+    torrents_seen: integer("torrents_seen").notNull().default(0),
+    added: integer("added").notNull().default(0),
+    updated: integer("updated").notNull().default(0),
+    removed: integer("removed").notNull().default(0),
+    details_planned: integer("details_planned").notNull().default(0),
+    details_done: integer("details_done").notNull().default(0),
+    details_failed: integer("details_failed").notNull().default(0),
+    /** Run this one resumes, if any. */
+    resumed_from: integer("resumed_from"),
+    error: text("error"),
+    summary: text("summary").notNull().default("{}"),
+  },
+  (t) => [index("idx_sync_runs_started").on(t.started_at)],
+);
+
+/**
+ * The checkpoint of a sync: every details fetch it planned, with its state. `sync resume`
+ * continues with the pending ones of an interrupted run.
+ */
+export const syncRunItems = sqliteTable(
+  "sync_run_items",
+  {
+    run_id: integer("run_id")
+      .notNull()
+      .references(() => syncRuns.id, { onDelete: "cascade" }),
+    torrent_id: text("torrent_id").notNull(),
+    reason: text("reason").notNull(),
+    priority: integer("priority").notNull().default(0),
+    /** pending | done | failed | gone */
+    state: text("state").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.run_id, t.torrent_id] }),
+    index("idx_sync_items_state").on(t.run_id, t.state, t.priority),
+  ],
+);
+
+/** A point per sync for "library over time" charts. */
+export const librarySnapshots = sqliteTable("library_snapshots", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  taken_at: integer("taken_at").notNull(),
+  torrents: integer("torrents").notNull(),
+  bytes: integer("bytes").notNull(),
+  by_status: text("by_status").notNull().default("{}"),
+});
+

@@ -1,0 +1,73 @@
+import { createDeps } from "../compose.ts";
+import { ConfigError, loadConfig } from "../config/index.ts";
+import type { Deps } from "../deps.ts";
+import { AppError } from "../errors.ts";
+import { createLogger } from "../logger.ts";
+
+/** Exit codes of `redriva`: documented in README ("CLI"). */
+export const EXIT = {
+  ok: 0,
+  /** The command ran but could not do all of its work (partial sync, failed job). */
+  failed: 1,
+  /** Bad usage or configuration. */
+  usage: 2,
+  /** Stopped by Ctrl+C / SIGTERM after a clean checkpoint. */
+  interrupted: 130,
+} as const;
+
+export class CliExit extends Error {
+  constructor(
+    readonly code: number,
+    message = "",
+  ) {
+    super(message);
+  }
+}
+
+export interface CliContext {
+  /** Loads the config and opens the database on first use (so --help needs neither). */
+  deps(): Deps;
+  out(line?: string): void;
+  err(line: string): void;
+  /** Aborted on the first SIGINT/SIGTERM; long commands checkpoint and stop. */
+  signal: AbortSignal;
+  close(): void;
+}
+
+export function createCliContext(env: Record<string, string | undefined> = process.env): CliContext {
+  let deps: Deps | null = null;
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    process.stderr.write("\nStopping after in-flight work (press Ctrl+C again to force)...\n");
+    controller.abort(new AppError("interrupted", "interrupted by signal"));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    deps() {
+      if (!deps) {
+        try {
+          const config = loadConfig(env);
+          // The CLI speaks to the terminal; the logger only reports warnings unless asked.
+          const log = createLogger({ level: env.LOG_LEVEL ?? "warn" });
+          deps = createDeps(config, { log });
+        } catch (error) {
+          if (error instanceof ConfigError) {
+            throw new CliExit(EXIT.usage, `Invalid configuration:\n${error.problems.join("\n")}`);
+          }
+          throw error;
+        }
+      }
+      return deps;
+    },
+    out: (line = "") => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    signal: controller.signal,
+    close() {
+      deps?.dbh.close();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}

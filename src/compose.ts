@@ -1,0 +1,25 @@
+import type { Config } from "./config/index.ts";
+import { openDatabase } from "./db/client.ts";
+import type { Deps } from "./deps.ts";
+import { type Clock, systemClock } from "./lib/clock.ts";
+import { EventBus } from "./lib/event-bus.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { ProviderRegistry } from "./providers/registry.ts";
+
+/**
+ * Builds the dependencies of one process from a validated config. The server, the CLI and the
+ * tests all come through here, so they share exactly the same wiring.
+ */
+export function createDeps(config: Config, overrides: { log?: Logger; clock?: Clock } = {}): Deps {
+  const log = overrides.log ?? createLogger({ level: config.logLevel });
+  const clock = overrides.clock ?? systemClock;
+  const dbh = openDatabase(config.dbPath);
+  return {
+    config,
+    log,
+    dbh,
+    clock,
+    bus: new EventBus(),
+    providers: new ProviderRegistry(config, clock, log),
+  };
+}

@@ -1,0 +1,33 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import { bool, oneOf, optionalText, port, secret } from "../fields.ts";
+
+/** Where Redriva keeps its data, how it listens, who may log in. */
+export const coreSchema = z.object({
+  DATA_DIR: optionalText(),
+  PORT: port(6500),
+  HOST: optionalText(),
+  LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
+  REDRIVA_USERNAME: secret(),
+  REDRIVA_PASSWORD: secret(),
+  TRUST_PROXY: bool(false),
+  DRY_RUN: bool(true),
+});
+
+export function buildCore(env: z.infer<typeof coreSchema>) {
+  const dataDir = resolve(env.DATA_DIR ?? "./data");
+  const hasCredentials = Boolean(env.REDRIVA_USERNAME && env.REDRIVA_PASSWORD);
+  return {
+    dataDir,
+    dbPath: resolve(dataDir, "redriva.db"),
+    port: env.PORT,
+    /** Without credentials the server only listens on loopback (see README, "First run"). */
+    host: env.HOST ?? (hasCredentials ? "0.0.0.0" : "127.0.0.1"),
+    logLevel: env.LOG_LEVEL,
+    auth: { username: env.REDRIVA_USERNAME, password: env.REDRIVA_PASSWORD, enabled: hasCredentials },
+    /** Trust X-Forwarded-Proto (Secure cookies behind a TLS reverse proxy). */
+    trustProxy: env.TRUST_PROXY,
+    /** Repair and cleanup actions only log what they would do until DRY_RUN=false. */
+    dryRun: env.DRY_RUN,
+  };
+}

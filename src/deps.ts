@@ -1,0 +1,19 @@
+import type { Config } from "./config/index.ts";
+import type { DbHandle } from "./db/client.ts";
+import type { Clock } from "./lib/clock.ts";
+import type { EventBus } from "./lib/event-bus.ts";
+import type { Logger } from "./logger.ts";
+import type { ProviderRegistry } from "./providers/registry.ts";
+
+/**
+ * Everything a service needs, built once by the composition root (main.ts, the CLI, tests) and
+ * passed in. Nothing below reads process.env or builds its own clients.
+ */
+export interface Deps {
+  config: Config;
+  log: Logger;
+  dbh: DbHandle;
+  clock: Clock;
+  bus: EventBus;
+  providers: ProviderRegistry;
+}

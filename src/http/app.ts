@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { serveStatic } from "hono/bun";
+import { requestId } from "hono/request-id";
+import type { Deps } from "../deps.ts";
+import { registerDownloadsPages } from "./downloads/index.ts";
+import type { AppEnv } from "./context.ts";
+import { handleError, handleNotFound } from "./errors.ts";
+import { registerJobsPages } from "./jobs/index.ts";
+import { accessLog } from "./middleware/access-log.ts";
+import { webAuth } from "./middleware/web-auth.ts";
+import { registerQbitApi } from "./qbit/index.ts";
+import { registerRepairPages } from "./repair/index.ts";
+import { registerSymlinkPages } from "./symlinks/index.ts";
+import { registerWebUi } from "./ui/index.ts";
+
+/**
+ * Builds the whole HTTP surface on one port: pages, JSON API, qBittorrent API, static files.
+ * No side effects: tests call createApp(deps).request(...) without a server.
+ */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    c.set("user", null);
+    c.set("csrfToken", "");
+    await next();
+  });
+  app.use(requestId());
+  app.use(accessLog());
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+
+  app.use("/public/*", serveStatic({ root: "./", rewriteRequestPath: (p) => p }));
+  app.get("/health", (c) => c.json({ status: "ok" }));
+
+  // The qBittorrent API has its own session (SID cookie) and answers 403 the way *arr expects.
+  registerQbitApi(app, deps);
+
+  app.use("*", webAuth(deps));
+  registerWebUi(app, deps);
+  registerJobsPages(app, deps);
+  registerRepairPages(app, deps);
+  registerSymlinkPages(app, deps);
+  registerDownloadsPages(app, deps);
+  return app;
+}

@@ -1,0 +1,50 @@
+import { join } from "node:path";
+import { Eta } from "eta";
+import type { Context } from "hono";
+import type { AppEnv } from "./context.ts";
+
+export const VIEWS_DIR = join(import.meta.dir, "..", "..", "views");
+
+/**
+ * One Eta instance over views/. `<%= %>` escapes (the default for every value, since names come
+ * from strangers); `<%~ %>` is reserved for trusted partial output.
+ */
+export const eta = new Eta({ views: VIEWS_DIR, cache: process.env.NODE_ENV !== "development", autoEscape: true });
+
+export function isHtmx(c: Context<AppEnv>): boolean {
+  return c.req.header("HX-Request") === "true";
+}
+
+/** Common data every template receives. */
+function baseData(c: Context<AppEnv>) {
+  const deps = c.get("deps");
+  return {
+    user: c.get("user"),
+    csrfToken: c.get("csrfToken"),
+    authEnabled: deps.config.auth.enabled,
+    path: c.req.path,
+  };
+}
+
+/**
+ * Renders a full page (layout + page) or, for an htmx request asking for a fragment, only the
+ * partial. `partial` names a file under views/partials/.
+ */
+export function render(
+  c: Context<AppEnv>,
+  page: string,
+  data: Record<string, unknown>,
+  options: { partial?: string; status?: number; title?: string } = {},
+) {
+  const all = { ...baseData(c), title: options.title ?? "Redriva", ...data };
+  const html =
+    options.partial && isHtmx(c) && c.req.header("HX-Boosted") !== "true"
+      ? eta.render(`partials/${options.partial}`, all)
+      : eta.render(`pages/${page}`, all);
+  return c.html(html, (options.status ?? 200) as 200);
+}
+
+/** Renders one partial on its own (htmx fragment routes). */
+export function renderPartial(c: Context<AppEnv>, partial: string, data: Record<string, unknown>, status = 200) {
+  return c.html(eta.render(`partials/${partial}`, { ...baseData(c), ...data }), status as 200);
+}

@@ -1,0 +1,49 @@
+import pino, { type Logger } from "pino";
+
+export type { Logger };
+
+/**
+ * Paths pino blanks out wherever they appear in a log object. Secrets must never reach a log
+ * line; code that logs a request logs its URL without query secrets (see providers/http).
+ */
+const REDACT = [
+  "token",
+  "apiKey",
+  "apikey",
+  "password",
+  "authorization",
+  "cookie",
+  "secret",
+  "*.token",
+  "*.apiKey",
+  "*.apikey",
+  "*.password",
+  "*.authorization",
+  "*.Authorization",
+  "*.cookie",
+  "*.secret",
+  "headers.authorization",
+  "headers.cookie",
+  "config.realDebrid.token",
+  "config.allDebrid.apiKey",
+  "config.auth.password",
+];
+
+export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? "info",
+      redact: { paths: REDACT, censor: "[redacted]" },
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination ?? pino.destination({ fd: 2, sync: true }),
+  );
+}
+
+/** Masks every occurrence of the given secrets in a free-form string (error messages, URLs). */
+export function maskSecrets(text: string, secrets: Array<string | undefined>): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
+  return out;
+}

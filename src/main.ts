@@ -1,0 +1,56 @@
+import { createDeps } from "./compose.ts";
+import { ConfigError, loadConfig, redactConfig } from "./config/index.ts";
+import { startDownloads } from "./downloader/index.ts";
+import { createApp } from "./http/app.ts";
+import { startJobs } from "./jobs/index.ts";
+
+/** Starts Redriva: one process serving pages, the JSON and qBittorrent APIs, and running jobs. */
+export async function startServer(env: Record<string, string | undefined> = process.env) {
+  const config = loadConfig(env);
+  const deps = createDeps(config);
+  const { log } = deps;
+  log.info({ config: redactConfig(config) }, "configuration loaded");
+  if (!config.auth.enabled) {
+    log.warn(
+      "NO LOGIN CONFIGURED: listening on 127.0.0.1 only. Set REDRIVA_USERNAME and REDRIVA_PASSWORD to protect Redriva and reach it from other machines.",
+    );
+  }
+  const app = createApp(deps);
+  const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch, idleTimeout: 0 });
+  log.info({ url: `http://${config.host}:${server.port}` }, "Redriva is listening");
+  const downloads = await startDownloads(deps);
+  const jobs = await startJobs(deps);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      log.info("stopping: schedules off, running work checkpoints");
+      await jobs.stop();
+      await downloads.stop();
+      await server.stop();
+      deps.dbh.close();
+      log.info("stopped cleanly");
+    })();
+    return stopping;
+  };
+  return { deps, server, stop };
+}
+
+if (import.meta.main) {
+  try {
+    const running = await startServer();
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.on(signal, () => {
+        // Ends within 10 s even if something hangs: the database is closed by then or WAL-safe.
+        setTimeout(() => process.exit(1), 10_000).unref();
+        running.stop().then(() => process.exit(0));
+      });
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Redriva cannot start, the configuration is invalid:\n${error.problems.join("\n")}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

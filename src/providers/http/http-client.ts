@@ -1,0 +1,190 @@
+import type { Clock } from "../../lib/clock.ts";
+import { type Logger, maskSecrets } from "../../logger.ts";
+import { type ProviderKind, ProviderError, type RequestStats } from "../types.ts";
+import type { SlidingWindowLimiter } from "./rate-limiter.ts";
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  form?: Record<string, string | string[] | undefined>;
+  body?: Uint8Array;
+  /**
+   * Safe to send twice. Non-idempotent requests (adding a torrent) are not retried after a
+   * timeout or a dropped connection, where the provider may have acted on the first one.
+   */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Raw body text ("" for 204). */
+  text: string;
+  elapsedMs: number;
+}
+
+/** Turns a non-2xx answer into a typed error; each provider knows its own error bodies. */
+export type ErrorMapper = (response: HttpResponse) => ProviderError;
+
+export interface HttpClientOptions {
+  provider: ProviderKind;
+  baseUrl: string;
+  /** Headers added to every request (Authorization). */
+  headers: () => Record<string, string>;
+  limiter: SlidingWindowLimiter;
+  clock: Clock;
+  log: Logger;
+  timeoutMs: number;
+  mapError: ErrorMapper;
+  /** Secrets to mask in any message or log line. */
+  secrets: Array<string | undefined>;
+  maxRetries?: number;
+  /** Backoff base; doubles per attempt, with full jitter. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Pause applied after a 429 that carries no Retry-After. */
+  defaultRetryAfterMs?: number;
+  onResponse?: (info: { provider: ProviderKind; status: number; elapsedMs: number; path: string }) => void;
+}
+
+/**
+ * The one HTTP client every debrid provider uses. It owns throttling (shared sliding window),
+ * 429/Retry-After handling, retries with jittered backoff for 5xx, timeouts and dropped
+ * connections, and stops at once on authentication failures.
+ */
+export class DebridHttpClient {
+  private readonly counters: RequestStats = { requests: 0, rateLimited: 0, retries: 0, failures: 0 };
+  private readonly maxRetries: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly defaultRetryAfterMs: number;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.maxRetries = options.maxRetries ?? 6;
+    this.backoffBaseMs = options.backoffBaseMs ?? 500;
+    this.backoffMaxMs = options.backoffMaxMs ?? 30_000;
+    this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? Math.min(60_000, options.limiter.windowMs);
+  }
+
+  stats(): RequestStats {
+    return { ...this.counters };
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    let attempt = 0;
+    for (;;) {
+      const outcome = await this.attempt(req);
+      if (outcome.kind === "response") {
+        const response = outcome.response;
+        if (response.status < 400) return response;
+        const error = this.options.mapError(response);
+        if (response.status === 429 || error.kind === "rate_limited") {
+          this.counters.rateLimited++;
+          const waitMs = retryAfterMs(response.headers, this.options.clock.now()) ?? this.defaultRetryAfterMs;
+          this.options.limiter.pauseUntil(this.options.clock.now() + waitMs);
+          this.options.log.warn({ path: req.path, waitMs }, "rate limited by provider; pausing all requests");
+          if (attempt++ < this.maxRetries) {
+            this.counters.retries++;
+            continue;
+          }
+          this.counters.failures++;
+          throw error;
+        }
+        if (error.kind === "unavailable" && response.status >= 500 && error.providerCode === null) {
+          // A bare 5xx: the provider is struggling; back off and try again.
+          if (attempt++ < this.maxRetries) {
+            this.counters.retries++;
+            await this.backoff(attempt, req.signal);
+            continue;
+          }
+        }
+        this.counters.failures++;
+        throw error;
+      }
+      // Network failure: timeout, reset, refused.
+      const retryable = req.idempotent !== false || outcome.beforeSend;
+      if (req.signal?.aborted) throw req.signal.reason;
+      if (retryable && attempt++ < this.maxRetries) {
+        this.counters.retries++;
+        this.options.log.debug({ path: req.path, attempt, error: outcome.message }, "network error; retrying");
+        await this.backoff(attempt, req.signal);
+        continue;
+      }
+      this.counters.failures++;
+      throw new ProviderError({
+        provider: this.options.provider,
+        kind: "network",
+        message: `${this.options.provider} ${req.method} ${req.path}: ${outcome.message}`,
+        cause: outcome.cause,
+      });
+    }
+  }
+
+  /** Sends one request under the limiter. */
+  private async attempt(
+    req: HttpRequest,
+  ): Promise<
+    | { kind: "response"; response: HttpResponse }
+    | { kind: "network"; message: string; cause: unknown; beforeSend: boolean }
+  > {
+    const ticket = await this.options.limiter.acquire(req.signal);
+    const started = this.options.clock.now();
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    this.counters.requests++;
+    try {
+      const res = await fetch(this.url(req), {
+        method: req.method,
+        headers: this.options.headers(),
+        body: this.body(req),
+        signal,
+      });
+      const text = res.status === 204 ? "" : await res.text();
+      const elapsedMs = this.options.clock.now() - started;
+      this.options.onResponse?.({ provider: this.options.provider, status: res.status, elapsedMs, path: req.path });
+      return { kind: "response", response: { status: res.status, headers: res.headers, text, elapsedMs } };
+    } catch (cause) {
+      const message = maskSecrets(cause instanceof Error ? cause.message : String(cause), this.options.secrets);
+      const refused = cause instanceof Error && /ECONNREFUSED|Unable to connect/i.test(message);
+      return { kind: "network", message: timeout.aborted ? "timed out" : message, cause, beforeSend: refused };
+    } finally {
+      ticket.release();
+    }
+  }
+
+  private url(req: HttpRequest): string {
+    const url = new URL(this.options.baseUrl + req.path);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+
+  private body(req: HttpRequest): BodyInit | undefined {
+    if (req.body) return req.body as unknown as BodyInit;
+    if (!req.form) return undefined;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(req.form)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
+    }
+    return params;
+  }
+
+  private backoff(attempt: number, signal?: AbortSignal): Promise<void> {
+    const cap = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempt - 1));
+    const delay = cap / 2 + Math.random() * (cap / 2);
+    return this.options.clock.sleep(delay, signal);
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date, in ms from now; null when absent or unreadable. */
+export function retryAfterMs(headers: Headers, now: number): number | null {
+  const value = headers.get("retry-after");
+  if (!value) return null;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}

@@ -1,0 +1,177 @@
+import { AppError } from "../errors.ts";
+
+export type ProviderKind = "realdebrid" | "alldebrid";
+
+/**
+ * Torrent statuses, in Real-Debrid's vocabulary (the richest one). Other providers map onto it.
+ * Unknown strings from a provider are stored as they come: never crash on a new status.
+ */
+export const TORRENT_STATUSES = [
+  "magnet_conversion",
+  "waiting_files_selection",
+  "queued",
+  "downloading",
+  "compressing",
+  "uploading",
+  "downloaded",
+  "magnet_error",
+  "error",
+  "virus",
+  "dead",
+] as const;
+export type TorrentStatus = (typeof TORRENT_STATUSES)[number];
+
+export const ACTIVE_STATUSES: readonly string[] = [
+  "magnet_conversion",
+  "waiting_files_selection",
+  "queued",
+  "downloading",
+  "compressing",
+  "uploading",
+];
+export const FAILED_STATUSES: readonly string[] = ["magnet_error", "error", "virus", "dead"];
+
+/** A torrent as listed by the provider (cheap: thousands per request). */
+export interface ProviderTorrent {
+  id: string;
+  filename: string;
+  hash: string | null;
+  status: string;
+  bytes: number;
+  /** 0..100 */
+  progress: number;
+  host: string | null;
+  split: number | null;
+  speed: number | null;
+  seeders: number | null;
+  links: string[];
+  added: string | null;
+  ended: string | null;
+}
+
+export interface ProviderFile {
+  id: number;
+  /** Starts with "/" (Real-Debrid style). */
+  path: string;
+  bytes: number;
+  selected: boolean;
+}
+
+/** One torrent with everything the provider knows (one request per torrent). */
+export interface ProviderTorrentInfo extends ProviderTorrent {
+  originalFilename: string | null;
+  originalBytes: number | null;
+  files: ProviderFile[];
+}
+
+export interface UnrestrictedLink {
+  /** Direct download URL. */
+  download: string;
+  filename: string;
+  filesize: number;
+  host: string | null;
+  /** Parallel connections the host allows, when the provider says. */
+  chunks: number | null;
+  mimeType: string | null;
+}
+
+export interface AccountInfo {
+  username: string;
+  email: string | null;
+  premium: boolean;
+  /** Seconds of premium left. */
+  premiumSecondsLeft: number;
+  expiration: string | null;
+  /** Per host traffic left, when the provider tells. */
+  traffic: Array<{ host: string; left: number | null; type: string | null }>;
+}
+
+export interface RequestStats {
+  requests: number;
+  rateLimited: number;
+  retries: number;
+  failures: number;
+}
+
+export interface DebridProvider {
+  readonly kind: ProviderKind;
+  /** Yields the whole library page by page, deduplicated by id. */
+  listTorrents(options?: { pageSize?: number; signal?: AbortSignal }): AsyncIterable<ProviderTorrent[]>;
+  getTorrent(id: string, options?: { signal?: AbortSignal }): Promise<ProviderTorrentInfo>;
+  addMagnet(magnet: string): Promise<{ id: string }>;
+  addTorrentFile(torrent: Uint8Array): Promise<{ id: string }>;
+  /** `all` selects every file. */
+  selectFiles(id: string, fileIds: number[] | "all"): Promise<void>;
+  deleteTorrent(id: string): Promise<void>;
+  unrestrictLink(link: string): Promise<UnrestrictedLink>;
+  getAccount(): Promise<AccountInfo>;
+  /** Request counters since the provider was created. */
+  stats(): RequestStats;
+}
+
+/** What went wrong, in words every caller can act on. */
+export type ProviderErrorKind =
+  | "auth" // bad token, account locked: stop at once
+  | "rate_limited" // 429 / too_many_requests: retry later
+  | "fair_usage" // fair usage limit: retry much later
+  | "too_many_active" // too many active downloads: retry later
+  | "infringing" // infringing file: permanent
+  | "not_found" // unknown resource
+  | "unavailable" // hoster/file/service unavailable, 5xx
+  | "bad_request" // bad parameter, invalid magnet/torrent
+  | "traffic_exhausted"
+  | "disabled_endpoint"
+  | "network" // timeout, dropped connection
+  | "bad_response" // malformed JSON
+  | "unknown";
+
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
+  "rate_limited",
+  "fair_usage",
+  "too_many_active",
+  "unavailable",
+  "network",
+  "bad_response",
+]);
+
+export class ProviderError extends AppError {
+  readonly provider: ProviderKind;
+  readonly kind: ProviderErrorKind;
+  readonly httpStatus: number | null;
+  /** The provider's own code: a number for Real-Debrid, an UPPER_SNAKE string for AllDebrid. */
+  readonly providerCode: number | string | null;
+  /** The provider's error name (`infringing_file`, `MAGNET_INVALID_URI`...). */
+  readonly providerError: string | null;
+
+  constructor(init: {
+    provider: ProviderKind;
+    kind: ProviderErrorKind;
+    message: string;
+    httpStatus?: number | null;
+    providerCode?: number | string | null;
+    providerError?: string | null;
+    cause?: unknown;
+  }) {
+    const code =
+      init.kind === "auth"
+        ? "upstream_auth"
+        : init.kind === "rate_limited"
+          ? "upstream_rate_limited"
+          : init.kind === "not_found"
+            ? "not_found"
+            : init.kind === "network" || init.kind === "unavailable"
+              ? "upstream_unavailable"
+              : "upstream_error";
+    super(code, init.message, {
+      retryable: RETRYABLE.has(init.kind),
+      cause: init.cause,
+      context: { provider: init.provider, httpStatus: init.httpStatus, providerCode: init.providerCode },
+    });
+    this.name = "ProviderError";
+    this.provider = init.provider;
+    this.kind = init.kind;
+    this.httpStatus = init.httpStatus ?? null;
+    this.providerCode = init.providerCode ?? null;
+    this.providerError = init.providerError ?? null;
+  }
+}

@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDeps } from "../../src/compose.ts";
+import { type Config, loadConfig } from "../../src/config/index.ts";
+import type { Deps } from "../../src/deps.ts";
+import { createLogger } from "../../src/logger.ts";
+
+export interface TestDeps extends Deps {
+  dataDir: string;
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Real dependencies over a real SQLite file in a fresh temp dir. `env` is the environment the
+ * config is parsed from (same names as production).
+ */
+export function makeTestDeps(env: Record<string, string | undefined> = {}): TestDeps {
+  const dataDir = mkdtempSync(join(tmpdir(), "redriva-deps-"));
+  const config: Config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
+  const deps = createDeps(config, { log: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
+  return {
+    ...deps,
+    dataDir,
+    [Symbol.dispose]() {
+      deps.dbh.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

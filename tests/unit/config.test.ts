@@ -1,0 +1,44 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError, loadConfig, redactConfig } from "../../src/config/index.ts";
+
+describe("loadConfig", () => {
+  test("applies the documented defaults", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(6500);
+    expect(config.realDebrid.apiUrl).toBe("https://api.real-debrid.com/rest/1.0");
+    expect(config.allDebrid.apiUrl).toBe("https://api.alldebrid.com");
+    expect(config.realDebrid.rateLimit).toBe(250);
+    expect(config.dbPath.endsWith("/data/redriva.db")).toBe(true);
+    expect(config.auth.enabled).toBe(false);
+    expect(config.host).toBe("127.0.0.1");
+  });
+
+  test("accepts the alias names users already have", () => {
+    const config = loadConfig({ RD_TOKEN: "abc123", ALLDEBRID_API_KEY: "def456" });
+    expect(config.realDebrid.token).toBe("abc123");
+    expect(config.allDebrid.apiKey).toBe("def456");
+  });
+
+  test("reports one line per problem with the value it got", () => {
+    let error: unknown;
+    try {
+      loadConfig({ RD_RATE_LIMIT: "abc", PORT: "99999", RD_API_URL: "ftp://x" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toContain('RD_RATE_LIMIT: expected a positive integer, got "abc"');
+    expect(problems).toContain('PORT: expected a port number (0-65535), got "99999"');
+    expect(problems.some((p) => p.startsWith("RD_API_URL: expected an http(s) URL"))).toBe(true);
+  });
+
+  test("never prints a secret, even when it is the bad value", () => {
+    const config = loadConfig({ RD_API_TOKEN: "supersecret-token", REDRIVA_USERNAME: "me", REDRIVA_PASSWORD: "pw-secret" });
+    const text = JSON.stringify(redactConfig(config));
+    expect(text).not.toContain("supersecret-token");
+    expect(text).not.toContain("pw-secret");
+    expect(config.auth.enabled).toBe(true);
+    expect(config.host).toBe("0.0.0.0");
+  });
+});
