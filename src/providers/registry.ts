@@ -5,7 +5,12 @@ import { RealDebridProvider } from "./realdebrid/client.ts";
 import type { DebridProvider, ProviderKind } from "./types.ts";
 
 /** Listener for every provider response (metrics). */
-export type ResponseListener = (info: { provider: ProviderKind; status: number; elapsedMs: number; path: string }) => void;
+export type ResponseListener = (info: {
+  provider: ProviderKind;
+  status: number;
+  elapsedMs: number;
+  path: string;
+}) => void;
 
 /**
  * The configured providers. The only place that switches on provider kind: adding a provider is

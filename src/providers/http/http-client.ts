@@ -1,6 +1,6 @@
 import type { Clock } from "../../lib/clock.ts";
 import { type Logger, maskSecrets } from "../../logger.ts";
-import { type ProviderKind, ProviderError, type RequestStats } from "../types.ts";
+import { ProviderError, type ProviderKind, type RequestStats } from "../types.ts";
 import type { SlidingWindowLimiter } from "./rate-limiter.ts";
 
 export interface HttpRequest {
@@ -14,6 +14,8 @@ export interface HttpRequest {
    * timeout or a dropped connection, where the provider may have acted on the first one.
    */
   idempotent?: boolean;
+  /** Parse the 2xx body as JSON; a truncated/garbled body is retried like a dropped connection. */
+  json?: boolean;
   signal?: AbortSignal;
 }
 
@@ -22,6 +24,8 @@ export interface HttpResponse {
   headers: Headers;
   /** Raw body text ("" for 204). */
   text: string;
+  /** Parsed body when the request asked for JSON (undefined for 204/empty). */
+  data?: unknown;
   elapsedMs: number;
 }
 
@@ -78,7 +82,27 @@ export class DebridHttpClient {
       const outcome = await this.attempt(req);
       if (outcome.kind === "response") {
         const response = outcome.response;
-        if (response.status < 400) return response;
+        if (response.status < 400) {
+          if (!req.json || response.status === 204 || response.text.trim() === "") return response;
+          try {
+            return { ...response, data: JSON.parse(response.text) };
+          } catch (cause) {
+            if (req.idempotent !== false && attempt++ < this.maxRetries) {
+              this.counters.retries++;
+              this.options.log.debug({ path: req.path, attempt }, "malformed JSON answer; retrying");
+              await this.backoff(attempt, req.signal);
+              continue;
+            }
+            this.counters.failures++;
+            throw new ProviderError({
+              provider: this.options.provider,
+              kind: "bad_response",
+              message: `${this.options.provider} ${req.method} ${req.path}: the answer is not valid JSON (HTTP ${response.status})`,
+              httpStatus: response.status,
+              cause,
+            });
+          }
+        }
         const error = this.options.mapError(response);
         if (response.status === 429 || error.kind === "rate_limited") {
           this.counters.rateLimited++;
@@ -108,7 +132,10 @@ export class DebridHttpClient {
       if (req.signal?.aborted) throw req.signal.reason;
       if (retryable && attempt++ < this.maxRetries) {
         this.counters.retries++;
-        this.options.log.debug({ path: req.path, attempt, error: outcome.message }, "network error; retrying");
+        this.options.log.debug(
+          { path: req.path, attempt, error: outcome.message },
+          "network error; retrying",
+        );
         await this.backoff(attempt, req.signal);
         continue;
       }
@@ -143,12 +170,25 @@ export class DebridHttpClient {
       });
       const text = res.status === 204 ? "" : await res.text();
       const elapsedMs = this.options.clock.now() - started;
-      this.options.onResponse?.({ provider: this.options.provider, status: res.status, elapsedMs, path: req.path });
+      this.options.onResponse?.({
+        provider: this.options.provider,
+        status: res.status,
+        elapsedMs,
+        path: req.path,
+      });
       return { kind: "response", response: { status: res.status, headers: res.headers, text, elapsedMs } };
     } catch (cause) {
-      const message = maskSecrets(cause instanceof Error ? cause.message : String(cause), this.options.secrets);
+      const message = maskSecrets(
+        cause instanceof Error ? cause.message : String(cause),
+        this.options.secrets,
+      );
       const refused = cause instanceof Error && /ECONNREFUSED|Unable to connect/i.test(message);
-      return { kind: "network", message: timeout.aborted ? "timed out" : message, cause, beforeSend: refused };
+      return {
+        kind: "network",
+        message: timeout.aborted ? "timed out" : message,
+        cause,
+        beforeSend: refused,
+      };
     } finally {
       ticket.release();
     }

@@ -62,7 +62,9 @@ export class RealDebridProvider implements DebridProvider {
     return this.http.stats();
   }
 
-  async *listTorrents(options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncIterable<ProviderTorrent[]> {
+  async *listTorrents(
+    options: { pageSize?: number; signal?: AbortSignal } = {},
+  ): AsyncIterable<ProviderTorrent[]> {
     const limit = Math.min(options.pageSize ?? RD_MAX_PAGE, RD_MAX_PAGE);
     const seen = new Set<string>();
     for (let page = 1; ; page++) {
@@ -70,11 +72,12 @@ export class RealDebridProvider implements DebridProvider {
         method: "GET",
         path: "/torrents",
         query: { page, limit },
+        json: true,
         signal: options.signal,
       });
       // 204 (empty body) past the end of the library.
       if (res.status === 204 || res.text.trim() === "") return;
-      const raw = parseJson(res, "/torrents");
+      const raw = res.data;
       if (!Array.isArray(raw)) throw badResponse("/torrents", "expected an array");
       const items: ProviderTorrent[] = [];
       for (const entry of raw) {
@@ -94,7 +97,7 @@ export class RealDebridProvider implements DebridProvider {
 
   async getTorrent(id: string, options: { signal?: AbortSignal } = {}): Promise<ProviderTorrentInfo> {
     const path = `/torrents/info/${encodeURIComponent(id)}`;
-    const res = await this.http.request({ method: "GET", path, signal: options.signal });
+    const res = await this.http.request({ method: "GET", path, json: true, signal: options.signal });
     const info = mapTorrentInfo(parseJson(res, path));
     if (!info) throw badResponse(path, "no torrent id in the answer");
     return info;
@@ -105,6 +108,7 @@ export class RealDebridProvider implements DebridProvider {
       method: "POST",
       path: "/torrents/addMagnet",
       form: { magnet },
+      json: true,
       idempotent: false,
     });
     return readId(res, "/torrents/addMagnet");
@@ -115,6 +119,7 @@ export class RealDebridProvider implements DebridProvider {
       method: "PUT",
       path: "/torrents/addTorrent",
       body: torrent,
+      json: true,
       idempotent: false,
     });
     return readId(res, "/torrents/addTorrent");
@@ -140,7 +145,12 @@ export class RealDebridProvider implements DebridProvider {
   }
 
   async unrestrictLink(link: string): Promise<UnrestrictedLink> {
-    const res = await this.http.request({ method: "POST", path: "/unrestrict/link", form: { link } });
+    const res = await this.http.request({
+      method: "POST",
+      path: "/unrestrict/link",
+      form: { link },
+      json: true,
+    });
     const raw = parseJson(res, "/unrestrict/link") as Partial<RdUnrestrict>;
     if (!raw || typeof raw.download !== "string") throw badResponse("/unrestrict/link", "no download URL");
     return {
@@ -154,10 +164,16 @@ export class RealDebridProvider implements DebridProvider {
   }
 
   async getAccount(): Promise<AccountInfo> {
-    const user = parseJson(await this.http.request({ method: "GET", path: "/user" }), "/user") as Partial<RdUser>;
+    const user = parseJson(
+      await this.http.request({ method: "GET", path: "/user", json: true }),
+      "/user",
+    ) as Partial<RdUser>;
     let traffic: AccountInfo["traffic"] = [];
     try {
-      const raw = parseJson(await this.http.request({ method: "GET", path: "/traffic" }), "/traffic") as RdTraffic;
+      const raw = parseJson(
+        await this.http.request({ method: "GET", path: "/traffic", json: true }),
+        "/traffic",
+      ) as RdTraffic;
       traffic = Object.entries(raw ?? {}).map(([host, t]) => ({
         host,
         left: typeof t?.left === "number" ? t.left : null,
@@ -178,17 +194,8 @@ export class RealDebridProvider implements DebridProvider {
 }
 
 function parseJson(res: HttpResponse, path: string): unknown {
-  try {
-    return JSON.parse(res.text);
-  } catch (cause) {
-    throw new ProviderError({
-      provider: "realdebrid",
-      kind: "bad_response",
-      message: `Real-Debrid ${path}: the answer is not valid JSON (HTTP ${res.status})`,
-      httpStatus: res.status,
-      cause,
-    });
-  }
+  if (res.data === undefined) throw badResponse(path, `empty answer (HTTP ${res.status})`);
+  return res.data;
 }
 
 function badResponse(path: string, why: string): ProviderError {

@@ -49,4 +49,7 @@ export interface RdUser {
   expiration: string;
 }
 
-export type RdTraffic = Record<string, { left?: number; bytes?: number; links?: number; limit?: number; type?: string }>;
+export type RdTraffic = Record<
+  string,
+  { left?: number; bytes?: number; links?: number; limit?: number; type?: string }
+>;

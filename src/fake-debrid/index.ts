@@ -1,0 +1,214 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serveContent } from "./content.ts";
+import type { LibraryOptions } from "./library.ts";
+import { RequestWindow } from "./rate-window.ts";
+import type { FakeReply } from "./realdebrid/model.ts";
+import { handleRealDebrid } from "./realdebrid/server.ts";
+import { FakeDebridState, type FakeOptions } from "./state.ts";
+
+/**
+ * A fake Real-Debrid (and, once it lands, AllDebrid) server on 127.0.0.1 for tests, benchmarks
+ * and `bun run demo`. It follows the documented APIs: shapes, statuses, error codes, 204 past
+ * the end, the rate limit with 429s that count, and serves real bytes (with Range) for links.
+ */
+export interface FaultOptions {
+  /** Share of API requests answered with a bare 5xx. */
+  serverErrorRate?: number;
+  /** Share of API requests refused with 429 even under the limit. */
+  rateLimitRate?: number;
+  /** Share of API requests whose connection is dropped without an answer. */
+  dropRate?: number;
+  /** Share of API answers cut in the middle of their JSON. */
+  malformedRate?: number;
+  /** Added latency per API request. */
+  latencyMs?: { min: number; max: number };
+}
+
+export interface FakeServerStats {
+  requests: number;
+  admitted: number;
+  rateLimited: number;
+  injected: { serverErrors: number; rateLimited: number; dropped: number; malformed: number };
+  byRoute: Record<string, number>;
+  /** Arrival time of every API request (ms), for rate measurements. */
+  arrivals: number[];
+  downloadsServed: number;
+}
+
+export interface FakeDebridServer {
+  url: string;
+  /** Base URL to give Redriva as RD_API_URL. */
+  rdApiUrl: string;
+  state: FakeDebridState;
+  faults: FaultOptions;
+  stats: FakeServerStats;
+  resetStats(): void;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface StartOptions extends Partial<FakeOptions> {
+  library?: Partial<LibraryOptions>;
+  faults?: FaultOptions;
+  port?: number;
+  /** Deterministic fault injection. */
+  faultSeed?: number;
+}
+
+type Handler = (
+  state: FakeDebridState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  url: URL,
+) => Promise<FakeReply>;
+
+/** Other providers mount here (prefix → handler); AllDebrid adds "/v4". */
+export const extraHandlers: Array<{ prefix: string; handler: Handler }> = [];
+
+const emptyStats = (): FakeServerStats => ({
+  requests: 0,
+  admitted: 0,
+  rateLimited: 0,
+  injected: { serverErrors: 0, rateLimited: 0, dropped: 0, malformed: 0 },
+  byRoute: {},
+  arrivals: [],
+  downloadsServed: 0,
+});
+
+export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeDebridServer> {
+  const state = new FakeDebridState(
+    {
+      token: options.token ?? "fake-token",
+      rateLimit: options.rateLimit ?? 250,
+      rateWindowMs: options.rateWindowMs ?? 60_000,
+      pollsPerStep: options.pollsPerStep ?? 1,
+      instantAvailability: options.instantAvailability ?? false,
+      activeLimit: options.activeLimit ?? 50,
+      linkTtlMs: options.linkTtlMs ?? 0,
+      downloadBytesPerSecond: options.downloadBytesPerSecond ?? 0,
+    },
+    { size: 0, ...options.library },
+  );
+  const window = new RequestWindow(state.options.rateLimit, state.options.rateWindowMs);
+  const faults: FaultOptions = options.faults ?? {};
+  let stats = emptyStats();
+  let seed = options.faultSeed ?? 7;
+  const roll = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    try {
+      if (url.pathname.startsWith("/dl/")) return serveDownload(req, res, url);
+      const handler = route(url.pathname);
+      if (!handler) return send(res, { status: 404, json: { error: "unknown_method", error_code: 3 } });
+      stats.requests++;
+      stats.arrivals.push(Date.now());
+      const key = `${req.method} ${url.pathname.replace(/\/[A-Z2-7]{13}$/, "/:id")}`;
+      stats.byRoute[key] = (stats.byRoute[key] ?? 0) + 1;
+      if (faults.latencyMs) {
+        const { min, max } = faults.latencyMs;
+        await Bun.sleep(min + roll() * (max - min));
+      }
+      // The limit counts every request, refused ones included (documented by Real-Debrid).
+      if (!window.admit()) {
+        stats.rateLimited++;
+        return send(res, { status: 429, json: { error: "too_many_requests", error_code: 34 } });
+      }
+      if (faults.dropRate && roll() < faults.dropRate) {
+        stats.injected.dropped++;
+        req.socket.destroy();
+        return;
+      }
+      if (faults.rateLimitRate && roll() < faults.rateLimitRate) {
+        stats.injected.rateLimited++;
+        stats.rateLimited++;
+        return send(res, { status: 429, json: { error: "too_many_requests", error_code: 34 } });
+      }
+      if (faults.serverErrorRate && roll() < faults.serverErrorRate) {
+        stats.injected.serverErrors++;
+        return send(res, { status: roll() < 0.5 ? 502 : 503, text: "<html><body>Bad gateway</body></html>" });
+      }
+      stats.admitted++;
+      const reply = await handler.handler(state, req, res, handler.path, url);
+      if (faults.malformedRate && reply.json !== undefined && roll() < faults.malformedRate) {
+        stats.injected.malformed++;
+        const text = JSON.stringify(reply.json);
+        return send(res, {
+          ...reply,
+          json: undefined,
+          text: text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+        });
+      }
+      return send(res, reply);
+    } catch (error) {
+      return send(res, {
+        status: 500,
+        json: { error: "internal_error", error_code: -1, detail: String(error) },
+      });
+    }
+  });
+
+  function route(pathname: string): { handler: Handler; path: string } | null {
+    if (pathname.startsWith("/rest/1.0/"))
+      return { handler: handleRealDebrid, path: pathname.slice("/rest/1.0".length) };
+    for (const extra of extraHandlers) {
+      if (pathname.startsWith(extra.prefix)) return { handler: extra.handler, path: pathname };
+    }
+    return null;
+  }
+
+  function serveDownload(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const token = url.pathname.split("/")[2] ?? "";
+    const entry = state.downloads.get(token);
+    if (!entry || entry.expiresAt < Date.now()) {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("link expired");
+      return;
+    }
+    stats.downloadsServed++;
+    serveContent(req, res, entry, { bytesPerSecond: state.options.downloadBytesPerSecond });
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  state.baseUrl = `http://127.0.0.1:${port}`;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return {
+    url: state.baseUrl,
+    rdApiUrl: `${state.baseUrl}/rest/1.0`,
+    state,
+    faults,
+    get stats() {
+      return stats;
+    },
+    resetStats() {
+      stats = emptyStats();
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function send(res: ServerResponse, reply: FakeReply): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  let body = "";
+  if (reply.json !== undefined) {
+    body = JSON.stringify(reply.json);
+    headers["Content-Type"] = "application/json";
+  } else if (reply.text !== undefined) {
+    body = reply.text;
+    headers["Content-Type"] ??= "text/plain";
+  }
+  if (reply.status === 204) body = "";
+  res.writeHead(reply.status, headers);
+  res.end(body);
+}
