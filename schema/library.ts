@@ -36,6 +36,9 @@ export const torrents = sqliteTable(
     changed_at: integer("changed_at").notNull(),
     /** Epoch ms when a sync stopped seeing it at the provider; null while present. */
     removed_at: integer("removed_at"),
+    /** Last failure to fetch its details (smart sync retries these unless told not to). */
+    details_error: text("details_error"),
+    details_error_at: integer("details_error_at"),
   },
   (t) => [
     index("idx_torrents_status").on(t.status),
