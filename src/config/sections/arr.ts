@@ -1,8 +1,39 @@
 import { z } from "zod";
+import { bool, httpUrl, positiveInt, secret } from "../fields.ts";
 
-/** arr settings. Owned by the arr feature; add variables here and document them in .env.example. */
-export const arrSchema = z.object({});
+/**
+ * Sonarr / Radarr connections. These are the defaults; the Symlinks settings tab can override
+ * them (stored in SQLite, see src/services/arr/settings.ts).
+ */
+export const arrSchema = z.object({
+  SONARR_URL: httpUrl(),
+  SONARR_API_KEY: secret(),
+  RADARR_URL: httpUrl(),
+  RADARR_API_KEY: secret(),
+  ARR_TIMEOUT_MS: positiveInt(10_000),
+  /** Commands per minute sent to one *arr instance (rescans are heavy for them). */
+  ARR_COMMANDS_PER_MINUTE: positiveInt(30),
+  /** Above this many distinct series/movies, one library-wide rescan replaces the per-item ones. */
+  ARR_FULL_RESCAN_THRESHOLD: positiveInt(50),
+  /** Never ask Sonarr/Radarr to search for releases, whatever a feature requests. */
+  ARR_NEVER_SEARCH: bool(false),
+});
 
-export function buildArr(_env: z.infer<typeof arrSchema>) {
-  return {};
+export function buildArr(env: z.infer<typeof arrSchema>) {
+  return {
+    sonarr: {
+      url: env.SONARR_URL,
+      apiKey: env.SONARR_API_KEY,
+      enabled: Boolean(env.SONARR_URL && env.SONARR_API_KEY),
+    },
+    radarr: {
+      url: env.RADARR_URL,
+      apiKey: env.RADARR_API_KEY,
+      enabled: Boolean(env.RADARR_URL && env.RADARR_API_KEY),
+    },
+    timeoutMs: env.ARR_TIMEOUT_MS,
+    commandsPerMinute: env.ARR_COMMANDS_PER_MINUTE,
+    fullRescanThreshold: env.ARR_FULL_RESCAN_THRESHOLD,
+    neverSearch: env.ARR_NEVER_SEARCH,
+  };
 }

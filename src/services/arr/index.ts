@@ -1,0 +1,116 @@
+import type { Deps } from "../../deps.ts";
+import { errorMessage } from "../../errors.ts";
+import { ArrClient } from "./client.ts";
+import { getArrConnection } from "./settings.ts";
+import {
+  ARR_KINDS,
+  type ArrConnection,
+  type ArrKind,
+  type ArrRescanReport,
+  type ArrTestResult,
+} from "./types.ts";
+
+/**
+ * Entry points of the Sonarr/Radarr integration for other features (symlinks, repair):
+ * - `getArrClient(deps, kind)`: the client of an enabled instance, or undefined;
+ * - `testArrConnection(deps, kind, override?)`: for "test" buttons (never throws);
+ * - `rescanPathsEverywhere(deps, paths)`: rescans in every enabled instance the items owning
+ *   these files; one instance failing does not stop the other.
+ * Clients are cached per deps so their rate limits hold across calls.
+ */
+export { ArrClient } from "./client.ts";
+export { detectArrServices } from "./detect.ts";
+export { getArrConnection, publicArrConnection, saveArrConnection } from "./settings.ts";
+export type { ArrConnection, ArrItem, ArrKind, ArrRescanReport, ArrTestResult } from "./types.ts";
+
+const cache = new WeakMap<Deps, Map<string, ArrClient>>();
+
+export function buildArrClient(
+  deps: Pick<Deps, "config" | "clock" | "log">,
+  kind: ArrKind,
+  connection: ArrConnection,
+) {
+  if (!connection.url || !connection.apiKey) return undefined;
+  return new ArrClient({
+    kind,
+    url: connection.url,
+    apiKey: connection.apiKey,
+    clock: deps.clock,
+    log: deps.log,
+    timeoutMs: deps.config.arr.timeoutMs,
+    commandsPerMinute: deps.config.arr.commandsPerMinute,
+    fullRescanThreshold: deps.config.arr.fullRescanThreshold,
+    neverSearch: deps.config.arr.neverSearch,
+  });
+}
+
+export function getArrClient(deps: Deps, kind: ArrKind): ArrClient | undefined {
+  const connection = getArrConnection(deps, kind);
+  if (!connection.enabled) return undefined;
+  let clients = cache.get(deps);
+  if (!clients) {
+    clients = new Map();
+    cache.set(deps, clients);
+  }
+  const key = `${kind}\n${connection.url}\n${connection.apiKey}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = buildArrClient(deps, kind, connection);
+    if (!client) return undefined;
+    for (const old of clients.keys()) if (old.startsWith(`${kind}\n`)) clients.delete(old);
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/** Tests the saved connection, or `override` (unsaved form values; an empty key keeps the saved one). */
+export async function testArrConnection(
+  deps: Deps,
+  kind: ArrKind,
+  override?: { url?: string; apiKey?: string },
+  signal?: AbortSignal,
+): Promise<ArrTestResult> {
+  const saved = getArrConnection(deps, kind);
+  const connection: ArrConnection = {
+    enabled: true,
+    url: override?.url?.trim().replace(/\/+$/, "") || saved.url,
+    apiKey: override?.apiKey?.trim() || saved.apiKey,
+  };
+  if (!connection.url) return { ok: false, kind, error: "no URL configured" };
+  if (!URL.canParse(connection.url) || !/^https?:/i.test(connection.url)) {
+    return { ok: false, kind, error: "the URL must start with http:// or https://" };
+  }
+  if (!connection.apiKey) return { ok: false, kind, error: "no API key configured" };
+  const client = buildArrClient(deps, kind, connection) as ArrClient;
+  return client.testConnection(signal);
+}
+
+export interface ArrRescanSummary {
+  reports: ArrRescanReport[];
+  errors: Array<{ kind: ArrKind; error: string }>;
+  /** Commands sent across instances. */
+  commands: number;
+}
+
+export async function rescanPathsEverywhere(
+  deps: Deps,
+  paths: readonly string[],
+  signal?: AbortSignal,
+): Promise<ArrRescanSummary> {
+  const summary: ArrRescanSummary = { reports: [], errors: [], commands: 0 };
+  if (paths.length === 0) return summary;
+  for (const kind of ARR_KINDS) {
+    const client = getArrClient(deps, kind);
+    if (!client) continue;
+    try {
+      const report = await client.rescanPaths(paths, signal);
+      summary.reports.push(report);
+      summary.commands += report.commands;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      deps.log.warn({ kind, err: errorMessage(error) }, "arr rescan failed");
+      summary.errors.push({ kind, error: errorMessage(error) });
+    }
+  }
+  return summary;
+}
