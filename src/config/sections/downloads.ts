@@ -1,8 +1,127 @@
+import { resolve } from "node:path";
 import { z } from "zod";
+import { bool, byteSize, oneOf, optionalText, positiveInt, text } from "../fields.ts";
 
-/** downloads settings. Owned by the downloads feature; add variables here and document them in .env.example. */
-export const downloadsSchema = z.object({});
+const GIB = 1024 ** 3;
+const PROVIDERS = ["realdebrid", "alldebrid"] as const;
+type ProviderName = (typeof PROVIDERS)[number];
 
-export function buildDownloads(_env: z.infer<typeof downloadsSchema>) {
-  return {};
+/** `tv-sonarr=realdebrid,radarr=alldebrid` → { "tv-sonarr": "realdebrid", radarr: "alldebrid" } */
+export function parseCategoryProviders(input: string): Record<string, ProviderName> | null {
+  const map: Record<string, ProviderName> = {};
+  for (const part of input.split(",").map((p) => p.trim())) {
+    if (part === "") continue;
+    const eq = part.lastIndexOf("=");
+    if (eq <= 0) return null;
+    const category = part.slice(0, eq).trim();
+    const provider = part
+      .slice(eq + 1)
+      .trim()
+      .toLowerCase();
+    if (category === "" || !(PROVIDERS as readonly string[]).includes(provider)) return null;
+    map[category] = provider as ProviderName;
+  }
+  return map;
 }
+
+const categoryProviders = z
+  .string()
+  .optional()
+  .transform((s) => s ?? "")
+  .refine((s) => parseCategoryProviders(s) !== null, "expected category=provider pairs (tv-sonarr=realdebrid,radarr=alldebrid)")
+  .transform((s) => parseCategoryProviders(s) as Record<string, ProviderName>);
+
+const optionalSize = () =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((s) => (s === undefined || s === "" ? undefined : s))
+    .pipe(byteSize(0).transform((n) => n as number | undefined))
+    .optional();
+
+/** A positive integer that stays undefined when unset (an override of a profile value). */
+const optionalCount = (max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .refine((s) => s === undefined || s === "" || (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= max), {
+      message: `expected a whole number from 1 to ${max}`,
+    })
+    .transform((s) => (s === undefined || s === "" ? undefined : Number(s)));
+
+/** Download client: where files land, how the size-aware queue behaves, aria2c overrides. */
+export const downloadsSchema = z.object({
+  DOWNLOAD_DIR: optionalText(),
+  DOWNLOAD_INCOMPLETE_DIR: optionalText(),
+  STORAGE_TYPE: oneOf(["auto", "hdd", "ssd"], "auto"),
+  LARGE_FILE_THRESHOLD: byteSize(20 * GIB),
+  SMALL_FILE_THRESHOLD: byteSize(5 * GIB),
+  MAX_CONCURRENT_DOWNLOADS: positiveInt(6),
+  DOWNLOAD_MIN_FREE_SPACE: byteSize(2 * GIB),
+  DOWNLOAD_CATEGORY_PROVIDERS: categoryProviders,
+  DOWNLOAD_REQUIRE_CACHED: bool(false),
+  DOWNLOAD_SELECT_FILES: oneOf(["video", "all"], "video"),
+  DOWNLOAD_MAX_ATTEMPTS: positiveInt(5),
+  DOWNLOAD_TICK_MS: positiveInt(500),
+  DOWNLOAD_PROVIDER_POLL_MS: positiveInt(5000),
+  ARIA2_BIN: text("aria2c"),
+  ARIA2_SPLIT: optionalCount(16),
+  ARIA2_MAX_CONNECTION_PER_SERVER: optionalCount(16),
+  ARIA2_MIN_SPLIT_SIZE: optionalSize(),
+  ARIA2_FILE_ALLOCATION: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .refine((s) => s === undefined || s === "" || ["none", "prealloc", "trunc", "falloc"].includes(s), {
+      message: "expected one of none, prealloc, trunc, falloc",
+    })
+    .transform((s) => (s === undefined || s === "" ? undefined : (s as "none" | "prealloc" | "trunc" | "falloc"))),
+  ARIA2_DISK_CACHE: optionalSize(),
+  ARIA2_MAX_OVERALL_DOWNLOAD_LIMIT: optionalSize(),
+  ARIA2_MAX_TRIES: optionalCount(100),
+  ARIA2_RETRY_WAIT: optionalCount(600),
+});
+
+export type DownloadsEnv = z.infer<typeof downloadsSchema>;
+
+export function buildDownloads(env: DownloadsEnv) {
+  const dir = resolve(env.DOWNLOAD_DIR ?? "./downloads");
+  // Same filesystem as the final folders by default, so the last step is an atomic rename.
+  const incompleteDir = resolve(env.DOWNLOAD_INCOMPLETE_DIR ?? resolve(dir, ".incomplete"));
+  return {
+    dir,
+    incompleteDir,
+    storageType: env.STORAGE_TYPE,
+    largeFileThreshold: env.LARGE_FILE_THRESHOLD,
+    smallFileThreshold: Math.min(env.SMALL_FILE_THRESHOLD, env.LARGE_FILE_THRESHOLD),
+    maxConcurrent: env.MAX_CONCURRENT_DOWNLOADS,
+    /** Kept free on the download disk: a file starts only if size + this fits. */
+    minFreeSpace: env.DOWNLOAD_MIN_FREE_SPACE,
+    categoryProviders: env.DOWNLOAD_CATEGORY_PROVIDERS,
+    requireCached: env.DOWNLOAD_REQUIRE_CACHED,
+    selectFiles: env.DOWNLOAD_SELECT_FILES,
+    maxAttempts: env.DOWNLOAD_MAX_ATTEMPTS,
+    /** How often aria2c is polled while something downloads. */
+    tickMs: env.DOWNLOAD_TICK_MS,
+    /** How often one torrent still at the provider is polled (rate limits are per minute). */
+    providerPollMs: env.DOWNLOAD_PROVIDER_POLL_MS,
+    aria2: {
+      bin: env.ARIA2_BIN,
+      overrides: {
+        split: env.ARIA2_SPLIT,
+        maxConnectionPerServer: env.ARIA2_MAX_CONNECTION_PER_SERVER,
+        minSplitSize: env.ARIA2_MIN_SPLIT_SIZE,
+        fileAllocation: env.ARIA2_FILE_ALLOCATION,
+        diskCache: env.ARIA2_DISK_CACHE,
+        maxOverallDownloadLimit: env.ARIA2_MAX_OVERALL_DOWNLOAD_LIMIT,
+        maxTries: env.ARIA2_MAX_TRIES,
+        retryWait: env.ARIA2_RETRY_WAIT,
+      },
+    },
+  };
+}
+
+export type DownloadsConfig = ReturnType<typeof buildDownloads>;
