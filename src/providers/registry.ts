@@ -1,6 +1,7 @@
 import type { Config } from "../config/index.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../logger.ts";
+import { AllDebridProvider } from "./alldebrid/client.ts";
 import { RealDebridProvider } from "./realdebrid/client.ts";
 import type { DebridProvider, ProviderKind } from "./types.ts";
 
@@ -76,9 +77,20 @@ export class ProviderRegistry {
           onResponse,
         });
       }
-      case "alldebrid":
-        // Lands with the download client (AllDebrid adapter in providers/alldebrid/).
-        return null;
+      case "alldebrid": {
+        const ad = this.config.allDebrid;
+        if (!ad.apiKey) return null;
+        return new AllDebridProvider({
+          apiKey: ad.apiKey,
+          apiUrl: ad.apiUrl,
+          rateLimit: ad.rateLimit,
+          rateWindowMs: ad.rateWindowMs,
+          timeoutMs: ad.timeoutMs,
+          clock: this.clock,
+          log: this.log,
+          onResponse,
+        });
+      }
     }
   }
 }

@@ -47,6 +47,21 @@ export interface ProviderTorrent {
   links: string[];
   added: string | null;
   ended: string | null;
+  /**
+   * The provider's own status words when `status` is a translation (AllDebrid: "Downloading",
+   * "File too big" with its statusCode); absent for Real-Debrid, whose words `status` already is.
+   */
+  providerStatus?: string | null;
+}
+
+/** What an add returns. */
+export interface AddedTorrent {
+  id: string;
+  /**
+   * The provider already has the content (AllDebrid's `ready`). Undefined when the provider does
+   * not say at add time (Real-Debrid: only a later status tells).
+   */
+  cached?: boolean;
 }
 
 export interface ProviderFile {
@@ -98,9 +113,9 @@ export interface DebridProvider {
   /** Yields the whole library page by page, deduplicated by id. */
   listTorrents(options?: { pageSize?: number; signal?: AbortSignal }): AsyncIterable<ProviderTorrent[]>;
   getTorrent(id: string, options?: { signal?: AbortSignal }): Promise<ProviderTorrentInfo>;
-  addMagnet(magnet: string): Promise<{ id: string }>;
-  addTorrentFile(torrent: Uint8Array): Promise<{ id: string }>;
-  /** `all` selects every file. */
+  addMagnet(magnet: string): Promise<AddedTorrent>;
+  addTorrentFile(torrent: Uint8Array): Promise<AddedTorrent>;
+  /** `all` selects every file. Providers without file selection (AllDebrid) do nothing. */
   selectFiles(id: string, fileIds: number[] | "all"): Promise<void>;
   deleteTorrent(id: string): Promise<void>;
   unrestrictLink(link: string): Promise<UnrestrictedLink>;

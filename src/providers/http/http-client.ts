@@ -1,7 +1,7 @@
 import type { Clock } from "../../lib/clock.ts";
 import { type Logger, maskSecrets } from "../../logger.ts";
 import { ProviderError, type ProviderKind, type RequestStats } from "../types.ts";
-import type { SlidingWindowLimiter } from "./rate-limiter.ts";
+import type { RequestLimiter } from "./combined-limiter.ts";
 
 export interface HttpRequest {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -9,6 +9,8 @@ export interface HttpRequest {
   query?: Record<string, string | number | undefined>;
   form?: Record<string, string | string[] | undefined>;
   body?: Uint8Array;
+  /** Multipart body (file uploads); fetch sets the boundary. */
+  formData?: FormData;
   /**
    * Safe to send twice. Non-idempotent requests (adding a torrent) are not retried after a
    * timeout or a dropped connection, where the provider may have acted on the first one.
@@ -32,16 +34,24 @@ export interface HttpResponse {
 /** Turns a non-2xx answer into a typed error; each provider knows its own error bodies. */
 export type ErrorMapper = (response: HttpResponse) => ProviderError;
 
+/**
+ * For providers that report errors inside a 2xx JSON body (AllDebrid answers HTTP 200 with
+ * `status: "error"`): returns the error, or null when the parsed answer is a success.
+ */
+export type BodyErrorMapper = (response: HttpResponse) => ProviderError | null;
+
 export interface HttpClientOptions {
   provider: ProviderKind;
   baseUrl: string;
   /** Headers added to every request (Authorization). */
   headers: () => Record<string, string>;
-  limiter: SlidingWindowLimiter;
+  limiter: RequestLimiter;
   clock: Clock;
   log: Logger;
   timeoutMs: number;
   mapError: ErrorMapper;
+  /** Errors carried by 2xx JSON answers; they get the same handling as mapError's. */
+  bodyError?: BodyErrorMapper;
   /** Secrets to mask in any message or log line. */
   secrets: Array<string | undefined>;
   maxRetries?: number;
@@ -81,11 +91,12 @@ export class DebridHttpClient {
     for (;;) {
       const outcome = await this.attempt(req);
       if (outcome.kind === "response") {
-        const response = outcome.response;
+        let response = outcome.response;
+        let error: ProviderError | null = null;
         if (response.status < 400) {
           if (!req.json || response.status === 204 || response.text.trim() === "") return response;
           try {
-            return { ...response, data: JSON.parse(response.text) };
+            response = { ...response, data: JSON.parse(response.text) };
           } catch (cause) {
             if (req.idempotent !== false && attempt++ < this.maxRetries) {
               this.counters.retries++;
@@ -102,8 +113,11 @@ export class DebridHttpClient {
               cause,
             });
           }
+          error = this.options.bodyError?.(response) ?? null;
+          if (!error) return response;
+        } else {
+          error = this.options.mapError(response);
         }
-        const error = this.options.mapError(response);
         if (response.status === 429 || error.kind === "rate_limited") {
           this.counters.rateLimited++;
           const waitMs = retryAfterMs(response.headers, this.options.clock.now()) ?? this.defaultRetryAfterMs;
@@ -204,6 +218,7 @@ export class DebridHttpClient {
 
   private body(req: HttpRequest): BodyInit | undefined {
     if (req.body) return req.body as unknown as BodyInit;
+    if (req.formData) return req.formData;
     if (!req.form) return undefined;
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(req.form)) {
