@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEFAULT_FAKE_AD_KEY, handleAllDebrid } from "./alldebrid/server.ts";
 import { serveContent } from "./content.ts";
 import type { LibraryOptions } from "./library.ts";
 import { RequestWindow } from "./rate-window.ts";
@@ -40,6 +41,9 @@ export interface FakeDebridServer {
   url: string;
   /** Base URL to give Redriva as RD_API_URL. */
   rdApiUrl: string;
+  /** Base URL to give Redriva as AD_API_URL (paths add /v4 or /v4.1), with AD_API_KEY = adApiKey. */
+  adApiUrl: string;
+  adApiKey: string;
   state: FakeDebridState;
   faults: FaultOptions;
   stats: FakeServerStats;
@@ -64,8 +68,15 @@ type Handler = (
   url: URL,
 ) => Promise<FakeReply>;
 
-/** Other providers mount here (prefix → handler); AllDebrid adds "/v4". */
-export const extraHandlers: Array<{ prefix: string; handler: Handler }> = [];
+/**
+ * Other providers mount here (prefix → handler). `ownRateLimit`: the handler enforces its
+ * provider's own limits, so the Real-Debrid window neither counts nor refuses its requests.
+ */
+export const extraHandlers: Array<{ prefix: string; handler: Handler; ownRateLimit?: boolean }> = [];
+extraHandlers.push(
+  { prefix: "/v4.1/", handler: handleAllDebrid, ownRateLimit: true },
+  { prefix: "/v4/", handler: handleAllDebrid, ownRateLimit: true },
+);
 
 const emptyStats = (): FakeServerStats => ({
   requests: 0,
@@ -88,6 +99,7 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
       activeLimit: options.activeLimit ?? 50,
       linkTtlMs: options.linkTtlMs ?? 0,
       downloadBytesPerSecond: options.downloadBytesPerSecond ?? 0,
+      adApiKey: options.adApiKey ?? DEFAULT_FAKE_AD_KEY,
     },
     { size: 0, ...options.library },
   );
@@ -115,7 +127,7 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
         await Bun.sleep(min + roll() * (max - min));
       }
       // The limit counts every request, refused ones included (documented by Real-Debrid).
-      if (!window.admit()) {
+      if (!handler.ownRateLimit && !window.admit()) {
         stats.rateLimited++;
         return send(res, { status: 429, json: { error: "too_many_requests", error_code: 34 } });
       }
@@ -135,6 +147,11 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
       }
       stats.admitted++;
       const reply = await handler.handler(state, req, res, handler.path, url);
+      if (handler.ownRateLimit && reply.status === 429) {
+        // Refused by the provider's own limits (AllDebrid: 12/s, 600/min).
+        stats.admitted--;
+        stats.rateLimited++;
+      }
       if (faults.malformedRate && reply.json !== undefined && roll() < faults.malformedRate) {
         stats.injected.malformed++;
         const text = JSON.stringify(reply.json);
@@ -153,11 +170,12 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
     }
   });
 
-  function route(pathname: string): { handler: Handler; path: string } | null {
+  function route(pathname: string): { handler: Handler; path: string; ownRateLimit?: boolean } | null {
     if (pathname.startsWith("/rest/1.0/"))
       return { handler: handleRealDebrid, path: pathname.slice("/rest/1.0".length) };
     for (const extra of extraHandlers) {
-      if (pathname.startsWith(extra.prefix)) return { handler: extra.handler, path: pathname };
+      if (pathname.startsWith(extra.prefix))
+        return { handler: extra.handler, path: pathname, ownRateLimit: extra.ownRateLimit };
     }
     return null;
   }
@@ -184,6 +202,8 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
   return {
     url: state.baseUrl,
     rdApiUrl: `${state.baseUrl}/rest/1.0`,
+    adApiUrl: state.baseUrl,
+    adApiKey: state.options.adApiKey ?? DEFAULT_FAKE_AD_KEY,
     state,
     faults,
     get stats() {

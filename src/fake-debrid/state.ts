@@ -34,6 +34,8 @@ export interface FakeOptions {
   linkTtlMs: number;
   /** Throttle of the download endpoint (bytes per second, 0 = unlimited). */
   downloadBytesPerSecond: number;
+  /** API key of the fake AllDebrid account (served under /v4 and /v4.1). */
+  adApiKey?: string;
 }
 
 const ADD_ERRORS: Record<NonNullable<HashScript["addError"]>, FakeReply> = {
