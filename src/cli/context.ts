@@ -34,7 +34,23 @@ export interface CliContext {
   close(): void;
 }
 
-export function createCliContext(env: Record<string, string | undefined> = process.env): CliContext {
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Handle Ctrl+C/SIGTERM (off in tests that run several commands in one process). */
+  signals?: boolean;
+}
+
+const STD_IO: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  signals: true,
+};
+
+export function createCliContext(
+  env: Record<string, string | undefined> = process.env,
+  io: CliIo = STD_IO,
+): CliContext {
   let deps: Deps | null = null;
   const controller = new AbortController();
   const onSignal = () => {
@@ -42,8 +58,10 @@ export function createCliContext(env: Record<string, string | undefined> = proce
     process.stderr.write("\nStopping after in-flight work (press Ctrl+C again to force)...\n");
     controller.abort(new AppError("interrupted", "interrupted by signal"));
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  if (io.signals) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  }
   return {
     deps() {
       if (!deps) {
@@ -61,8 +79,8 @@ export function createCliContext(env: Record<string, string | undefined> = proce
       }
       return deps;
     },
-    out: (line = "") => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
+    out: (line = "") => io.out(line),
+    err: (line) => io.err(line),
     signal: controller.signal,
     close() {
       deps?.dbh.close();

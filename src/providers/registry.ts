@@ -72,6 +72,7 @@ export class ProviderRegistry {
           rateLimit: rd.rateLimit,
           rateWindowMs: rd.rateWindowMs,
           timeoutMs: rd.timeoutMs,
+          maxRetries: rd.maxRetries,
           clock: this.clock,
           log: this.log,
           onResponse,

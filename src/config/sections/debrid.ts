@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { httpUrl, oneOf, positiveInt, secret } from "../fields.ts";
+import { httpUrl, nonNegativeInt, oneOf, positiveInt, secret } from "../fields.ts";
 
 /** Debrid accounts and how hard we may call them. */
 export const debridSchema = z.object({
@@ -9,6 +9,8 @@ export const debridSchema = z.object({
   /** Length of the rate-limit window; only tests and benchmarks shorten it (with a scaled limit). */
   RD_RATE_WINDOW_MS: positiveInt(60_000),
   RD_TIMEOUT_MS: positiveInt(30_000),
+  /** Retries of one request after 5xx, timeouts, dropped connections and 429s. */
+  RD_MAX_RETRIES: nonNegativeInt(6),
   AD_API_KEY: secret(),
   AD_API_URL: httpUrl("https://api.alldebrid.com"),
   AD_RATE_LIMIT: positiveInt(600),
@@ -24,6 +26,7 @@ export function buildDebrid(env: z.infer<typeof debridSchema>) {
       rateLimit: env.RD_RATE_LIMIT,
       rateWindowMs: env.RD_RATE_WINDOW_MS,
       timeoutMs: env.RD_TIMEOUT_MS,
+      maxRetries: env.RD_MAX_RETRIES,
     },
     allDebrid: {
       apiKey: env.AD_API_KEY,

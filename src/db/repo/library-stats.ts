@@ -1,0 +1,127 @@
+import type { DbHandle } from "../client.ts";
+
+/** Aggregate reads over the mirrored library (stats report, dashboard, metrics). */
+const ACTIVE =
+  "('magnet_conversion','waiting_files_selection','queued','downloading','compressing','uploading')";
+const FAILED = "('magnet_error','error','virus','dead')";
+
+export interface LibraryTotals {
+  torrents: number;
+  removed: number;
+  withDetails: number;
+  bytes: number;
+  active: number;
+  failed: number;
+}
+
+/** One pass over torrents: everything the compact line needs. */
+export function libraryTotals(dbh: DbHandle): LibraryTotals {
+  const row = dbh.sqlite
+    .query<LibraryTotals, []>(
+      `SELECT COUNT(*) FILTER (WHERE t.removed_at IS NULL) AS torrents,
+              COUNT(*) FILTER (WHERE t.removed_at IS NOT NULL) AS removed,
+              (SELECT COUNT(*) FROM torrent_details d JOIN torrents x ON x.id = d.id WHERE x.removed_at IS NULL) AS withDetails,
+              COALESCE(SUM(t.bytes) FILTER (WHERE t.removed_at IS NULL), 0) AS bytes,
+              COUNT(*) FILTER (WHERE t.removed_at IS NULL AND t.status IN ${ACTIVE}) AS active,
+              COUNT(*) FILTER (WHERE t.removed_at IS NULL AND t.status IN ${FAILED}) AS failed
+         FROM torrents t`,
+    )
+    .get();
+  return row ?? { torrents: 0, removed: 0, withDetails: 0, bytes: 0, active: 0, failed: 0 };
+}
+
+export function countByStatus(dbh: DbHandle): Array<{ status: string; count: number; bytes: number }> {
+  return dbh.sqlite
+    .query<{ status: string; count: number; bytes: number }, []>(
+      `SELECT status, COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS bytes FROM torrents
+        WHERE removed_at IS NULL GROUP BY status ORDER BY count DESC`,
+    )
+    .all();
+}
+
+/** Added since an ISO date (torrents.added_on is ISO 8601, so text order is time order). */
+export function addedSince(dbh: DbHandle, isoDate: string): { count: number; bytes: number } {
+  return (
+    dbh.sqlite
+      .query<{ count: number; bytes: number }, [string]>(
+        "SELECT COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS bytes FROM torrents WHERE added_on >= ? AND removed_at IS NULL",
+      )
+      .get(isoDate) ?? { count: 0, bytes: 0 }
+  );
+}
+
+export function topHosts(
+  dbh: DbHandle,
+  limit: number,
+): Array<{ host: string; count: number; bytes: number }> {
+  return dbh.sqlite
+    .query<{ host: string; count: number; bytes: number }, [number]>(
+      `SELECT COALESCE(host, '(unknown)') AS host, COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS bytes FROM torrents
+        WHERE removed_at IS NULL GROUP BY host ORDER BY count DESC LIMIT ?`,
+    )
+    .all(limit);
+}
+
+export function biggestTorrents(
+  dbh: DbHandle,
+  limit: number,
+): Array<{ id: string; filename: string; bytes: number; status: string }> {
+  return dbh.sqlite
+    .query<{ id: string; filename: string; bytes: number; status: string }, [number]>(
+      "SELECT id, filename, bytes, status FROM torrents WHERE removed_at IS NULL ORDER BY bytes DESC LIMIT ?",
+    )
+    .all(limit);
+}
+
+export function staleDetailsCount(dbh: DbHandle, before: number): number {
+  return (
+    dbh.sqlite
+      .query<{ n: number }, [number]>(
+        "SELECT COUNT(*) AS n FROM torrent_details d JOIN torrents t ON t.id = d.id WHERE t.removed_at IS NULL AND d.fetched_at < ?",
+      )
+      .get(before)?.n ?? 0
+  );
+}
+
+export function detailsErrorCount(dbh: DbHandle): number {
+  return (
+    dbh.sqlite
+      .query<{ n: number }, []>(
+        "SELECT COUNT(*) AS n FROM torrents WHERE removed_at IS NULL AND details_error_at IS NOT NULL",
+      )
+      .get()?.n ?? 0
+  );
+}
+
+export function librarySnapshots(
+  dbh: DbHandle,
+  since: number,
+): Array<{ taken_at: number; torrents: number; bytes: number }> {
+  return dbh.sqlite
+    .query<{ taken_at: number; torrents: number; bytes: number }, [number]>(
+      "SELECT taken_at, torrents, bytes FROM library_snapshots WHERE taken_at >= ? ORDER BY taken_at",
+    )
+    .all(since);
+}
+
+export interface FailedTorrentRow {
+  id: string;
+  filename: string;
+  status: string;
+  bytes: number;
+  hash: string | null;
+  added_on: string | null;
+  details_error: string | null;
+  progress: number;
+}
+
+/** Torrents in a failed status or whose details could not be fetched (diagnose). */
+export function failedTorrents(dbh: DbHandle): FailedTorrentRow[] {
+  return dbh.sqlite
+    .query<FailedTorrentRow, []>(
+      `SELECT id, filename, status, bytes, hash, added_on, details_error, progress FROM torrents
+        WHERE removed_at IS NULL AND (status IN ${FAILED} OR details_error IS NOT NULL)
+        ORDER BY status, added_on DESC`,
+    )
+    .all();
+}

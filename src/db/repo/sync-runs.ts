@@ -1,0 +1,235 @@
+import type { DbHandle } from "../client.ts";
+
+/** Sync runs and their checkpoints (the planned details fetches and their state). */
+export interface SyncRunRow {
+  id: number;
+  mode: string;
+  status: string;
+  options: string;
+  started_at: number;
+  finished_at: number | null;
+  pid: number | null;
+  list_requests: number;
+  detail_requests: number;
+  total_requests: number;
+  rate_limited: number;
+  torrents_seen: number;
+  added: number;
+  updated: number;
+  removed: number;
+  details_planned: number;
+  details_done: number;
+  details_failed: number;
+  resumed_from: number | null;
+  error: string | null;
+  summary: string;
+}
+
+export type RunCounters = Partial<
+  Pick<
+    SyncRunRow,
+    | "list_requests"
+    | "detail_requests"
+    | "total_requests"
+    | "rate_limited"
+    | "torrents_seen"
+    | "added"
+    | "updated"
+    | "removed"
+    | "details_planned"
+    | "details_done"
+    | "details_failed"
+  >
+>;
+
+function pidAlive(pid: number | null): boolean {
+  if (!pid) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Starts a run unless another one is running (in this or another live process). Runs left
+ * `running` by a dead process become `interrupted` first. Returns the new run, or the one that
+ * blocks it.
+ */
+export function beginRun(
+  dbh: DbHandle,
+  mode: string,
+  options: Record<string, unknown>,
+  now: number,
+): { run: SyncRunRow; blockedBy: null } | { run: null; blockedBy: SyncRunRow } {
+  const { sqlite } = dbh;
+  return sqlite
+    .transaction(() => {
+      const running = sqlite.query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'").all();
+      for (const row of running) {
+        if (pidAlive(row.pid)) return { run: null, blockedBy: row };
+        sqlite
+          .query(
+            "UPDATE sync_runs SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) WHERE id = ?",
+          )
+          .run(now, row.id);
+      }
+      const run = sqlite
+        .query<SyncRunRow, [string, string, number, number]>(
+          "INSERT INTO sync_runs (mode, status, options, started_at, pid) VALUES (?, 'running', ?, ?, ?) RETURNING *",
+        )
+        .get(mode, JSON.stringify(options), now, process.pid) as SyncRunRow;
+      return { run, blockedBy: null };
+    })
+    .immediate();
+}
+
+/**
+ * `sync resume`: under the same lock as beginRun, takes over the latest run if it was
+ * interrupted or failed. Returns the run, the live run that blocks, or neither.
+ */
+export function claimResumableRun(
+  dbh: DbHandle,
+  now: number,
+): { run: SyncRunRow | null; blockedBy: SyncRunRow | null } {
+  const { sqlite } = dbh;
+  return sqlite
+    .transaction(() => {
+      for (const row of sqlite
+        .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'")
+        .all()) {
+        if (pidAlive(row.pid)) return { run: null, blockedBy: row };
+        sqlite
+          .query("UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE id = ?")
+          .run(now, row.id);
+      }
+      const latest = sqlite.query<SyncRunRow, []>("SELECT * FROM sync_runs ORDER BY id DESC LIMIT 1").get();
+      if (!latest || !["interrupted", "failed"].includes(latest.status))
+        return { run: null, blockedBy: null };
+      sqlite
+        .query(
+          "UPDATE sync_runs SET status = 'running', pid = ?, finished_at = NULL, error = NULL WHERE id = ?",
+        )
+        .run(process.pid, latest.id);
+      // Items that failed get another chance.
+      sqlite
+        .query("UPDATE sync_run_items SET state = 'pending' WHERE run_id = ? AND state = 'failed'")
+        .run(latest.id);
+      return {
+        run: sqlite.query<SyncRunRow, [number]>("SELECT * FROM sync_runs WHERE id = ?").get(latest.id),
+        blockedBy: null,
+      };
+    })
+    .immediate();
+}
+
+/** Marks runs of dead processes as interrupted (called at server start). */
+export function interruptOrphanRuns(dbh: DbHandle, now: number): number {
+  let count = 0;
+  for (const row of dbh.sqlite
+    .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'")
+    .all()) {
+    if (pidAlive(row.pid)) continue;
+    dbh.sqlite
+      .query("UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE id = ?")
+      .run(now, row.id);
+    count++;
+  }
+  return count;
+}
+
+export function runningSync(dbh: DbHandle): SyncRunRow | null {
+  const row = dbh.sqlite
+    .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running' LIMIT 1")
+    .get();
+  return row && pidAlive(row.pid) ? row : null;
+}
+
+export function updateRun(dbh: DbHandle, id: number, counters: RunCounters): void {
+  const keys = Object.keys(counters) as Array<keyof RunCounters>;
+  if (keys.length === 0) return;
+  const sets = keys.map((k) => `${k} = $${k}`).join(", ");
+  const params: Record<string, number> = { $id: id };
+  for (const k of keys) params[`$${k}`] = counters[k] as number;
+  dbh.sqlite.query(`UPDATE sync_runs SET ${sets} WHERE id = $id`).run(params);
+}
+
+export function finishRun(
+  dbh: DbHandle,
+  id: number,
+  status: "succeeded" | "failed" | "interrupted" | "cancelled",
+  now: number,
+  error: string | null,
+  summary: Record<string, unknown>,
+): void {
+  dbh.sqlite
+    .query(
+      "UPDATE sync_runs SET status = ?, finished_at = ?, error = ?, summary = ?, pid = NULL WHERE id = ?",
+    )
+    .run(status, now, error, JSON.stringify(summary), id);
+}
+
+export function getRun(dbh: DbHandle, id: number): SyncRunRow | null {
+  return dbh.sqlite.query<SyncRunRow, [number]>("SELECT * FROM sync_runs WHERE id = ?").get(id);
+}
+
+export function recentRuns(dbh: DbHandle, limit = 10): SyncRunRow[] {
+  return dbh.sqlite
+    .query<SyncRunRow, [number]>("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?")
+    .all(limit);
+}
+
+export function addRunItems(
+  dbh: DbHandle,
+  runId: number,
+  items: Array<{ torrentId: string; reason: string; priority: number }>,
+): void {
+  const insert = dbh.sqlite.prepare(
+    "INSERT OR IGNORE INTO sync_run_items (run_id, torrent_id, reason, priority) VALUES (?, ?, ?, ?)",
+  );
+  dbh.sqlite.transaction(() => {
+    for (const item of items) insert.run(runId, item.torrentId, item.reason, item.priority);
+  })();
+}
+
+export function pendingRunItems(dbh: DbHandle, runId: number): Array<{ torrent_id: string; reason: string }> {
+  return dbh.sqlite
+    .query<{ torrent_id: string; reason: string }, [number]>(
+      "SELECT torrent_id, reason FROM sync_run_items WHERE run_id = ? AND state = 'pending' ORDER BY priority, rowid",
+    )
+    .all(runId);
+}
+
+export function runItemCounts(dbh: DbHandle, runId: number): Record<string, number> {
+  const rows = dbh.sqlite
+    .query<{ state: string; n: number }, [number]>(
+      "SELECT state, COUNT(*) AS n FROM sync_run_items WHERE run_id = ? GROUP BY state",
+    )
+    .all(runId);
+  return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+}
+
+export function failedRunItems(dbh: DbHandle, runId: number): string[] {
+  return dbh.sqlite
+    .query<{ torrent_id: string }, [number]>(
+      "SELECT torrent_id FROM sync_run_items WHERE run_id = ? AND state IN ('failed', 'pending')",
+    )
+    .all(runId)
+    .map((r) => r.torrent_id);
+}
+
+export function markRunItem(
+  dbh: DbHandle,
+  runId: number,
+  torrentId: string,
+  state: "done" | "failed" | "gone",
+  error: string | null = null,
+): void {
+  dbh.sqlite
+    .query(
+      "UPDATE sync_run_items SET state = ?, attempts = attempts + 1, error = ? WHERE run_id = ? AND torrent_id = ?",
+    )
+    .run(state, error, runId, torrentId);
+}

@@ -1,0 +1,66 @@
+import { knownTorrents, upsertListPage } from "../../db/repo/library.ts";
+import type { Deps } from "../../deps.ts";
+import type { DebridProvider } from "../../providers/types.ts";
+import { classifyListed, type PlannedFetch, REASON_PRIORITY } from "./plan.ts";
+import type { SyncOptions } from "./types.ts";
+
+export interface ListWalkResult {
+  seen: number;
+  added: number;
+  updated: number;
+  pages: number;
+  planned: PlannedFetch[];
+  /** The walk reached the end of the list (only then may unseen torrents be marked removed). */
+  complete: boolean;
+}
+
+/**
+ * Reads the whole list page by page. Each page is compared with the database (for the smart
+ * plan) and, unless it is a dry run, written at once: memory holds one page, not the library.
+ */
+export async function walkList(
+  deps: Deps,
+  provider: DebridProvider,
+  walkStartedAt: number,
+  options: SyncOptions & { plan: boolean },
+): Promise<ListWalkResult> {
+  const result: ListWalkResult = { seen: 0, added: 0, updated: 0, pages: 0, planned: [], complete: false };
+  const now = deps.clock.now();
+  for await (const page of provider.listTorrents({ signal: options.signal })) {
+    result.pages++;
+    const known = knownTorrents(
+      deps.dbh.sqlite,
+      page.map((t) => t.id),
+    );
+    for (const item of page) {
+      const before = known.get(item.id);
+      if (!before) result.added++;
+      else if (
+        before.status !== item.status ||
+        before.progress !== item.progress ||
+        before.bytes !== item.bytes ||
+        before.links !== JSON.stringify(item.links) ||
+        before.filename !== item.filename ||
+        before.removed_at !== null
+      ) {
+        result.updated++;
+      }
+      if (options.plan) {
+        const reason = classifyListed(item, before, options, now);
+        if (reason) result.planned.push({ torrentId: item.id, reason, priority: REASON_PRIORITY[reason] });
+      }
+    }
+    if (!options.dryRun) upsertListPage(deps.dbh, provider.kind, page, walkStartedAt);
+    result.seen += page.length;
+    options.onProgress?.({
+      phase: "list",
+      done: result.seen,
+      total: result.seen,
+      ratePerMinute: 0,
+      etaMs: null,
+    });
+    options.onLog?.(`list page ${result.pages}: ${page.length} torrents`, "info");
+  }
+  result.complete = true;
+  return result;
+}
