@@ -18,3 +18,14 @@ export const webSessions = sqliteTable(
   },
   (t) => [index("idx_web_sessions_expires").on(t.expires_at)],
 );
+
+/**
+ * One row whose `version` moves whenever a torrent row changes in a way the UI shows (status,
+ * size, name, progress, dates, removal) or details appear/disappear; kept by triggers (migration
+ * 0010_ui_library_version). List and count caches compare it in O(1) on every request instead of
+ * recounting 100,000 rows, and writes elsewhere (jobs, downloads) do not invalidate them.
+ */
+export const uiLibraryVersion = sqliteTable("ui_library_version", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull().default(0),
+});
