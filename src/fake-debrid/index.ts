@@ -48,6 +48,8 @@ export interface FakeDebridServer {
   faults: FaultOptions;
   stats: FakeServerStats;
   resetStats(): void;
+  /** Changes the Real-Debrid rate limit on the fly (benchmarks prepare fast, then measure at 250/min). */
+  setRateLimit(limit: number, windowMs: number): void;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -208,6 +210,10 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
     faults,
     get stats() {
       return stats;
+    },
+    setRateLimit(limit: number, windowMs: number) {
+      window.limit = limit;
+      window.windowMs = windowMs;
     },
     resetStats() {
       stats = emptyStats();
