@@ -1,0 +1,127 @@
+import { libraryByStatus } from "../../db/repo/metrics.ts";
+import { libraryChangesSince, torrentNames } from "../../db/repo/reports.ts";
+import type { Deps } from "../../deps.ts";
+import { formatBytes, formatCount } from "../../lib/format.ts";
+import { runSync } from "../../services/sync/index.ts";
+import type { SyncResult } from "../../services/sync/types.ts";
+import type { JobContext, JobDefinition, JobOutcome, ReportSection } from "../types.ts";
+
+/** Rows listed per kind of change in a sync report (the counts cover everything). */
+const REPORT_ROWS = 5_000;
+
+function availability(deps: Deps): string | null {
+  return deps.config.realDebrid.token ? null : "no Real-Debrid account configured (set RD_API_TOKEN)";
+}
+
+async function syncRun(ctx: JobContext, mode: "smart" | "full" | "resume"): Promise<JobOutcome> {
+  const startedAt = ctx.deps.clock.now();
+  const result = await runSync(ctx.deps, mode, {
+    signal: ctx.signal,
+    onLog: (line, level) => ctx.log(line, level),
+    onProgress: (p) =>
+      ctx.progress({
+        phase: p.phase,
+        done: p.done,
+        total: p.total,
+        message: `${Math.round(p.ratePerMinute)} requests/min${p.etaMs !== null ? `, about ${Math.ceil(p.etaMs / 60_000)} min left` : ""}`,
+      }),
+  });
+  return syncOutcome(ctx.deps, result, startedAt);
+}
+
+/** Counts, summary and report of a sync run (exported for the report benchmark). */
+export function syncOutcome(deps: Deps, result: SyncResult, startedAt: number): JobOutcome {
+  return {
+    status: result.status,
+    error: result.error,
+    counts: {
+      torrents_seen: result.torrentsSeen,
+      added: result.added,
+      updated: result.updated,
+      removed: result.removed,
+      details_planned: result.detailsPlanned,
+      details_done: result.detailsDone,
+      details_failed: result.detailsFailed,
+      requests: result.requests.total,
+      rate_limited: result.requests.rateLimited,
+    },
+    summary: `${formatCount(result.torrentsSeen)} torrents: ${result.added} new, ${result.updated} changed, ${result.removed} removed; ${result.detailsDone} details fetched`,
+    report: syncReport(deps, result, startedAt),
+  };
+}
+
+function syncReport(deps: Deps, result: SyncResult, startedAt: number): ReportSection[] {
+  const sections: ReportSection[] = [];
+  const plan = Object.entries(result.plan).filter(([, n]) => (n ?? 0) > 0);
+  if (plan.length > 0) {
+    sections.push({
+      kind: "bars",
+      title: "Details planned, by reason",
+      bars: plan.map(([label, value]) => ({ label, value: value ?? 0 })),
+    });
+  }
+  const library = libraryByStatus(deps.dbh.db);
+  if (library.length > 0) {
+    sections.push({
+      kind: "bars",
+      title: "Library by status",
+      bars: library.map((s) => ({ label: s.status, value: s.count })),
+    });
+  }
+  const changes = libraryChangesSince(deps.dbh.db, startedAt, REPORT_ROWS);
+  const columns = ["Name", "Status", "Size", "Id"];
+  for (const kind of ["added", "updated", "removed"] as const) {
+    const rows = changes[kind];
+    if (rows.length === 0) continue;
+    sections.push({
+      kind: "table",
+      title: `${kind === "added" ? "New" : kind === "updated" ? "Changed" : "Removed"} torrents (${formatCount(changes.totals[kind])})`,
+      columns,
+      rows: rows.map((t) => [t.filename, t.status, formatBytes(t.bytes), t.id]),
+      more: changes.totals[kind] - rows.length,
+    });
+  }
+  if (result.missing.length > 0) {
+    const names = torrentNames(deps.dbh.db, result.missing.slice(0, REPORT_ROWS));
+    sections.push({
+      kind: "table",
+      title: `Details not fetched (${formatCount(result.missing.length)})`,
+      columns: ["Id", "Name"],
+      rows: result.missing.slice(0, REPORT_ROWS).map((id) => [id, names.get(id) ?? ""]),
+      more: Math.max(0, result.missing.length - REPORT_ROWS),
+    });
+  }
+  return sections;
+}
+
+function syncJob(
+  name: string,
+  mode: "smart" | "full",
+  description: string,
+  defaultSchedule: string,
+): JobDefinition {
+  return {
+    name,
+    description,
+    defaultSchedule,
+    availability,
+    run: (ctx) => syncRun(ctx, mode),
+    // Both syncs share the sync checkpoint (sync_run_items): resume it once at start.
+    resume: (ctx) => syncRun(ctx, "resume"),
+    resumeGroup: "sync",
+  };
+}
+
+export const smartSyncJob = syncJob(
+  "smart-sync",
+  "smart",
+  "Library list, then details only where they are new, changed, stale or missing",
+  "*/15 * * * *",
+);
+
+export const fullSyncJob = syncJob(
+  "full-sync",
+  "full",
+  "Library list and the details of every torrent",
+  "30 4 * * 0",
+);

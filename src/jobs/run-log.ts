@@ -1,0 +1,38 @@
+import type { LogLevel } from "./types.ts";
+
+const HEAD = 100;
+const MAX = 1000;
+
+/**
+ * The log of one run, bounded: the first 100 lines (how it started) and the latest ones, with
+ * a marker saying how many were dropped between. A sync of 100,000 torrents must not grow a row
+ * without limit.
+ */
+export class RunLog {
+  private readonly lines: string[] = [];
+  private omitted = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  add(line: string, level: LogLevel = "info"): void {
+    const time = new Date(this.now()).toISOString().slice(11, 19);
+    const prefix = level === "info" ? "" : `${level.toUpperCase()} `;
+    // One entry per line: a multi-line message keeps the log readable line by line.
+    for (const part of line.split(/\r?\n/)) {
+      this.lines.push(`${time} ${prefix}${part}`);
+      if (this.lines.length > MAX) {
+        this.lines.splice(HEAD, 1);
+        this.omitted++;
+      }
+    }
+  }
+
+  all(): string[] {
+    if (this.omitted === 0) return [...this.lines];
+    return [...this.lines.slice(0, HEAD), `… ${this.omitted} lines omitted …`, ...this.lines.slice(HEAD)];
+  }
+
+  text(): string {
+    return this.all().join("\n");
+  }
+}

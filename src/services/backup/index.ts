@@ -1,0 +1,79 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "../../config/index.ts";
+import type { Deps } from "../../deps.ts";
+import { AppError } from "../../errors.ts";
+
+import { backupsDir, integrityProblem } from "./files.ts";
+
+export { backupsDir, integrityProblem } from "./files.ts";
+export { type RestoreResult, restoreBackup } from "./restore.ts";
+
+const NAME = /^redriva-\d{8}-\d{6}(-\d+)?\.db$/;
+
+export interface BackupFile {
+  name: string;
+  path: string;
+  bytes: number;
+  createdAt: number;
+}
+
+export interface BackupResult extends BackupFile {
+  durationMs: number;
+  /** Backups deleted by rotation. */
+  deleted: string[];
+}
+
+/**
+ * A consistent copy of the live database (`VACUUM INTO` reads one snapshot while writers carry
+ * on), verified with `PRAGMA integrity_check` before it counts, then rotation to BACKUPS_KEEP.
+ */
+export function createBackup(deps: Deps): BackupResult {
+  const started = performance.now();
+  const dir = backupsDir(deps.config);
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date(deps.clock.now()).toISOString().replace(/\D/g, "").slice(0, 14);
+  let name = `redriva-${stamp.slice(0, 8)}-${stamp.slice(8)}.db`;
+  for (let n = 2; existsSync(join(dir, name)); n++)
+    name = `redriva-${stamp.slice(0, 8)}-${stamp.slice(8)}-${n}.db`;
+  const path = join(dir, name);
+  const partial = `${path}.partial`;
+  rmSync(partial, { force: true });
+  try {
+    deps.dbh.sqlite.prepare("VACUUM INTO ?").run(partial);
+    const problem = integrityProblem(partial);
+    if (problem) throw new AppError("internal", `backup failed its integrity check: ${problem}`);
+    renameSync(partial, path);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+  const deleted = rotateBackups(deps.config, deps.config.jobs.backupsKeep);
+  return {
+    name,
+    path,
+    bytes: statSync(path).size,
+    createdAt: deps.clock.now(),
+    durationMs: performance.now() - started,
+    deleted,
+  };
+}
+
+/** Backups in DATA_DIR/backups, newest first. */
+export function listBackups(config: Pick<Config, "dataDir">): BackupFile[] {
+  const dir = backupsDir(config);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => NAME.test(name))
+    .map((name) => {
+      const path = join(dir, name);
+      const stat = statSync(path);
+      return { name, path, bytes: stat.size, createdAt: stat.mtimeMs };
+    })
+    .sort((a, b) => b.name.localeCompare(a.name, "en", { numeric: true }));
+}
+
+function rotateBackups(config: Pick<Config, "dataDir">, keep: number): string[] {
+  const excess = listBackups(config).slice(keep);
+  for (const backup of excess) rmSync(backup.path, { force: true });
+  return excess.map((b) => b.name);
+}
