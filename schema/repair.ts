@@ -69,7 +69,7 @@ export const repairAttempts = sqliteTable(
     trigger: text("trigger").notNull(),
     started_at: integer("started_at").notNull(),
     finished_at: integer("finished_at").notNull(),
-    /** success | retry | failed | skipped */
+    /** repaired | retry | failed | skipped | aborted (token refused: not counted) */
     outcome: text("outcome").notNull(),
     /** Failure class (rate_limited, infringing...) when it did not succeed. */
     failure: text("failure"),

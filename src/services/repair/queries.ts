@@ -1,0 +1,89 @@
+import {
+  type AttemptRow,
+  attemptsForCandidate,
+  attemptsForTorrent,
+  type CandidateRow,
+  candidateForTorrent,
+  countCandidatesByState,
+  getCandidate,
+  listCandidates,
+  recentAttempts,
+  recentScans,
+  retryQueue,
+  type ScanRow,
+  torrentIdHistory,
+} from "../../db/repo/repair.ts";
+import type { Deps } from "../../deps.ts";
+import { NotFoundError, ValidationError } from "../../errors.ts";
+
+/** Read models of the repair feature for the CLI, the pages and the JSON API. */
+
+export interface RepairOverview {
+  dryRun: boolean;
+  counts: Record<string, number>;
+  /** Open candidates (pending, queued, running) first, then the latest settled ones. */
+  candidates: CandidateRow[];
+  queue: CandidateRow[];
+  attempts: AttemptRow[];
+  scans: ScanRow[];
+  settings: { retryDelayMs: number; maxAttempts: number; runLimit: number; deleteOnly: boolean };
+}
+
+export function repairOverview(deps: Deps, options: { limit?: number } = {}): RepairOverview {
+  const { db } = deps.dbh;
+  const limit = options.limit ?? 200;
+  const open = listCandidates(db, { states: ["running", "pending", "retry"], limit });
+  const settled = listCandidates(db, { states: ["repaired", "failed", "skipped", "dismissed"], limit: 50 });
+  return {
+    dryRun: deps.config.dryRun,
+    counts: countCandidatesByState(db),
+    candidates: [...open, ...settled],
+    queue: retryQueue(db),
+    attempts: recentAttempts(db, 50),
+    scans: recentScans(db, 5),
+    settings: {
+      retryDelayMs: deps.config.repair.retryDelayMs,
+      maxAttempts: deps.config.repair.maxAttempts,
+      runLimit: deps.config.repair.runLimit,
+      deleteOnly: deps.config.repair.deleteOnly,
+    },
+  };
+}
+
+/** The retry queue, soonest first. */
+export function repairQueue(deps: Deps): CandidateRow[] {
+  return retryQueue(deps.dbh.db);
+}
+
+export interface RepairHistory {
+  candidate: CandidateRow | null;
+  /** Every id the torrent had (re-injections give new ids), newest first. */
+  ids: string[];
+  attempts: AttemptRow[];
+}
+
+/**
+ * History of a candidate (numeric id) or of a torrent (provider id, followed across the ids
+ * re-injections gave it). Throws NotFoundError when nothing is known.
+ */
+export function repairHistory(deps: Deps, id: string): RepairHistory {
+  const { db } = deps.dbh;
+  const value = id.trim();
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(value)) throw new ValidationError(`invalid id: ${JSON.stringify(id)}`);
+  if (/^\d+$/.test(value)) {
+    const candidate = getCandidate(db, Number(value));
+    if (candidate) {
+      const ids = [candidate.new_torrent_id, candidate.torrent_id].filter((x): x is string => Boolean(x));
+      return { candidate, ids, attempts: attemptsForCandidate(db, candidate.id) };
+    }
+  }
+  const attempts = attemptsForTorrent(db, value);
+  const candidate = candidateForTorrent(db, value) ?? null;
+  if (!candidate && attempts.length === 0) throw new NotFoundError("repair history for", value);
+  return { candidate, ids: torrentIdHistory(db, value), attempts };
+}
+
+/** Attempts for the torrent detail page: empty when none (never throws for a known torrent). */
+export function torrentRepairAttempts(deps: Deps, torrentId: string): AttemptRow[] {
+  return attemptsForTorrent(deps.dbh.db, torrentId);
+}
