@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, redactConfig } from "./config/index.ts";
 import { startDownloads } from "./downloader/index.ts";
 import { createApp } from "./http/app.ts";
 import { startJobs } from "./jobs/index.ts";
+import { catchUpRepairRetries } from "./services/repair/startup.ts";
 
 /** Starts Redriva: one process serving pages, the JSON and qBittorrent APIs, and running jobs. */
 export async function startServer(env: Record<string, string | undefined> = process.env) {
@@ -20,6 +21,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   log.info({ url: `http://${config.host}:${server.port}` }, "Redriva is listening");
   const downloads = await startDownloads(deps);
   const jobs = await startJobs(deps);
+  catchUpRepairRetries(deps, jobs.runner);
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
@@ -48,7 +50,9 @@ if (import.meta.main) {
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`Redriva cannot start, the configuration is invalid:\n${error.problems.join("\n")}\n`);
+      process.stderr.write(
+        `Redriva cannot start, the configuration is invalid:\n${error.problems.join("\n")}\n`,
+      );
       process.exit(2);
     }
     throw error;

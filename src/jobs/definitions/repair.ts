@@ -1,19 +1,22 @@
-import { notAvailableYet } from "./placeholder.ts";
+import { repairAvailability, repairRetryJobRun, repairScanJobRun } from "../../services/repair/jobs.ts";
+import type { JobDefinition } from "../types.ts";
 
 /**
- * Repair jobs (issue 5). The repair feature wires its scan and retry services here: replace the
- * placeholders with `{ name, description, defaultSchedule, run(ctx) }` definitions calling them.
+ * Repair jobs (issue 5). With DRY_RUN on (the default) they only record what they would do.
+ * Overdue retries also run at start (src/services/repair/startup.ts).
  */
-export const repairScanJob = notAvailableYet(
-  "repair-scan",
-  "Finds dead or broken torrents and queues them for re-injection",
-  "0 */6 * * *",
-  "the repair feature is not installed yet",
-);
+export const repairScanJob: JobDefinition = {
+  name: "repair-scan",
+  description: "Finds dead or broken torrents and re-injects them (retry queue for the rest)",
+  defaultSchedule: "0 */6 * * *",
+  availability: repairAvailability,
+  run: repairScanJobRun,
+};
 
-export const repairRetryJob = notAvailableYet(
-  "repair-retry",
-  "Re-injects queued torrents whose retry time has come",
-  "*/30 * * * *",
-  "the repair feature is not installed yet",
-);
+export const repairRetryJob: JobDefinition = {
+  name: "repair-retry",
+  description: "Re-injects queued torrents whose retry time has come",
+  defaultSchedule: "*/30 * * * *",
+  availability: repairAvailability,
+  run: repairRetryJobRun,
+};

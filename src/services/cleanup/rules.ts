@@ -3,6 +3,7 @@ import type { Config } from "../../config/index.ts";
 import { deleteRunsBefore, reportPathsBefore } from "../../db/repo/jobs.ts";
 import { deleteSamplesBefore } from "../../db/repo/metrics.ts";
 import type { Deps } from "../../deps.ts";
+import { repairAttemptsRetention } from "../repair/retention.ts";
 import { resolveReportFile } from "../reports/index.ts";
 
 /**
@@ -40,4 +41,4 @@ const metricSamples: RetentionRule = {
   apply: (deps, cutoff) => deleteSamplesBefore(deps.dbh.db, cutoff),
 };
 
-export const RETENTION_RULES: RetentionRule[] = [jobHistory, metricSamples];
+export const RETENTION_RULES: RetentionRule[] = [jobHistory, metricSamples, repairAttemptsRetention];

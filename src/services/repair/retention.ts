@@ -1,0 +1,10 @@
+import { deleteAttemptsBefore } from "../../db/repo/repair.ts";
+import type { RetentionRule } from "../cleanup/rules.ts";
+
+/** Cleanup job rule: repair attempts older than ATTEMPTS_RETENTION_DAYS. */
+export const repairAttemptsRetention: RetentionRule = {
+  name: "repair_attempts",
+  description: "repair attempts (re-injections and deletions)",
+  days: (config) => config.jobs.attemptsDays,
+  apply: (deps, cutoff) => deleteAttemptsBefore(deps.dbh.db, cutoff),
+};
