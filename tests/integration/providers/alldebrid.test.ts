@@ -43,7 +43,10 @@ async function raw(fake: FakeDebridServer, path: string, key = fake.adApiKey) {
     method: "POST",
     headers: { Authorization: `Bearer ${key}` },
   });
-  return { http: res.status, body: (await res.json()) as { status: string; error?: { code: string } } };
+  return {
+    http: res.status,
+    body: (await res.json()) as { status: string; error?: { code: string; message?: string } },
+  };
 }
 
 describe("AllDebrid adapter against the fake server", () => {
