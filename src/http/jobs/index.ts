@@ -1,5 +1,14 @@
-import type { App } from "../context.ts";
 import type { Deps } from "../../deps.ts";
+import type { App } from "../context.ts";
+import { registerJobsApi } from "./api.ts";
+import { registerMetrics } from "./metrics.ts";
+import { registerJobsHtml } from "./pages.ts";
+import { registerReports } from "./reports.ts";
 
-/** Mounts the jobs routes (issue 4). */
-export function registerJobsPages(_app: App, _deps: Deps): void {}
+/** Mounts /jobs, /api/jobs, /reports and /metrics. */
+export function registerJobsPages(app: App, deps: Deps): void {
+  registerJobsHtml(app, deps);
+  registerJobsApi(app, deps);
+  registerReports(app, deps);
+  registerMetrics(app, deps);
+}
