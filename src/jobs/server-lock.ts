@@ -55,7 +55,8 @@ export function runningServer(dataDir: string): ServerLock | null {
 export function isRedrivaProcess(pid: number): boolean {
   if (!isProcessAlive(pid)) return false;
   const cmdline = readCmdline(pid);
-  return cmdline === null || /bun|node|redriva/i.test(cmdline);
+  // Empty while a process is being spawned: unknown counts as alive.
+  return !cmdline || /bun|node|redriva/i.test(cmdline);
 }
 
 function readCmdline(pid: number): string | null {

@@ -8,6 +8,13 @@ export const jobsFormat = {
     const pad = (n: number) => String(n).padStart(2, "0");
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
   },
+  /** The shared badge class (app.css) of a run status. */
+  badge(status: string): string {
+    if (status === "succeeded") return "badge-ok";
+    if (status === "failed") return "badge-failed";
+    if (status === "running") return "badge-active";
+    return "badge-warn";
+  },
   duration(ms: number | null): string {
     return ms === null ? "" : formatRunDuration(ms);
   },

@@ -110,9 +110,15 @@ describe("job runner", () => {
     const d = deps();
     const gate = gatedJob();
     const runner = new JobRunner(d, [gate.def]);
-    const other = Bun.spawn(["bun", "-e", "setInterval(() => {}, 1e9)"], { stdout: "ignore" });
+    const other = Bun.spawn(["bun", "-e", "console.log('ready'); setInterval(() => {}, 1e9)"], { stdout: "pipe" });
     cleanups.push(() => other.kill());
-    const foreign = insertRunningRun(d.dbh.db, { job: "gated", trigger: "cli", startedAt: 1, pid: other.pid });
+    await other.stdout.getReader().read();
+    const foreign = insertRunningRun(d.dbh.db, {
+      job: "gated",
+      trigger: "cli",
+      startedAt: 1,
+      pid: other.pid,
+    });
     expect(() => runner.trigger("gated", "manual")).toThrow(/another process \(pid \d+\)/);
     other.kill();
     await other.exited;
@@ -144,7 +150,10 @@ describe("job runner", () => {
     expect(boom).toMatchObject({ status: "failed", error: "disk on fire" });
     const half = await runner.trigger("half", "manual").done;
     expect(half.status).toBe("failed");
-    expect(getRun(d.dbh.db, half.runId)).toMatchObject({ status: "failed", error: "the job reported a failure" });
+    expect(getRun(d.dbh.db, half.runId)).toMatchObject({
+      status: "failed",
+      error: "the job reported a failure",
+    });
     expect(JSON.parse(getRun(d.dbh.db, half.runId)?.counts ?? "{}")).toEqual({ done: 5, missing: 2 });
   });
 
@@ -172,7 +181,11 @@ describe("job runner", () => {
 
     const next = new JobRunner(d, [gate.def]);
     expect(next.start().resumed).toEqual(["resumable"]);
-    await until(() => recentRuns(d.dbh.db, { job: "resumable" }).find((r) => r.trigger === "resume" && r.status === "succeeded"));
+    await until(() =>
+      recentRuns(d.dbh.db, { job: "resumable" }).find(
+        (r) => r.trigger === "resume" && r.status === "succeeded",
+      ),
+    );
     expect(resumed).toBe(1);
     await next.stop();
   });
@@ -184,7 +197,10 @@ describe("job runner", () => {
     expect(() => runner.trigger("repair-scan", "manual")).toThrow(ValidationError);
     // No Real-Debrid token in this config: the syncs are not available.
     expect(() => runner.trigger("smart-sync", "manual")).toThrow(/RD_API_TOKEN/);
-    expect(runner.schedule("smart-sync")).toMatchObject({ expression: null, unavailable: expect.any(String) });
+    expect(runner.schedule("smart-sync")).toMatchObject({
+      expression: null,
+      unavailable: expect.any(String),
+    });
   });
 
   test("schedule: settings override wins over the environment, which wins over the default", async () => {
