@@ -1,5 +1,5 @@
 import { createDeps } from "../compose.ts";
-import { ConfigError, loadConfig } from "../config/index.ts";
+import { type Config, ConfigError, loadConfig } from "../config/index.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
 import { createLogger } from "../logger.ts";
@@ -27,6 +27,8 @@ export class CliExit extends Error {
 export interface CliContext {
   /** Loads the config and opens the database on first use (so --help needs neither). */
   deps(): Deps;
+  /** The validated config alone, without opening the database (restore replaces that file). */
+  config(): Config;
   out(line?: string): void;
   err(line: string): void;
   /** Aborted on the first SIGINT/SIGTERM; long commands checkpoint and stop. */
@@ -52,6 +54,19 @@ export function createCliContext(
   io: CliIo = STD_IO,
 ): CliContext {
   let deps: Deps | null = null;
+  let config: Config | null = null;
+  const loadValidConfig = (): Config => {
+    if (config) return config;
+    try {
+      config = loadConfig(env);
+      return config;
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        throw new CliExit(EXIT.usage, `Invalid configuration:\n${error.problems.join("\n")}`);
+      }
+      throw error;
+    }
+  };
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
@@ -65,20 +80,13 @@ export function createCliContext(
   return {
     deps() {
       if (!deps) {
-        try {
-          const config = loadConfig(env);
-          // The CLI speaks to the terminal; the logger only reports warnings unless asked.
-          const log = createLogger({ level: env.LOG_LEVEL ?? "warn" });
-          deps = createDeps(config, { log });
-        } catch (error) {
-          if (error instanceof ConfigError) {
-            throw new CliExit(EXIT.usage, `Invalid configuration:\n${error.problems.join("\n")}`);
-          }
-          throw error;
-        }
+        // The CLI speaks to the terminal; the logger only reports warnings unless asked.
+        const log = createLogger({ level: env.LOG_LEVEL ?? "warn" });
+        deps = createDeps(loadValidConfig(), { log });
       }
       return deps;
     },
+    config: loadValidConfig,
     out: (line = "") => io.out(line),
     err: (line) => io.err(line),
     signal: controller.signal,
