@@ -47,6 +47,8 @@ export const torrents = sqliteTable(
     index("idx_torrents_filename").on(t.filename),
     index("idx_torrents_removed").on(t.removed_at),
     index("idx_torrents_hash").on(t.hash),
+    // Covering index for the totals of present torrents (stats --compact reads only this index).
+    index("idx_torrents_presence").on(t.removed_at, t.status, t.bytes),
   ],
 );
 

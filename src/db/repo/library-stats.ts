@@ -14,20 +14,35 @@ export interface LibraryTotals {
   failed: number;
 }
 
-/** One pass over torrents: everything the compact line needs. */
+/**
+ * Everything the compact line needs. The first query reads only idx_torrents_presence (a covering
+ * index); details are counted by their own index minus the few that belong to removed torrents.
+ */
 export function libraryTotals(dbh: DbHandle): LibraryTotals {
-  const row = dbh.sqlite
-    .query<LibraryTotals, []>(
-      `SELECT COUNT(*) FILTER (WHERE t.removed_at IS NULL) AS torrents,
-              COUNT(*) FILTER (WHERE t.removed_at IS NOT NULL) AS removed,
-              (SELECT COUNT(*) FROM torrent_details d JOIN torrents x ON x.id = d.id WHERE x.removed_at IS NULL) AS withDetails,
-              COALESCE(SUM(t.bytes) FILTER (WHERE t.removed_at IS NULL), 0) AS bytes,
-              COUNT(*) FILTER (WHERE t.removed_at IS NULL AND t.status IN ${ACTIVE}) AS active,
-              COUNT(*) FILTER (WHERE t.removed_at IS NULL AND t.status IN ${FAILED}) AS failed
-         FROM torrents t`,
+  const present = dbh.sqlite
+    .query<{ torrents: number; bytes: number; active: number; failed: number }, []>(
+      `SELECT COUNT(*) AS torrents, COALESCE(SUM(bytes), 0) AS bytes,
+              COUNT(*) FILTER (WHERE status IN ${ACTIVE}) AS active,
+              COUNT(*) FILTER (WHERE status IN ${FAILED}) AS failed
+         FROM torrents WHERE removed_at IS NULL`,
     )
     .get();
-  return row ?? { torrents: 0, removed: 0, withDetails: 0, bytes: 0, active: 0, failed: 0 };
+  const others = dbh.sqlite
+    .query<{ removed: number; withDetails: number }, []>(
+      `SELECT (SELECT COUNT(*) FROM torrents WHERE removed_at IS NOT NULL) AS removed,
+              (SELECT COUNT(*) FROM torrent_details)
+                - (SELECT COUNT(*) FROM torrent_details
+                    WHERE id IN (SELECT id FROM torrents WHERE removed_at IS NOT NULL)) AS withDetails`,
+    )
+    .get();
+  return {
+    torrents: present?.torrents ?? 0,
+    bytes: present?.bytes ?? 0,
+    active: present?.active ?? 0,
+    failed: present?.failed ?? 0,
+    removed: others?.removed ?? 0,
+    withDetails: others?.withDetails ?? 0,
+  };
 }
 
 export function countByStatus(dbh: DbHandle): Array<{ status: string; count: number; bytes: number }> {

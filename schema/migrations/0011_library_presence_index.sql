@@ -1,0 +1,1 @@
+CREATE INDEX `idx_torrents_presence` ON `torrents` (`removed_at`,`status`,`bytes`);
