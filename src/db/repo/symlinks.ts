@@ -1,0 +1,168 @@
+import { and, asc, count, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { symlinkProblems, symlinkScans } from "../../../schema/symlinks.ts";
+import type { Db } from "../client.ts";
+
+/** Symlink-checker history: the only place with SQL on `symlink_scans` / `symlink_problems`. */
+
+export type SymlinkScanRow = typeof symlinkScans.$inferSelect;
+export type SymlinkProblemRow = typeof symlinkProblems.$inferSelect;
+export type NewSymlinkProblem = Omit<typeof symlinkProblems.$inferInsert, "id" | "scan_id">;
+export type SymlinkScanUpdate = Partial<Omit<SymlinkScanRow, "id">>;
+
+/** Statuses of a scan that still has work to do (not subject to retention). */
+export const OPEN_SCAN_STATUSES = ["running", "awaiting_confirmation"] as const;
+
+export function insertScan(
+  db: Db,
+  input: {
+    startedAt: number;
+    mode: string;
+    depth: string;
+    paths: string[];
+    root: string;
+    pid: number;
+    options: object;
+  },
+): number {
+  const row = db
+    .insert(symlinkScans)
+    .values({
+      started_at: input.startedAt,
+      mode: input.mode,
+      depth: input.depth,
+      paths: JSON.stringify(input.paths),
+      root: input.root,
+      status: "running",
+      phase: "walk",
+      pid: input.pid,
+      options: JSON.stringify(input.options),
+    })
+    .returning({ id: symlinkScans.id })
+    .get();
+  return row.id;
+}
+
+export function updateScan(db: Db, id: number, values: SymlinkScanUpdate): void {
+  db.update(symlinkScans).set(values).where(eq(symlinkScans.id, id)).run();
+}
+
+export function getScan(db: Db, id: number): SymlinkScanRow | undefined {
+  return db.select().from(symlinkScans).where(eq(symlinkScans.id, id)).get();
+}
+
+export function listScans(db: Db, limit = 50): SymlinkScanRow[] {
+  return db.select().from(symlinkScans).orderBy(desc(symlinkScans.id)).limit(limit).all();
+}
+
+export function listScansWithStatus(db: Db, statuses: readonly string[]): SymlinkScanRow[] {
+  return db
+    .select()
+    .from(symlinkScans)
+    .where(inArray(symlinkScans.status, [...statuses]))
+    .all();
+}
+
+/** Appends problems in one transaction (the scanner calls it per batch). */
+export function insertProblems(db: Db, scanId: number, problems: readonly NewSymlinkProblem[]): void {
+  if (problems.length === 0) return;
+  db.transaction((tx) => {
+    // 500 rows x 9 columns stays under SQLite's bound-parameter limit.
+    for (let i = 0; i < problems.length; i += 500) {
+      tx.insert(symlinkProblems)
+        .values(problems.slice(i, i + 500).map((p) => ({ ...p, scan_id: scanId })))
+        .run();
+    }
+  });
+}
+
+export function listProblems(
+  db: Db,
+  scanId: number,
+  options: { types?: readonly string[]; limit?: number; offset?: number; onlyPending?: boolean } = {},
+): SymlinkProblemRow[] {
+  const conditions = [eq(symlinkProblems.scan_id, scanId)];
+  if (options.types && options.types.length > 0)
+    conditions.push(inArray(symlinkProblems.type, [...options.types]));
+  if (options.onlyPending)
+    conditions.push(isNull(symlinkProblems.deleted_at), isNull(symlinkProblems.delete_error));
+  const query = db
+    .select()
+    .from(symlinkProblems)
+    .where(and(...conditions))
+    .orderBy(asc(symlinkProblems.path));
+  if (options.limit !== undefined)
+    return query
+      .limit(options.limit)
+      .offset(options.offset ?? 0)
+      .all();
+  return query.all();
+}
+
+export function countProblemsByType(db: Db, scanId: number): Record<string, number> {
+  const rows = db
+    .select({ type: symlinkProblems.type, n: count() })
+    .from(symlinkProblems)
+    .where(eq(symlinkProblems.scan_id, scanId))
+    .groupBy(symlinkProblems.type)
+    .all();
+  return Object.fromEntries(rows.map((r) => [r.type, r.n]));
+}
+
+export function markProblemDeleted(db: Db, id: number, at: number): void {
+  db.update(symlinkProblems)
+    .set({ deleted_at: at, delete_error: null })
+    .where(eq(symlinkProblems.id, id))
+    .run();
+}
+
+export function markProblemDeleteFailed(db: Db, id: number, error: string): void {
+  db.update(symlinkProblems).set({ delete_error: error }).where(eq(symlinkProblems.id, id)).run();
+}
+
+/**
+ * Keeps the `keep` most recent finished scans (open ones are never pruned) and returns the
+ * removed rows so the caller can delete their report files.
+ */
+export function pruneScans(db: Db, keep: number): SymlinkScanRow[] {
+  const kept = db
+    .select({ id: symlinkScans.id })
+    .from(symlinkScans)
+    .where(notInArray(symlinkScans.status, [...OPEN_SCAN_STATUSES]))
+    .orderBy(desc(symlinkScans.id))
+    .limit(keep)
+    .all()
+    .map((r) => r.id);
+  const doomed = db
+    .select()
+    .from(symlinkScans)
+    .where(
+      and(
+        notInArray(symlinkScans.status, [...OPEN_SCAN_STATUSES]),
+        kept.length > 0 ? notInArray(symlinkScans.id, kept) : sql`1 = 1`,
+      ),
+    )
+    .all();
+  if (doomed.length > 0) {
+    db.delete(symlinkScans)
+      .where(
+        inArray(
+          symlinkScans.id,
+          doomed.map((d) => d.id),
+        ),
+      )
+      .run();
+  }
+  return doomed;
+}
+
+/** Mean ffprobe time of the last scan that measured one, to estimate the next phase 2. */
+export function lastProbeAverageMs(db: Db): number | undefined {
+  const row = db
+    .select({ avg: symlinkScans.probe_avg_ms })
+    .from(symlinkScans)
+    .where(sql`${symlinkScans.probe_avg_ms} IS NOT NULL`)
+    .orderBy(desc(symlinkScans.id))
+    .limit(1)
+    .get();
+  return row?.avg ?? undefined;
+}

@@ -1,0 +1,120 @@
+import {
+  countProblemsByType,
+  getScan,
+  listProblems,
+  listScans,
+  pruneScans,
+  type SymlinkProblemRow,
+  updateScan,
+} from "../../db/repo/symlinks.ts";
+import type { Deps } from "../../deps.ts";
+import { errorMessage, NotFoundError, ValidationError } from "../../errors.ts";
+import { PROBLEM_TYPES, type ProblemType } from "./check.ts";
+import { progressFromRow, rowFromProgress, type ScanProgress } from "./progress.ts";
+import { type ActiveScan, activeScans, reconcileRunningScans } from "./registry.ts";
+import { removeScanReport, writeScanReport } from "./report.ts";
+import { getSymlinkSettings } from "./settings.ts";
+
+/** Live progress when the scan runs in this process, else what its row says. */
+export function getScanProgress(deps: Deps, scanId: number): ScanProgress {
+  const active = activeScans(deps).get(scanId);
+  if (active) return { ...active.progress, elapsedMs: deps.clock.now() - active.progress.startedAt };
+  reconcileRunningScans(deps);
+  const row = getScan(deps.dbh.db, scanId);
+  if (!row) throw new NotFoundError("scan", scanId);
+  return progressFromRow(row, deps.clock.now());
+}
+
+/** The history, newest first (retention keeps it short), with live rows for running scans. */
+export function listScanHistory(deps: Deps, limit = 20): ScanProgress[] {
+  reconcileRunningScans(deps);
+  const active = activeScans(deps);
+  return listScans(deps.dbh.db, limit).map((row) => {
+    const live = active.get(row.id);
+    return live ? { ...live.progress } : progressFromRow(row, deps.clock.now());
+  });
+}
+
+export function parseProblemTypes(input: unknown): ProblemType[] | undefined {
+  if (input === undefined || input === null || input === "" || input === "all") return undefined;
+  const list = Array.isArray(input) ? input : String(input).split(",");
+  const types = list.map((t) => String(t).trim()).filter(Boolean);
+  for (const t of types) {
+    if (!(PROBLEM_TYPES as readonly string[]).includes(t)) {
+      throw new ValidationError(`unknown problem type: ${t} (known: ${PROBLEM_TYPES.join(", ")})`);
+    }
+  }
+  return types.length > 0 ? (types as ProblemType[]) : undefined;
+}
+
+export function listScanProblems(
+  deps: Deps,
+  scanId: number,
+  options: { types?: ProblemType[]; limit?: number; offset?: number } = {},
+): { total: number; byType: Record<string, number>; problems: SymlinkProblemRow[] } {
+  if (!getScan(deps.dbh.db, scanId)) throw new NotFoundError("scan", scanId);
+  const byType = countProblemsByType(deps.dbh.db, scanId);
+  const total = options.types
+    ? options.types.reduce((sum, t) => sum + (byType[t] ?? 0), 0)
+    : Object.values(byType).reduce((a, b) => a + b, 0);
+  const problems = listProblems(deps.dbh.db, scanId, {
+    types: options.types,
+    limit: Math.min(Math.max(options.limit ?? 200, 1), 5000),
+    offset: Math.max(options.offset ?? 0, 0),
+  });
+  return { total, byType, problems };
+}
+
+const lastPublish = new WeakMap<ActiveScan, { bus: number; db: number }>();
+
+/**
+ * Shares the progress of a running scan: on the bus at most 4 times a second (pages), in its
+ * row about once a second (other processes), and always when `force` (phase/status change).
+ */
+export function publishProgress(deps: Deps, active: ActiveScan, force = false): void {
+  const now = deps.clock.now();
+  const last = lastPublish.get(active) ?? { bus: 0, db: 0 };
+  active.progress.elapsedMs = now - active.progress.startedAt;
+  if (force || now - last.bus >= 250) {
+    deps.bus.publish("symlinks", "progress", { ...active.progress });
+    last.bus = now;
+  }
+  if (force || now - last.db >= 1000) {
+    updateScan(deps.dbh.db, active.scanId, rowFromProgress(active.progress));
+    last.db = now;
+  }
+  lastPublish.set(active, last);
+}
+
+/**
+ * Ends a run: saves the row, writes the report, applies retention, publishes the final state
+ * and leaves the registry. Never throws (a report that cannot be written is logged).
+ */
+export function finalizeScan(deps: Deps, active: ActiveScan): void {
+  const p = active.progress;
+  try {
+    // The report reads the row: save the final state first, then the report's path.
+    updateScan(deps.dbh.db, active.scanId, rowFromProgress(p));
+    try {
+      p.reportPath = writeScanReport(deps, active.scanId);
+    } catch (error) {
+      deps.log.warn({ scanId: active.scanId, err: errorMessage(error) }, "symlink report not written");
+    }
+    publishProgress(deps, active, true);
+    pruneHistory(deps);
+  } catch (error) {
+    deps.log.error(
+      { scanId: active.scanId, err: errorMessage(error) },
+      "symlink scan could not be finalized",
+    );
+  } finally {
+    activeScans(deps).delete(active.scanId);
+    lastPublish.delete(active);
+  }
+}
+
+export function pruneHistory(deps: Deps): number {
+  const removed = pruneScans(deps.dbh.db, getSymlinkSettings(deps).historyKeep);
+  for (const row of removed) removeScanReport(row.report_path);
+  return removed.length;
+}

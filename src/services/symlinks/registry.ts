@@ -1,0 +1,58 @@
+import { listScansWithStatus, updateScan } from "../../db/repo/symlinks.ts";
+import type { Deps } from "../../deps.ts";
+import type { ScanProgress } from "./progress.ts";
+
+/** A scan (or its deletion step) running in this process. */
+export interface ActiveScan {
+  scanId: number;
+  controller: AbortController;
+  progress: ScanProgress;
+  /** Settles when the work ends (never rejects). */
+  done: Promise<void>;
+}
+
+const registries = new WeakMap<Deps["dbh"], Map<number, ActiveScan>>();
+
+/** Active scans of this process, per database (tests run several side by side). */
+export function activeScans(deps: Pick<Deps, "dbh">): Map<number, ActiveScan> {
+  let map = registries.get(deps.dbh);
+  if (!map) {
+    map = new Map();
+    registries.set(deps.dbh, map);
+  }
+  return map;
+}
+
+function processAlive(pid: number | null): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Rows left "running" by a process that is gone (crash, kill -9, restart) become
+ * "interrupted". Rows of this process that are not in the registry are stale too.
+ * Returns the scans genuinely running (here or in another live process).
+ */
+export function reconcileRunningScans(deps: Pick<Deps, "dbh" | "clock">): number[] {
+  const active = activeScans(deps);
+  const running: number[] = [];
+  for (const row of listScansWithStatus(deps.dbh.db, ["running"])) {
+    const ours = row.pid === process.pid;
+    if ((ours && active.has(row.id)) || (!ours && processAlive(row.pid))) {
+      running.push(row.id);
+      continue;
+    }
+    updateScan(deps.dbh.db, row.id, {
+      status: "interrupted",
+      error: row.error ?? "the process running this scan stopped before it finished",
+      finished_at: row.finished_at ?? deps.clock.now(),
+    });
+  }
+  return running;
+}
