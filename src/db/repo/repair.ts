@@ -391,3 +391,18 @@ export function closeNoLongerFailing(
     .run() as unknown as { changes: number };
   return result.changes;
 }
+
+/** The user chose to ignore a candidate (not while an attempt runs). */
+export function dismissCandidate(db: Db, id: number, now: number): boolean {
+  const result = db
+    .update(repairCandidates)
+    .set({ state: "dismissed", due_at: null, resolved_at: now, updated_at: now })
+    .where(
+      and(
+        eq(repairCandidates.id, id),
+        inArray(repairCandidates.state, ["pending", "retry", "failed", "skipped"]),
+      ),
+    )
+    .run() as unknown as { changes: number };
+  return result.changes === 1;
+}

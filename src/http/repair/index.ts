@@ -1,5 +1,10 @@
-import type { App } from "../context.ts";
 import type { Deps } from "../../deps.ts";
+import type { App } from "../context.ts";
+import { registerRepairApi } from "./api.ts";
+import { registerRepairHtml } from "./pages.ts";
 
-/** Mounts the repair routes (issue 5). */
-export function registerRepairPages(_app: App, _deps: Deps): void {}
+/** Mounts /repair (pages) and /api/repair (JSON). */
+export function registerRepairPages(app: App, deps: Deps): void {
+  registerRepairHtml(app, deps);
+  registerRepairApi(app, deps);
+}

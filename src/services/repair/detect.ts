@@ -65,6 +65,15 @@ export async function scanForRepair(
   mode: ScanMode,
   options: ScanOptions = {},
 ): Promise<ScanResult> {
+  if (!SCAN_MODES.includes(mode))
+    throw new ValidationError(`unknown scan mode "${mode}" (${SCAN_MODES.join(", ")})`);
+  // Configuration problems are the user's to fix, not a failed scan: refused before anything runs.
+  if (mode === "symlinks" && !repairMediaRoot(deps)) {
+    throw new ValidationError("the symlinks scan needs the media library: set MEDIA_ROOT");
+  }
+  if (mode !== "symlinks" && deps.providers.configured().length === 0) {
+    throw new ValidationError("no debrid account is configured: set RD_API_TOKEN");
+  }
   const { db } = deps.dbh;
   const started = deps.clock.now();
   const log = options.onLog ?? (() => {});
@@ -87,9 +96,7 @@ export async function scanForRepair(
   try {
     if (mode === "symlinks") await scanSymlinks(deps, result, options);
     else {
-      const kinds = deps.providers.configured();
-      if (kinds.length === 0) throw new ValidationError("no debrid account is configured: set RD_API_TOKEN");
-      for (const kind of kinds) {
+      for (const kind of deps.providers.configured()) {
         if (!deps.providers.get(kind)) continue;
         await scanProvider(deps, kind, mode, result, calls, options);
       }
@@ -236,8 +243,7 @@ function record(
 }
 
 async function scanSymlinks(deps: Deps, result: ScanResult, options: ScanOptions): Promise<void> {
-  const root = repairMediaRoot(deps);
-  if (!root) throw new ValidationError("the symlinks scan needs the media library: set MEDIA_ROOT");
+  const root = repairMediaRoot(deps) as string;
   const links = await walkMediaLinks(root, {
     signal: options.signal,
     onUnreadable: (path, error) => options.onLog?.(`cannot read ${path}: ${error}`, "warn"),

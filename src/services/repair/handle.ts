@@ -146,8 +146,7 @@ export async function handleCandidate(
         next = { state: "failed", resolved: true };
       } else {
         item.outcome = "retry";
-        item.dueAt = deps.clock.now() + config.repair.retryDelayMs;
-        next = { state: "retry", dueAt: item.dueAt };
+        next = { state: "retry" }; // due time set below, from the moment the attempt ended
       }
     }
     if (policy.haltRun) ctx.halted ??= { failure: failure.failure, message: failure.message };
@@ -158,9 +157,13 @@ export async function handleCandidate(
   }
   item.requests = calls.requests;
   item.responseMs = calls.responseMs;
+  const finished = deps.clock.now();
+  if (item.outcome === "retry") {
+    item.dueAt = finished + config.repair.retryDelayMs;
+    next.dueAt = item.dueAt;
+  }
   if (ctx.dryRun || snapshot.id === null) return item;
 
-  const finished = deps.clock.now();
   if (countAttempt) item.attempts = snapshot.attempts + 1;
   updateCandidate(
     deps.dbh.db,

@@ -102,6 +102,9 @@ export async function runRepair(deps: Deps, options: RunOptions): Promise<RunRes
       log(`${released} attempt(s) left running by a previous process are queued again`, "warn");
   }
   const queue = nextCandidates(db, { now: started, limit, retriesOnly: options.retriesOnly });
+  if (queue.length > 0 && deps.providers.configured().length === 0) {
+    throw new ValidationError("no debrid account is configured: set RD_API_TOKEN");
+  }
   const ctx = newContext(deps, { dryRun, trigger: options.trigger, signal: options.signal }, log);
   if (queue.length > 0) log(`${dryRun ? "dry run: " : ""}${queue.length} candidate(s) to handle`);
 
@@ -155,14 +158,15 @@ export async function runRepair(deps: Deps, options: RunOptions): Promise<RunRes
 
 /** Not tried because the provider refused the run: back in the queue, attempts unchanged. */
 function defer(deps: Deps, row: CandidateRow, ctx: RunContext): ItemResult {
-  const dueAt = deps.clock.now() + deps.config.repair.retryDelayMs;
+  const now = deps.clock.now();
+  const dueAt = now + deps.config.repair.retryDelayMs;
   const why = `deferred: the provider refused the run (${ctx.halted?.failure})`;
   if (!ctx.dryRun) {
     updateCandidate(
       deps.dbh.db,
       row.id,
       { state: "retry", dueAt, failure: ctx.halted?.failure ?? null, lastError: why },
-      deps.clock.now(),
+      now,
     );
   }
   return {
@@ -198,6 +202,9 @@ export async function reinjectTorrent(
   if (!TORRENT_ID.test(torrentId))
     throw new ValidationError(`invalid torrent id: ${JSON.stringify(torrentId)}`);
   const dryRun = options.dryRun ?? deps.config.dryRun;
+  if (deps.providers.configured().length === 0) {
+    throw new ValidationError("no debrid account is configured: set RD_API_TOKEN");
+  }
   const { db } = deps.dbh;
   const now = deps.clock.now();
   const local = localTorrent(deps.dbh, torrentId);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { repairHistory, runRepair, scanForRepair } from "../../../src/services/repair/index.ts";
-import { ALL_DOWNLOADED, breakTorrents, startRepairEnv, syncLibrary } from "./helpers.ts";
+import { ALL_DOWNLOADED, startRepairEnv, syncLibrary } from "./helpers.ts";
 
 describe("re-injecting a dead torrent against the fake Real-Debrid", () => {
   test("re-adds it by hash, selects the same files, deletes the old one and gives the local rows the new id", async () => {

@@ -1,0 +1,118 @@
+import type { Context } from "hono";
+import type { Deps } from "../../deps.ts";
+import { AppError, HTTP_STATUS } from "../../errors.ts";
+import {
+  currentRepairRun,
+  dismissRepairCandidate,
+  type ItemResult,
+  reinjectTorrent,
+  repairHistory,
+  repairOverview,
+  type ScanResult,
+  scanForRepair,
+  startRepairRun,
+} from "../../services/repair/index.ts";
+import type { App, AppEnv } from "../context.ts";
+import { render, renderPartial } from "../render.ts";
+import { parseCandidateId, parseDryRun, parseLimit, parseMode, parseTorrentId } from "./params.ts";
+import { repairFormat } from "./view-format.ts";
+
+interface Flash {
+  text: string;
+  kind: "ok" | "error";
+  item?: ItemResult & { dryRun: boolean };
+  scan?: ScanResult;
+}
+
+/**
+ * /repair: candidates, retry queue, attempts, scans; forms to scan, run, re-inject one torrent
+ * now and dismiss a candidate. Every form posts the CSRF field; htmx sends the header.
+ */
+export function registerRepairHtml(app: App, deps: Deps): void {
+  const tables = () => {
+    const run = currentRepairRun(deps);
+    return {
+      ...repairOverview(deps),
+      running: Boolean(run?.running),
+      lastRun: run?.result ?? null,
+      lastRunError: run?.error ?? null,
+      fmt: repairFormat(deps.clock.now()),
+    };
+  };
+
+  const page = (c: Context<AppEnv>, flash?: Flash, status = 200) =>
+    render(
+      c,
+      "repair/index",
+      { ...tables(), flash: flash ?? null },
+      { partial: "repair/tables", title: "Repair", status },
+    );
+
+  /** Runs a form action; an AppError becomes the page with its message and status. */
+  const act = async (c: Context<AppEnv>, action: () => Promise<Flash>) => {
+    try {
+      return page(c, await action());
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return page(c, { text: error.message, kind: "error" }, HTTP_STATUS[error.code]);
+    }
+  };
+
+  const form = async (c: Context<AppEnv>) => (await c.req.parseBody()) as Record<string, unknown>;
+
+  app.get("/repair", (c) => page(c));
+  app.get("/repair/tables", (c) => renderPartial(c, "repair/tables", tables()));
+
+  app.post("/repair/scan", (c) =>
+    act(c, async () => {
+      const mode = parseMode((await form(c)).mode);
+      const scan = await scanForRepair(deps, mode);
+      return {
+        text:
+          scan.status === "succeeded"
+            ? `${mode} scan: ${scan.found} candidate(s), ${scan.newCandidates} new`
+            : `${mode} scan failed: ${scan.error}`,
+        kind: scan.status === "succeeded" ? "ok" : "error",
+        scan,
+      };
+    }),
+  );
+
+  app.post("/repair/run", (c) =>
+    act(c, async () => {
+      const body = await form(c);
+      const limit = parseLimit(body.limit, undefined);
+      const dryRun = parseDryRun(body.dryRun) ?? deps.config.dryRun;
+      startRepairRun(deps, { limit, dryRun });
+      return { text: `repair run started${dryRun ? " (dry run)" : ""}`, kind: "ok" };
+    }),
+  );
+
+  app.post("/repair/reinject/:torrentId", (c) =>
+    act(c, async () => {
+      const torrentId = parseTorrentId(c.req.param("torrentId"));
+      const dryRun = parseDryRun((await form(c)).dryRun);
+      const item = await reinjectTorrent(deps, torrentId, { dryRun, trigger: "manual" });
+      const ok = ["repaired", "planned", "skipped"].includes(item.outcome);
+      return { text: `${item.filename || torrentId}: ${item.outcome}`, kind: ok ? "ok" : "error", item };
+    }),
+  );
+
+  app.post("/repair/candidates/:id/dismiss", (c) =>
+    act(c, async () => {
+      const id = parseCandidateId(c.req.param("id"));
+      dismissRepairCandidate(deps, id);
+      return { text: `candidate #${id} dismissed`, kind: "ok" };
+    }),
+  );
+
+  app.get("/repair/history/:id", (c) => {
+    const history = repairHistory(deps, c.req.param("id"));
+    return render(
+      c,
+      "repair/history",
+      { history, fmt: repairFormat(deps.clock.now()) },
+      { title: `Repair history ${history.candidate?.filename ?? c.req.param("id")}` },
+    );
+  });
+}
