@@ -56,7 +56,9 @@ const timezone = () =>
     }
   }, "expected an IANA time zone such as Europe/Paris");
 
-const scheduleShape = Object.fromEntries(SCHEDULED_JOB_NAMES.map((name) => [scheduleVariable(name), schedule()]));
+const scheduleShape = Object.fromEntries(
+  SCHEDULED_JOB_NAMES.map((name) => [scheduleVariable(name), schedule()]),
+);
 
 export const jobsSchema = z.object({
   ...(scheduleShape as Record<string, ReturnType<typeof schedule>>),

@@ -188,3 +188,16 @@ export function reportPathsBefore(db: Db, cutoff: number): string[] {
     .all()
     .map((r) => r.path as string);
 }
+
+/**
+ * In a restored backup: runs that were in progress when it was taken (the backup's own run
+ * among them) did not go on in this database.
+ */
+export function closeRunsOfRestoredBackup(db: Db, at: number): number {
+  return db
+    .update(jobRuns)
+    .set({ status: "interrupted", finished_at: at, error: "in progress when the backup was taken" })
+    .where(eq(jobRuns.status, "running"))
+    .returning({ id: jobRuns.id })
+    .all().length;
+}

@@ -9,7 +9,8 @@ import { backupsDir, integrityProblem } from "./files.ts";
 export { backupsDir, integrityProblem } from "./files.ts";
 export { type RestoreResult, restoreBackup } from "./restore.ts";
 
-const NAME = /^redriva-\d{8}-\d{6}(-\d+)?\.db$/;
+/** redriva-YYYYMMDD-HHMMSS-mmm[-n].db (UTC): sorts by time; -n only if two land in one ms. */
+const NAME = /^redriva-(\d{8}-\d{6}-\d{3})(?:-(\d+))?\.db$/;
 
 export interface BackupFile {
   name: string;
@@ -32,10 +33,10 @@ export function createBackup(deps: Deps): BackupResult {
   const started = performance.now();
   const dir = backupsDir(deps.config);
   mkdirSync(dir, { recursive: true });
-  const stamp = new Date(deps.clock.now()).toISOString().replace(/\D/g, "").slice(0, 14);
-  let name = `redriva-${stamp.slice(0, 8)}-${stamp.slice(8)}.db`;
-  for (let n = 2; existsSync(join(dir, name)); n++)
-    name = `redriva-${stamp.slice(0, 8)}-${stamp.slice(8)}-${n}.db`;
+  const digits = new Date(deps.clock.now()).toISOString().replace(/\D/g, "");
+  const stamp = `${digits.slice(0, 8)}-${digits.slice(8, 14)}-${digits.slice(14, 17)}`;
+  let name = `redriva-${stamp}.db`;
+  for (let n = 2; existsSync(join(dir, name)); n++) name = `redriva-${stamp}-${n}.db`;
   const path = join(dir, name);
   const partial = `${path}.partial`;
   rmSync(partial, { force: true });
@@ -69,7 +70,13 @@ export function listBackups(config: Pick<Config, "dataDir">): BackupFile[] {
       const stat = statSync(path);
       return { name, path, bytes: stat.size, createdAt: stat.mtimeMs };
     })
-    .sort((a, b) => b.name.localeCompare(a.name, "en", { numeric: true }));
+    .sort((a, b) => sortKey(b.name).localeCompare(sortKey(a.name)));
+}
+
+/** The stamp and a zero-padded collision number: plain string order is time order. */
+function sortKey(name: string): string {
+  const match = NAME.exec(name);
+  return `${match?.[1] ?? ""}-${(match?.[2] ?? "1").padStart(6, "0")}`;
 }
 
 function rotateBackups(config: Pick<Config, "dataDir">, keep: number): string[] {

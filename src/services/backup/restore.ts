@@ -1,7 +1,9 @@
 import { Database } from "bun:sqlite";
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { Config } from "../../config/index.ts";
+import { closeRunsOfRestoredBackup } from "../../db/repo/jobs.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
 import { runningServer } from "../../jobs/server-lock.ts";
 import { backupsDir, integrityProblem } from "./files.ts";
@@ -44,8 +46,21 @@ export function restoreBackup(
   for (const suffix of ["-wal", "-shm", "-journal"]) rmSync(`${config.dbPath}${suffix}`, { force: true });
   const partial = `${config.dbPath}.restoring`;
   copyFileSync(source, partial);
+  closeInterruptedRuns(partial, now);
   renameSync(partial, config.dbPath);
   return { restoredFrom: source, previousKeptAt };
+}
+
+function closeInterruptedRuns(path: string, now: number): void {
+  const sqlite = new Database(path);
+  try {
+    const hasRuns = sqlite
+      .query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job_runs'")
+      .get();
+    if (hasRuns) closeRunsOfRestoredBackup(drizzle(sqlite), now);
+  } finally {
+    sqlite.close();
+  }
 }
 
 /** A path as given, or a bare file name from DATA_DIR/backups. */
