@@ -6,9 +6,11 @@ import type { JobRunner } from "../../jobs/runner.ts";
 /**
  * A retry that fell due while Redriva was down runs at the next start, not at the next
  * repair-retry schedule: triggers that job once when the queue has anything overdue.
- * Returns whether it triggered.
+ * Not when the repair-retry schedule is off. Returns whether it triggered.
  */
 export function catchUpRepairRetries(deps: Deps, runner: JobRunner): boolean {
+  // The user turned automatic retries off (or repair is not configured): leave the queue alone.
+  if (!runner.schedule("repair-retry").expression) return false;
   const overdue = nextCandidates(deps.dbh.db, { now: deps.clock.now(), limit: 1, retriesOnly: true });
   if (overdue.length === 0) return false;
   try {
