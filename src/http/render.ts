@@ -9,10 +9,15 @@ export const VIEWS_DIR = join(import.meta.dir, "..", "..", "views");
  * One Eta instance over views/. `<%= %>` escapes (the default for every value, since names come
  * from strangers); `<%~ %>` is reserved for trusted partial output.
  */
-export const eta = new Eta({ views: VIEWS_DIR, cache: process.env.NODE_ENV !== "development", autoEscape: true });
+export const eta = new Eta({
+  views: VIEWS_DIR,
+  cache: process.env.NODE_ENV !== "development",
+  autoEscape: true,
+});
 
+/** An htmx request for a fragment (a history restore wants the whole page). */
 export function isHtmx(c: Context<AppEnv>): boolean {
-  return c.req.header("HX-Request") === "true";
+  return c.req.header("HX-Request") === "true" && c.req.header("HX-History-Restore-Request") !== "true";
 }
 
 /** Common data every template receives. */
@@ -22,6 +27,7 @@ function baseData(c: Context<AppEnv>) {
     user: c.get("user"),
     csrfToken: c.get("csrfToken"),
     authEnabled: deps.config.auth.enabled,
+    bindHost: deps.config.host,
     path: c.req.path,
   };
 }
@@ -41,10 +47,17 @@ export function render(
     options.partial && isHtmx(c) && c.req.header("HX-Boosted") !== "true"
       ? eta.render(`partials/${options.partial}`, all)
       : eta.render(`pages/${page}`, all);
+  // The same URL answers a page or a fragment: caches must keep them apart.
+  c.header("Vary", "HX-Request");
   return c.html(html, (options.status ?? 200) as 200);
 }
 
 /** Renders one partial on its own (htmx fragment routes). */
-export function renderPartial(c: Context<AppEnv>, partial: string, data: Record<string, unknown>, status = 200) {
+export function renderPartial(
+  c: Context<AppEnv>,
+  partial: string,
+  data: Record<string, unknown>,
+  status = 200,
+) {
   return c.html(eta.render(`partials/${partial}`, { ...baseData(c), ...data }), status as 200);
 }

@@ -1,0 +1,227 @@
+import type { DbHandle } from "../client.ts";
+
+/**
+ * Read queries of the web UI over the mirrored library (torrents, details, files, sync runs,
+ * snapshots). Writes belong to repo/library.ts. Every list query names the partial index that
+ * serves it (migration 0008_ui_indexes): the planner otherwise prefers the older full indexes and
+ * then reads every row to check `removed_at`.
+ */
+
+export const SORT_KEYS = ["added", "size", "name", "status", "progress"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export type SortDir = "asc" | "desc";
+
+/** Which torrents a list shows. `group` is a set of statuses (active, failed). */
+export type StatusFilter =
+  | { kind: "all" }
+  | { kind: "status"; status: string }
+  | { kind: "group"; statuses: readonly string[] }
+  | { kind: "removed" }
+  | { kind: "missing_details" };
+
+export interface ListFilter {
+  status: StatusFilter;
+  /** A ready FTS5 expression (see buildMatchExpression), or null for no search. */
+  match: string | null;
+}
+
+export interface ListOrder {
+  sort: SortKey;
+  dir: SortDir;
+}
+
+export interface TorrentListRow {
+  seq: number;
+  id: string;
+  provider: string;
+  filename: string;
+  status: string;
+  bytes: number;
+  added_on: string | null;
+  progress: number;
+  host: string | null;
+  links_count: number;
+  removed_at: number | null;
+  has_details: number;
+}
+
+/** Index-ordered columns of each sort (the index also ends in seq, the tie-breaker). */
+const SORT_COLUMNS: Record<SortKey, { columns: string[]; index: string; statusIndex: string }> = {
+  added: { columns: ["added_on"], index: "ui_live_added", statusIndex: "ui_live_status_added" },
+  size: { columns: ["bytes"], index: "ui_live_bytes", statusIndex: "ui_live_status_bytes" },
+  name: { columns: ["filename COLLATE NOCASE"], index: "ui_live_name", statusIndex: "ui_live_status_name" },
+  progress: { columns: ["progress"], index: "ui_live_progress", statusIndex: "ui_live_status_progress" },
+  status: {
+    columns: ["status", "added_on"],
+    index: "ui_live_status_added",
+    statusIndex: "ui_live_status_added",
+  },
+};
+
+function orderBy(order: ListOrder, prefix = ""): string {
+  const dir = order.dir === "asc" ? "ASC" : "DESC";
+  const { columns } = SORT_COLUMNS[order.sort];
+  return [...columns, "seq"].map((c) => `${prefix}${c} ${dir}`).join(", ");
+}
+
+const MATCH = "seq IN (SELECT rowid FROM torrent_search WHERE torrent_search MATCH ?)";
+
+/**
+ * SELECT of the seqs of a filtered, ordered list (no LIMIT). Every branch walks an index in the
+ * wanted order; a group of statuses is a merge of one index-ordered arm per status, which
+ * SQLite runs as a streaming MERGE instead of sorting every matching row.
+ */
+function orderedSeqSql(filter: ListFilter, order: ListOrder): { sql: string; params: string[] } {
+  const params: string[] = [];
+  const cols = SORT_COLUMNS[order.sort];
+  const search = (where: string[]) => {
+    if (filter.match) {
+      where.push(MATCH);
+      params.push(filter.match);
+    }
+    return where.join(" AND ");
+  };
+  switch (filter.status.kind) {
+    case "all":
+      return {
+        sql: `SELECT seq FROM torrents INDEXED BY ${cols.index} WHERE ${search(["removed_at IS NULL"])} ORDER BY ${orderBy(order)}`,
+        params,
+      };
+    case "status": {
+      params.push(filter.status.status);
+      const index = order.sort === "status" ? SORT_COLUMNS.added.statusIndex : cols.statusIndex;
+      const sort = order.sort === "status" ? { ...order, sort: "added" as const } : order;
+      return {
+        sql: `SELECT seq FROM torrents INDEXED BY ${index} WHERE ${search(["removed_at IS NULL", "status = ?"])} ORDER BY ${orderBy(sort)}`,
+        params,
+      };
+    }
+    case "group": {
+      if (filter.status.statuses.length === 0) return { sql: "SELECT 0 AS seq WHERE 0", params };
+      const keys = cols.columns.map((c) => c.replace(" COLLATE NOCASE", ""));
+      const arms = filter.status.statuses.map((status) => {
+        params.push(status);
+        const where = search(["removed_at IS NULL", "status = ?"]);
+        return `SELECT seq, ${keys.join(", ")} FROM torrents INDEXED BY ${cols.statusIndex} WHERE ${where}`;
+      });
+      return { sql: `SELECT seq FROM (${arms.join(" UNION ALL ")} ORDER BY ${orderBy(order)})`, params };
+    }
+    case "removed":
+      return {
+        sql: `SELECT seq FROM torrents WHERE ${search(["removed_at IS NOT NULL"])} ORDER BY ${orderBy(order)}`,
+        params,
+      };
+    case "missing_details":
+      return {
+        sql: `SELECT seq FROM torrents t INDEXED BY ${cols.index}
+               WHERE ${search(["removed_at IS NULL", "NOT EXISTS (SELECT 1 FROM torrent_details d WHERE d.id = t.id)"])}
+               ORDER BY ${orderBy(order)}`,
+        params,
+      };
+  }
+}
+
+/** One page of seqs, straight from the index (cheap while the offset is small). */
+export function pageSeqs(
+  dbh: DbHandle,
+  filter: ListFilter,
+  order: ListOrder,
+  offset: number,
+  limit: number,
+): number[] {
+  const { sql, params } = orderedSeqSql(filter, order);
+  const rows = dbh.sqlite.query<{ seq: number }, Array<string | number>>(`${sql} LIMIT ? OFFSET ?`);
+  return rows.all(...params, limit, offset).map((r) => r.seq);
+}
+
+/** Every seq of the list in order: the cache behind deep pages and searches. */
+export function allSeqs(dbh: DbHandle, filter: ListFilter, order: ListOrder): Int32Array {
+  const { sql, params } = orderedSeqSql(filter, order);
+  const rows = dbh.sqlite.query<{ seq: number }, string[]>(sql).values(...params);
+  const seqs = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) seqs[i] = Number((rows[i] as unknown[])[0]);
+  return seqs;
+}
+
+/** The rows of the given seqs, in the order of `seqs`. */
+export function rowsBySeq(dbh: DbHandle, seqs: readonly number[]): TorrentListRow[] {
+  if (seqs.length === 0) return [];
+  const rows = dbh.sqlite
+    .query<TorrentListRow, [string]>(
+      `SELECT t.seq, t.id, t.provider, t.filename, t.status, t.bytes, t.added_on, t.progress, t.host, t.links_count,
+              t.removed_at, EXISTS (SELECT 1 FROM torrent_details d WHERE d.id = t.id) AS has_details
+         FROM torrents t WHERE t.seq IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(seqs));
+  const bySeq = new Map(rows.map((r) => [r.seq, r]));
+  return seqs.map((s) => bySeq.get(s)).filter((r): r is TorrentListRow => r !== undefined);
+}
+
+export interface StatusCounts {
+  /** Present torrents per status (unknown statuses included as they come). */
+  byStatus: Record<string, number>;
+  present: number;
+  removed: number;
+  withDetails: number;
+}
+
+export function statusCounts(dbh: DbHandle): StatusCounts {
+  const rows = dbh.sqlite
+    .query<{ status: string; n: number }, []>(
+      `SELECT status, COUNT(*) AS n FROM torrents INDEXED BY ui_live_status_added
+        WHERE removed_at IS NULL GROUP BY status`,
+    )
+    .all();
+  const byStatus: Record<string, number> = {};
+  let present = 0;
+  for (const r of rows) {
+    byStatus[r.status] = r.n;
+    present += r.n;
+  }
+  const removed =
+    dbh.sqlite
+      .query<{ n: number }, []>("SELECT COUNT(*) AS n FROM torrents WHERE removed_at IS NOT NULL")
+      .get()?.n ?? 0;
+  const withDetails =
+    dbh.sqlite
+      .query<{ n: number }, []>(
+        "SELECT COUNT(*) AS n FROM torrent_details d JOIN torrents t ON t.id = d.id WHERE t.removed_at IS NULL",
+      )
+      .get()?.n ?? 0;
+  return { byStatus, present, removed, withDetails };
+}
+
+export interface LibraryVolume {
+  bytes: number;
+  added24h: number;
+  added7d: number;
+}
+
+export function libraryVolume(dbh: DbHandle, now: number): LibraryVolume {
+  const bytes =
+    dbh.sqlite
+      .query<{ b: number }, []>(
+        "SELECT COALESCE(SUM(bytes), 0) AS b FROM torrents INDEXED BY ui_live_bytes WHERE removed_at IS NULL",
+      )
+      .get()?.b ?? 0;
+  const since = dbh.sqlite.query<{ n: number }, [string]>(
+    "SELECT COUNT(*) AS n FROM torrents INDEXED BY ui_live_added WHERE removed_at IS NULL AND added_on >= ?",
+  );
+  return {
+    bytes,
+    added24h: since.get(new Date(now - 86_400_000).toISOString())?.n ?? 0,
+    added7d: since.get(new Date(now - 7 * 86_400_000).toISOString())?.n ?? 0,
+  };
+}
+
+/**
+ * The library's change counter (ui_library_version, kept by triggers): it moves whenever a torrent
+ * or its details change in a way pages show, from any connection or process. O(1), so caches
+ * check it on every request.
+ */
+export function libraryVersion(dbh: DbHandle): number {
+  return (
+    dbh.sqlite.query<{ v: number }, []>("SELECT version AS v FROM ui_library_version WHERE id = 1").get()
+      ?.v ?? 0
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * `bun run demo`: Redriva against the project's fake Real-Debrid server, so anyone can try every
+ * page and action without an account. Everything lives in a temporary directory removed at exit.
+ *
+ *   bun run demo [--port 6500] [--size 3000] [--no-login]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createDeps } from "./compose.ts";
+import { loadConfig } from "./config/index.ts";
+import { type FakeDebridServer, startFakeDebrid } from "./fake-debrid/index.ts";
+import { systemClock } from "./lib/clock.ts";
+import { createLogger } from "./logger.ts";
+import { startServer } from "./main.ts";
+import { runSync } from "./services/sync/index.ts";
+
+const DAY = 86_400_000;
+/** Every status, failures well represented, a few statuses the real API never sent. */
+const DEMO_MIX = {
+  downloading: 0.04,
+  queued: 0.02,
+  magnet_conversion: 0.01,
+  waiting_files_selection: 0.01,
+  compressing: 0.005,
+  uploading: 0.005,
+  magnet_error: 0.02,
+  error: 0.04,
+  virus: 0.005,
+  dead: 0.03,
+};
+
+function demoEnv(dataDir: string, fake: FakeDebridServer, port: number, login: boolean) {
+  return {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    RD_API_TOKEN: fake.state.options.token,
+    RD_API_URL: fake.rdApiUrl,
+    // The fake is local: no need to pace the demo at Real-Debrid's 250 per minute.
+    RD_RATE_LIMIT: "20000",
+    DRY_RUN: "true",
+    ...(login ? { REDRIVA_USERNAME: "demo", REDRIVA_PASSWORD: "demo" } : {}),
+  };
+}
+
+/**
+ * A week of history: the library as it was some days ago, then one smart sync per day with the
+ * day's changes (adds, finished downloads, dead links, removals), each on a clock set to that day,
+ * so the statistics page has a curve and the runs table has runs.
+ */
+async function seedHistory(env: Record<string, string>, fake: FakeDebridServer): Promise<void> {
+  const config = loadConfig(env);
+  const days = 6;
+  let offset = days * DAY;
+  const clock = { now: () => Date.now() - offset, sleep: systemClock.sleep };
+  const deps = createDeps(config, { log: createLogger({ level: "warn" }), clock });
+  try {
+    const first = await runSync(deps, "full", {});
+    if (first.status !== "succeeded") throw new Error(`demo: the first sync ${first.status}: ${first.error}`);
+    for (let day = days - 1; day >= 0; day--) {
+      offset = day * DAY;
+      fake.state.library.mutate({ added: 25 + day * 7, finished: 4, changed: 6, removed: 3 });
+      await runSync(deps, "smart", {});
+    }
+  } finally {
+    deps.dbh.close();
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "6500" },
+      size: { type: "string", default: "3000" },
+      "no-login": { type: "boolean", default: false },
+    },
+  });
+  const port = Number(values.port);
+  const size = Number(values.size);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--port: expected a port number");
+  if (!Number.isInteger(size) || size < 10 || size > 200_000) throw new Error("--size: expected 10..200000");
+  const login = !values["no-login"];
+
+  const dataDir = mkdtempSync(join(tmpdir(), "redriva-demo-"));
+  const fake = await startFakeDebrid({
+    library: { size, hostileNames: true, mix: DEMO_MIX, unknownStatuses: 3, spreadDays: 400 },
+    rateLimit: 20_000,
+  });
+  process.stderr.write(
+    `[demo] fake Real-Debrid on ${fake.url} with ${size} torrents; syncing a week of history…\n`,
+  );
+  const env = demoEnv(dataDir, fake, port, login);
+  await seedHistory(env, fake);
+
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer(env);
+  } catch (error) {
+    if (port === 0 || !String(error).includes("EADDRINUSE")) throw error;
+    process.stderr.write(`[demo] port ${port} is busy: using a free one\n`);
+    running = await startServer({ ...env, PORT: "0" });
+  }
+  // Keep the demo alive: a few changes every minute for the next smart sync to find.
+  const changes = setInterval(() => fake.state.library.mutate({ added: 2, finished: 1, changed: 1 }), 60_000);
+  const url = `http://127.0.0.1:${running.server.port}`;
+  process.stdout.write(
+    [
+      "",
+      `  Redriva demo is running: ${url}`,
+      login ? "  Log in with: demo / demo" : "  No login (127.0.0.1 only)",
+      `  Fake Real-Debrid: ${fake.url} (${size} torrents, hostile names included)`,
+      `  Data (deleted at exit): ${dataDir}`,
+      "  Stop with Ctrl+C.",
+      "",
+    ].join("\n"),
+  );
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(changes);
+    await running.stop();
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (import.meta.main) {
+  main().catch((error) => {
+    process.stderr.write(`[demo] ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

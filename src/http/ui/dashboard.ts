@@ -1,0 +1,99 @@
+import { streamSSE } from "hono/streaming";
+import { recentRuns } from "../../db/repo/sync-runs.ts";
+import type { Deps } from "../../deps.ts";
+import { ValidationError } from "../../errors.ts";
+import { dashboardSummary } from "../../services/library-view/list.ts";
+import { isSyncAction, SYNC_ACTIONS, syncConsoleFor } from "../../services/library-view/sync-console.ts";
+import type { App } from "../context.ts";
+import { isHtmx, render, renderPartial } from "../render.ts";
+import { toastTrigger } from "./htmx.ts";
+import { viewHelpers } from "./view-helpers.ts";
+
+const RUNS_SHOWN = 10;
+
+/** The dashboard (/), its sync buttons and the live activity console (server-sent events). */
+export function registerDashboard(app: App, deps: Deps): void {
+  const sync = syncConsoleFor(deps);
+
+  const runsData = () => ({ runs: recentRuns(deps.dbh, RUNS_SHOWN), h: viewHelpers, now: deps.clock.now() });
+
+  app.get("/", (c) =>
+    render(c, "ui/dashboard", {
+      title: "Dashboard",
+      summary: dashboardSummary(deps),
+      actions: SYNC_ACTIONS,
+      running: sync.current(),
+      providerConfigured: deps.providers.configured().includes("realdebrid"),
+      ...runsData(),
+    }),
+  );
+
+  app.get("/ui/sync-runs", (c) => renderPartial(c, "ui/sync-runs", runsData()));
+  app.get("/ui/stat-cards", (c) =>
+    renderPartial(c, "ui/stat-cards", { summary: dashboardSummary(deps), h: viewHelpers }),
+  );
+
+  app.post("/sync/stop", (c) => {
+    const stopped = sync.stop();
+    if (!isHtmx(c)) return c.redirect("/", 303);
+    c.header(
+      "HX-Trigger",
+      toastTrigger(
+        stopped ? "warn" : "info",
+        stopped ? "Stopping the sync at its next checkpoint…" : "No sync started here is running",
+      ),
+    );
+    return c.body(null, 204);
+  });
+
+  app.post("/sync/:action", (c) => {
+    const action = c.req.param("action");
+    if (!isSyncAction(action)) {
+      throw new ValidationError(`unknown sync action "${action}" (${Object.keys(SYNC_ACTIONS).join(", ")})`);
+    }
+    sync.start(action);
+    if (!isHtmx(c)) return c.redirect("/", 303);
+    c.header("HX-Trigger", toastTrigger("info", `${SYNC_ACTIONS[action].label} started`));
+    return c.body(null, 202);
+  });
+
+  /**
+   * The console's live feed: the recent backlog (so a page opened mid-run sees the start), then
+   * each new event. `Last-Event-ID` (sent by EventSource on reconnect) skips what was seen.
+   */
+  app.get("/sync/events", (c) => {
+    const after = Number(c.req.header("last-event-id") ?? 0) || 0;
+    return streamSSE(c, async (stream) => {
+      const queue: string[] = [];
+      let wake: (() => void) | null = null;
+      let replaying = true;
+      const unsubscribe = sync.follow(after, (event) => {
+        const data = JSON.stringify({ ...event.data, at: event.at, live: !replaying });
+        queue.push(`id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`);
+        wake?.();
+      });
+      replaying = false;
+      const aborted = new Promise<void>((resolve) => stream.onAbort(() => resolve()));
+      stream.onAbort(() => unsubscribe());
+      await stream.writeSSE({ event: "state", data: JSON.stringify({ running: sync.current() !== null }) });
+      while (!stream.aborted && !stream.closed) {
+        while (queue.length > 0) await stream.write(queue.shift() as string);
+        // Wait for the next event, or send a comment every 15 s so proxies keep the line open.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            wake = resolve;
+          }),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, 15_000);
+          }),
+          aborted,
+        ]);
+        clearTimeout(timer);
+        wake = null;
+        if (queue.length === 0 && !stream.aborted) await stream.write(": keep-alive\n\n");
+      }
+      unsubscribe();
+    });
+  });
+}

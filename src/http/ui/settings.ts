@@ -1,0 +1,87 @@
+import { redactConfig } from "../../config/index.ts";
+import type { Deps } from "../../deps.ts";
+import { errorMessage, ValidationError } from "../../errors.ts";
+import type { ProviderKind } from "../../providers/types.ts";
+import type { App } from "../context.ts";
+import { render, renderPartial } from "../render.ts";
+import { registerSettingsSection, settingsSections } from "./settings-sections.ts";
+import { viewHelpers } from "./view-helpers.ts";
+
+const PROVIDERS: Array<{ kind: ProviderKind; label: string; variable: string }> = [
+  { kind: "realdebrid", label: "Real-Debrid", variable: "RD_API_TOKEN" },
+  { kind: "alldebrid", label: "AllDebrid", variable: "AD_API_KEY" },
+];
+
+/** `{a: {b: 1}}` → `[["a.b", "1"]]`, for a readable table of the effective configuration. */
+export function flattenConfig(value: unknown, prefix = ""): Array<[string, string]> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return [
+      [prefix, value === undefined ? "(not set)" : typeof value === "string" ? value : JSON.stringify(value)],
+    ];
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return [[prefix, "{}"]];
+  return entries.flatMap(([k, v]) => flattenConfig(v, prefix ? `${prefix}.${k}` : k));
+}
+
+function builtInSections(): void {
+  registerSettingsSection({
+    id: "accounts",
+    title: "Debrid accounts",
+    order: 10,
+    partial: "ui/settings-accounts",
+    data: (deps) => ({
+      providers: PROVIDERS.map((p) => ({ ...p, configured: deps.providers.configured().includes(p.kind) })),
+    }),
+  });
+  registerSettingsSection({
+    id: "config",
+    title: "Effective configuration",
+    order: 90,
+    partial: "ui/settings-config",
+    data: (deps) => {
+      const redacted = redactConfig(deps.config);
+      const isGroup = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+      const core = Object.entries(redacted).filter(([, v]) => !isGroup(v));
+      return {
+        groups: [
+          { name: "core", rows: core.flatMap(([k, v]) => flattenConfig(v, k)) },
+          ...Object.entries(redacted)
+            .filter(([, v]) => isGroup(v))
+            .map(([name, value]) => ({ name, rows: flattenConfig(value) })),
+        ],
+      };
+    },
+  });
+}
+
+/** /settings: the effective configuration (secrets masked), account checks, feature sections. */
+export function registerSettings(app: App, deps: Deps): void {
+  builtInSections();
+
+  app.get("/settings", async (c) => {
+    const sections = await Promise.all(
+      settingsSections().map(async (s) => ({ ...s, values: s.data ? await s.data(deps) : {} })),
+    );
+    return render(c, "ui/settings", { title: "Settings", sections, h: viewHelpers });
+  });
+
+  app.post("/settings/test/:provider", async (c) => {
+    const kind = c.req.param("provider");
+    const spec = PROVIDERS.find((p) => p.kind === kind);
+    if (!spec)
+      throw new ValidationError(`unknown provider "${kind}" (${PROVIDERS.map((p) => p.kind).join(", ")})`);
+    const provider = deps.providers.get(spec.kind);
+    if (!provider) {
+      return renderPartial(c, "ui/account-result", {
+        error: `${spec.label} is not configured: set ${spec.variable}`,
+      });
+    }
+    try {
+      const account = await provider.getAccount();
+      return renderPartial(c, "ui/account-result", { account, spec, h: viewHelpers });
+    } catch (error) {
+      return renderPartial(c, "ui/account-result", { error: errorMessage(error), spec });
+    }
+  });
+}

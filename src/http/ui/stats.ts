@@ -1,0 +1,28 @@
+import { snapshotSeries } from "../../db/repo/torrent-detail-queries.ts";
+import type { Deps } from "../../deps.ts";
+import { statusTone } from "../../services/library-view/filters.ts";
+import { getLibraryStats } from "../../services/stats/index.ts";
+import type { App } from "../context.ts";
+import { render } from "../render.ts";
+import { donut, lineChart } from "./charts.ts";
+import { viewHelpers } from "./view-helpers.ts";
+
+/** /stats: the CLI's statistics report as a page, with charts; /api/stats is the same as JSON. */
+export function registerStats(app: App, deps: Deps): void {
+  app.get("/stats", (c) => {
+    const stats = getLibraryStats(deps);
+    const series = snapshotSeries(deps.dbh).map((s) => ({ at: s.taken_at, a: s.torrents, b: s.bytes }));
+    const statusSlices = donut(stats.byStatus.map((s) => ({ key: s.status, value: s.count })));
+    return render(c, "ui/stats", {
+      title: "Statistics",
+      stats,
+      overTime: lineChart(series),
+      snapshots: series.length,
+      statusSlices,
+      tone: statusTone,
+      h: viewHelpers,
+    });
+  });
+
+  app.get("/api/stats", (c) => c.json(getLibraryStats(deps)));
+}

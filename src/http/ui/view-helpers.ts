@@ -1,0 +1,61 @@
+import { formatBytes, formatCount, formatDuration } from "../../lib/format.ts";
+import { statusLabel, statusTone } from "../../services/library-view/filters.ts";
+
+const STATUS_COLORS: Record<string, string> = {
+  downloaded: "#3fb950",
+  downloading: "#4c9aff",
+  queued: "#79c0ff",
+  compressing: "#39c5cf",
+  uploading: "#56d4dd",
+  magnet_conversion: "#a371f7",
+  waiting_files_selection: "#d29922",
+  error: "#f85149",
+  dead: "#b62324",
+  magnet_error: "#f0883e",
+  virus: "#db61a2",
+};
+
+/** Formatting helpers every web UI template receives as `it.h`. */
+export const viewHelpers = {
+  bytes: (n: number | null | undefined, digits = 1) => formatBytes(n ?? 0, digits),
+  count: (n: number | null | undefined) => formatCount(n ?? 0),
+  duration: formatDuration,
+  label: statusLabel,
+  tone: statusTone,
+  /** `2026-11-20 14:03` from an ISO string or epoch ms (UTC, the same for every viewer). */
+  date(value: string | number | null | undefined): string {
+    if (value === null || value === undefined || value === "") return "—";
+    const d = new Date(value);
+    if (Number.isNaN(d.getTime())) return String(value);
+    return d.toISOString().slice(0, 16).replace("T", " ");
+  },
+  /** "3 min ago", "2 d ago". */
+  ago(value: string | number | null | undefined, now: number = Date.now()): string {
+    if (value === null || value === undefined) return "never";
+    const ms = now - new Date(value).getTime();
+    if (!Number.isFinite(ms)) return "—";
+    if (ms < 60_000) return "just now";
+    if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
+    if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)} h ago`;
+    return `${Math.floor(ms / 86_400_000)} d ago`;
+  },
+  /** One colour per status for charts (badges use the tone classes). */
+  color(status: string): string {
+    return STATUS_COLORS[status] ?? "#6e7781";
+  },
+  percent: (n: number) => `${(Math.round(n * 10) / 10).toFixed(n >= 100 || Number.isInteger(n) ? 0 : 1)}%`,
+  /** Page numbers around the current one, with null for the gaps: 1 … 4 5 [6] 7 8 … 20. */
+  pages(current: number, last: number): Array<number | null> {
+    const wanted = new Set([1, last, current - 2, current - 1, current, current + 1, current + 2]);
+    const list = [...wanted].filter((p) => p >= 1 && p <= last).sort((a, b) => a - b);
+    const out: Array<number | null> = [];
+    for (const p of list) {
+      const prev = out.at(-1);
+      if (typeof prev === "number" && p - prev > 1) out.push(null);
+      out.push(p);
+    }
+    return out;
+  },
+};
+
+export type ViewHelpers = typeof viewHelpers;

@@ -1,0 +1,112 @@
+import { markRemoved, saveTorrentDetails } from "../../db/repo/library.ts";
+import { existingIds } from "../../db/repo/torrent-detail-queries.ts";
+import type { Deps } from "../../deps.ts";
+import { errorMessage, ValidationError } from "../../errors.ts";
+import {
+  type DebridProvider,
+  ProviderError,
+  type ProviderKind,
+  type UnrestrictedLink,
+} from "../../providers/types.ts";
+import { reinjectTorrent } from "../repair/index.ts";
+import { assertTorrentId, torrentDetail } from "./detail.ts";
+
+/** Torrent actions of the web UI: thin verbs over the provider, the library and repair. */
+
+function providerOf(deps: Deps, kind: string): DebridProvider {
+  try {
+    return deps.providers.require(kind as ProviderKind);
+  } catch (error) {
+    throw new ValidationError(errorMessage(error));
+  }
+}
+
+/** Fetches the torrent again from its provider and stores what it says. */
+export async function refreshTorrent(deps: Deps, id: string): Promise<void> {
+  const { torrent } = torrentDetail(deps, id);
+  const provider = providerOf(deps, torrent.provider);
+  const info = await provider.getTorrent(id);
+  saveTorrentDetails(deps.dbh, torrent.provider, info, deps.clock.now());
+}
+
+/** Unrestricts one of the torrent's own links (never an arbitrary URL) into a direct link. */
+export async function unrestrictTorrentLink(deps: Deps, id: string, link: string): Promise<UnrestrictedLink> {
+  const detail = torrentDetail(deps, id);
+  if (!detail.links.includes(link)) throw new ValidationError("this link does not belong to the torrent");
+  return providerOf(deps, detail.torrent.provider).unrestrictLink(link);
+}
+
+/** Deletes the torrent at the provider and marks it removed here (its history stays). */
+export async function deleteTorrent(deps: Deps, id: string): Promise<void> {
+  const { torrent } = torrentDetail(deps, id);
+  if (torrent.removed_at === null) {
+    try {
+      await providerOf(deps, torrent.provider).deleteTorrent(id);
+    } catch (error) {
+      // Already gone at the provider: the goal (not there any more) is reached.
+      if (!(error instanceof ProviderError && error.kind === "not_found")) throw error;
+    }
+  }
+  markRemoved(deps.dbh, id, deps.clock.now());
+}
+
+export type ReinjectOutcome = Awaited<ReturnType<typeof reinjectTorrent>>;
+
+/** Re-injects now through the repair service (dry run while DRY_RUN is on). */
+export function reinject(deps: Deps, id: string): Promise<ReinjectOutcome> {
+  return reinjectTorrent(deps, assertTorrentId(id), { trigger: "manual" });
+}
+
+export const BULK_ACTIONS = ["reinject", "refresh", "delete"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+export const MAX_BULK = 200;
+
+export interface BulkOutcome {
+  id: string;
+  ok: boolean;
+  message: string;
+}
+
+/** Runs an action over selected torrents one by one (the provider client paces the requests). */
+export async function bulkAction(deps: Deps, action: BulkAction, ids: string[]): Promise<BulkOutcome[]> {
+  if (ids.length === 0) throw new ValidationError("select at least one torrent");
+  if (ids.length > MAX_BULK)
+    throw new ValidationError(`at most ${MAX_BULK} torrents at once (got ${ids.length})`);
+  for (const id of ids) assertTorrentId(id);
+  const known = new Set(existingIds(deps.dbh, ids));
+  const outcomes: BulkOutcome[] = [];
+  for (const id of ids) {
+    if (!known.has(id)) {
+      outcomes.push({ id, ok: false, message: "unknown torrent" });
+      continue;
+    }
+    try {
+      if (action === "delete") {
+        await deleteTorrent(deps, id);
+        outcomes.push({ id, ok: true, message: "deleted" });
+      } else if (action === "refresh") {
+        await refreshTorrent(deps, id);
+        outcomes.push({ id, ok: true, message: "refreshed" });
+      } else {
+        const result = await reinject(deps, id);
+        outcomes.push({ id, ok: result.outcome !== "failed", message: describeReinject(result) });
+      }
+    } catch (error) {
+      outcomes.push({ id, ok: false, message: errorMessage(error) });
+    }
+  }
+  return outcomes;
+}
+
+export function describeReinject(result: ReinjectOutcome): string {
+  switch (result.outcome) {
+    case "repaired":
+      return `re-injected as ${result.newTorrentId ?? "a new torrent"}`;
+    case "planned":
+      return "dry run (DRY_RUN=true): nothing was changed";
+    case "retry":
+      return `will retry${result.error ? `: ${result.error}` : ""}`;
+    default:
+      return result.error ? `${result.outcome}: ${result.error}` : result.outcome;
+  }
+}

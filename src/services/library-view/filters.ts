@@ -1,0 +1,58 @@
+import type { StatusFilter } from "../../db/repo/torrent-queries.ts";
+import { ValidationError } from "../../errors.ts";
+import { ACTIVE_STATUSES, FAILED_STATUSES } from "../../providers/types.ts";
+
+/** Pseudo statuses of the list filter, beside the provider's own statuses. */
+export const STATUS_GROUPS = {
+  active: ACTIVE_STATUSES,
+  failed: FAILED_STATUSES,
+} as const;
+
+export const SPECIAL_FILTERS = ["all", "active", "failed", "removed", "missing_details"] as const;
+
+/** Provider statuses are lower_snake words; anything else is refused before reaching SQL. */
+const STATUS_WORD = /^[a-z][a-z0-9_]{0,39}$/;
+
+export function isValidStatusParam(value: string): boolean {
+  return STATUS_WORD.test(value);
+}
+
+export function toStatusFilter(status: string): StatusFilter {
+  if (!STATUS_WORD.test(status)) throw new ValidationError(`unknown status filter ${JSON.stringify(status)}`);
+  switch (status) {
+    case "all":
+      return { kind: "all" };
+    case "active":
+    case "failed":
+      return { kind: "group", statuses: STATUS_GROUPS[status] };
+    case "removed":
+      return { kind: "removed" };
+    case "missing_details":
+      return { kind: "missing_details" };
+    default:
+      return { kind: "status", status };
+  }
+}
+
+export const FILTER_LABELS: Record<string, string> = {
+  all: "All",
+  active: "Active",
+  failed: "Failed",
+  removed: "Removed",
+  missing_details: "Without details",
+};
+
+/** Human label of a provider status (`magnet_error` → `Magnet error`). */
+export function statusLabel(status: string): string {
+  const label = FILTER_LABELS[status] ?? status.replaceAll("_", " ");
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+/** CSS tone of a status badge. */
+export function statusTone(status: string): "ok" | "active" | "failed" | "warn" | "muted" {
+  if (status === "downloaded") return "ok";
+  if (FAILED_STATUSES.includes(status)) return "failed";
+  if (status === "waiting_files_selection" || status === "magnet_conversion") return "warn";
+  if (ACTIVE_STATUSES.includes(status)) return "active";
+  return "muted";
+}

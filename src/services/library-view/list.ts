@@ -1,0 +1,129 @@
+import {
+  allSeqs,
+  type ListFilter,
+  type ListOrder,
+  libraryVersion,
+  libraryVolume,
+  pageSeqs,
+  rowsBySeq,
+  type StatusCounts,
+  statusCounts,
+  type TorrentListRow,
+} from "../../db/repo/torrent-queries.ts";
+import type { Deps } from "../../deps.ts";
+import { ACTIVE_STATUSES, FAILED_STATUSES } from "../../providers/types.ts";
+import { cacheFor } from "./cache.ts";
+import { toStatusFilter } from "./filters.ts";
+import { buildMatchExpression } from "./search.ts";
+
+export interface ListQuery extends ListOrder {
+  /** all | active | failed | removed | missing_details | a provider status */
+  status: string;
+  q: string;
+  page: number;
+  perPage: number;
+}
+
+export interface ListResult {
+  rows: TorrentListRow[];
+  total: number;
+  page: number;
+  pages: number;
+  perPage: number;
+  counts: StatusCounts;
+}
+
+/** Below this offset a page comes straight from the index; deeper ones from the cached id list. */
+const DIRECT_OFFSET_LIMIT = 1000;
+
+/** Counts per status (cached until the library changes). */
+export function libraryCounts(deps: Deps): StatusCounts {
+  const version = libraryVersion(deps.dbh);
+  return cacheFor(deps).get("counts", version, () => statusCounts(deps.dbh));
+}
+
+function knownTotal(counts: StatusCounts, filter: ListFilter): number | null {
+  if (filter.match) return null;
+  const s = filter.status;
+  switch (s.kind) {
+    case "all":
+      return counts.present;
+    case "status":
+      return counts.byStatus[s.status] ?? 0;
+    case "group":
+      return s.statuses.reduce((sum, st) => sum + (counts.byStatus[st] ?? 0), 0);
+    case "removed":
+      return counts.removed;
+    case "missing_details":
+      return null;
+  }
+}
+
+/**
+ * One page of the torrent list. Page 1 and nearby pages read LIMIT/OFFSET straight from the
+ * partial index that matches the sort; deep pages, searches and "without details" slice a cached
+ * ordered id list, so any page costs the same once the list is known.
+ */
+export function listTorrents(deps: Deps, query: ListQuery): ListResult {
+  const filter: ListFilter = { status: toStatusFilter(query.status), match: buildMatchExpression(query.q) };
+  const order: ListOrder = { sort: query.sort, dir: query.dir };
+  const version = libraryVersion(deps.dbh);
+  const counts = libraryCounts(deps);
+  const offset = (query.page - 1) * query.perPage;
+  let total = knownTotal(counts, filter);
+  let seqs: number[];
+  if (total !== null && offset + query.perPage <= DIRECT_OFFSET_LIMIT) {
+    seqs = pageSeqs(deps.dbh, filter, order, offset, query.perPage);
+  } else {
+    const key = `seqs|${query.status}|${filter.match ?? ""}|${order.sort}|${order.dir}`;
+    const all = cacheFor(deps).get(
+      key,
+      version,
+      () => allSeqs(deps.dbh, filter, order),
+      (list) => list.length,
+    );
+    total = all.length;
+    seqs = Array.from(all.subarray(offset, offset + query.perPage));
+  }
+  return {
+    rows: rowsBySeq(deps.dbh, seqs),
+    total,
+    page: query.page,
+    pages: Math.max(1, Math.ceil(total / query.perPage)),
+    perPage: query.perPage,
+    counts,
+  };
+}
+
+export interface DashboardSummary {
+  torrents: number;
+  withDetails: number;
+  coveragePercent: number;
+  active: number;
+  failed: number;
+  removed: number;
+  bytes: number;
+  added24h: number;
+  added7d: number;
+}
+
+/** The dashboard's stat cards (cached per library version and minute). */
+export function dashboardSummary(deps: Deps): DashboardSummary {
+  const counts = libraryCounts(deps);
+  const now = deps.clock.now();
+  const version = libraryVersion(deps.dbh);
+  const minute = Math.floor(now / 60_000);
+  const volume = cacheFor(deps).get(`volume|${minute}`, version, () => libraryVolume(deps.dbh, now));
+  const sum = (list: readonly string[]) => list.reduce((n, s) => n + (counts.byStatus[s] ?? 0), 0);
+  return {
+    torrents: counts.present,
+    withDetails: counts.withDetails,
+    coveragePercent: counts.present > 0 ? Math.floor((counts.withDetails / counts.present) * 1000) / 10 : 0,
+    active: sum(ACTIVE_STATUSES),
+    failed: sum(FAILED_STATUSES),
+    removed: counts.removed,
+    bytes: volume.bytes,
+    added24h: volume.added24h,
+    added7d: volume.added7d,
+  };
+}
