@@ -14,6 +14,7 @@ async function cli(deps: Deps, argv: string[]) {
   const err: string[] = [];
   const ctx: CliContext = {
     deps: () => deps,
+    config: () => deps.config,
     out: (line = "") => out.push(line),
     err: (line) => err.push(line),
     signal: new AbortController().signal,

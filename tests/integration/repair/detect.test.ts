@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { listCandidates } from "../../../src/db/repo/repair.ts";
 import { scanForRepair } from "../../../src/services/repair/index.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
-import { ALL_DOWNLOADED, breakTorrents, startRepairEnv, syncLibrary } from "./helpers.ts";
+import { ALL_DOWNLOADED, startRepairEnv, syncLibrary } from "./helpers.ts";
 
 describe("repair detection", () => {
   test("quick: one list request for 5,000 torrents, failed ones stored with their reason", async () => {
