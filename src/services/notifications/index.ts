@@ -60,7 +60,7 @@ export async function notify(deps: Deps, event: NotificationEvent): Promise<Noti
 async function post(deps: Deps, url: string, body: unknown): Promise<void> {
   let lastError: Error = new Error("not sent");
   for (let attempt = 1; attempt <= 2; attempt++) {
-    let retryAfterMs = 1_000;
+    let retryAfterMs = 500;
     try {
       const response = await fetch(url, {
         method: "POST",
