@@ -1,5 +1,10 @@
-import type { App } from "../context.ts";
 import type { Deps } from "../../deps.ts";
+import type { App } from "../context.ts";
+import { registerSymlinkApi } from "./api.ts";
+import { registerSymlinkHtml } from "./pages.ts";
 
-/** Mounts the symlinks routes (issue 6). */
-export function registerSymlinkPages(_app: App, _deps: Deps): void {}
+/** Mounts the symlink checker (issue 6): pages under /symlinks, JSON API under /api/symlinks. */
+export function registerSymlinkPages(app: App, deps: Deps): void {
+  registerSymlinkApi(app, deps);
+  registerSymlinkHtml(app, deps);
+}

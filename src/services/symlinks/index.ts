@@ -36,7 +36,12 @@ export interface SymlinkCheckResult {
  */
 export async function runSymlinkCheck(
   deps: Deps,
-  options: { signal?: AbortSignal; onLog?: (line: string) => void; depth?: "basic" | "full" } = {},
+  options: {
+    signal?: AbortSignal;
+    onLog?: (line: string) => void;
+    onProgress?: (progress: ScanProgress) => void;
+    depth?: "basic" | "full";
+  } = {},
 ): Promise<SymlinkCheckResult> {
   const log = options.onLog ?? (() => {});
   let lastPhase = "";
@@ -46,6 +51,7 @@ export async function runSymlinkCheck(
     {
       signal: options.signal,
       onProgress: (p) => {
+        options.onProgress?.(p);
         if (p.phase !== lastPhase) {
           lastPhase = p.phase;
           log(`scan #${p.scanId}: ${p.phase}${p.total ? ` (${p.total} links/files)` : ""}`);

@@ -1,0 +1,56 @@
+import type { Context } from "hono";
+import { ValidationError } from "../../errors.ts";
+import { ARR_KINDS, type ArrKind } from "../../services/arr/types.ts";
+import type { AppEnv } from "../context.ts";
+
+/** Edge validation of the symlinks routes: anything odd is a 400 with a clear message. */
+
+export function parseScanId(raw: string | undefined): number {
+  if (!raw || !/^\d{1,12}$/.test(raw))
+    throw new ValidationError(`scan id must be a positive number, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+export function parseKind(raw: unknown): ArrKind {
+  if (typeof raw === "string" && (ARR_KINDS as readonly string[]).includes(raw)) return raw as ArrKind;
+  throw new ValidationError(`service must be sonarr or radarr, got ${JSON.stringify(raw)}`);
+}
+
+export function parseIntParam(raw: string | undefined, name: string, fallback: number, max: number): number {
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d{1,9}$/.test(raw)) throw new ValidationError(`${name} must be a whole number`);
+  return Math.min(Number(raw), max);
+}
+
+/** JSON body of an API request; a body that is not a JSON object is a 400. */
+export async function jsonBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ValidationError("the request body is not valid JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ValidationError("the request body must be a JSON object");
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Form fields as strings (repeated fields as arrays); `_csrf` is the middleware's. */
+export async function formBody(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
+  const body = await c.req.parseBody({ all: true });
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === "_csrf") continue;
+    if (Array.isArray(value)) out[key] = value.filter((v): v is string => typeof v === "string");
+    else if (typeof value === "string") out[key] = value;
+  }
+  return out;
+}
+
+export function asList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}

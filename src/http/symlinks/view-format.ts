@@ -1,0 +1,35 @@
+import { formatCount, formatDuration } from "../../lib/format.ts";
+import { PROBLEM_LABELS, PROBLEM_TYPES, type ScanProgress } from "../../services/symlinks/index.ts";
+
+/** Formatting helpers handed to the symlinks templates as `it.fmt`. */
+export function symlinkFormat() {
+  return {
+    count: (n: number) => formatCount(n),
+    duration: (ms: number | null | undefined) => (ms === null || ms === undefined ? "—" : formatDuration(ms)),
+    date: (ms: number | null | undefined) =>
+      ms ? new Date(ms).toISOString().replace("T", " ").slice(0, 19) : "—",
+    percent: (done: number, total: number) =>
+      total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0,
+    badge: (status: ScanProgress["status"]) =>
+      ({
+        running: "badge-active",
+        awaiting_confirmation: "badge-warn",
+        completed: "badge-ok",
+        cancelled: "badge-muted",
+        failed: "badge-failed",
+        interrupted: "badge-failed",
+      })[status] ?? "badge-muted",
+    status: (status: ScanProgress["status"]) => status.replace(/_/g, " "),
+    phase: (phase: ScanProgress["phase"]) =>
+      ({
+        walk: "Listing folders",
+        phase1: "Phase 1: links and files",
+        phase2: "Phase 2: ffprobe",
+        delete: "Deleting",
+        rescan: "Sonarr/Radarr rescans",
+        done: "Done",
+      })[phase] ?? phase,
+    types: PROBLEM_TYPES,
+    label: (type: string) => PROBLEM_LABELS[type as keyof typeof PROBLEM_LABELS] ?? type,
+  };
+}
