@@ -31,6 +31,7 @@ export function formatRunDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return "?";
   if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
   const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
 }
