@@ -15,7 +15,12 @@ export interface UiFixture {
  * (hostile names included). `env` adds configuration (credentials, TRUST_PROXY...).
  */
 export async function startUiFixture(
-  options: { size?: number; env?: Record<string, string>; fake?: StartOptions; sync?: "full" | "torrents" | "none" } = {},
+  options: {
+    size?: number;
+    env?: Record<string, string>;
+    fake?: StartOptions;
+    sync?: "full" | "torrents" | "none";
+  } = {},
 ): Promise<UiFixture> {
   const fake = await startFakeDebrid({
     rateLimit: 100_000,

@@ -41,7 +41,14 @@ const form = (fields: Record<string, string>) => ({
 
 async function logIn(b = browser()) {
   const page = await (await b.request("/login?next=%2Ftorrents")).text();
-  const res = await b.request("/login", form({ ...{ username: LOGIN.REDRIVA_USERNAME, password: LOGIN.REDRIVA_PASSWORD }, next: "/torrents", _csrf: csrfFrom(page) }));
+  const res = await b.request(
+    "/login",
+    form({
+      ...{ username: LOGIN.REDRIVA_USERNAME, password: LOGIN.REDRIVA_PASSWORD },
+      next: "/torrents",
+      _csrf: csrfFrom(page),
+    }),
+  );
   return { b, res };
 }
 
@@ -65,7 +72,15 @@ describe("without a session", () => {
   });
 
   test("routes of other features are protected too", async () => {
-    for (const path of ["/jobs", "/repair", "/symlinks", "/downloads", "/settings", "/stats", "/sync/events"]) {
+    for (const path of [
+      "/jobs",
+      "/repair",
+      "/symlinks",
+      "/downloads",
+      "/settings",
+      "/stats",
+      "/sync/events",
+    ]) {
       const res = await fx.app.request(`${BASE}${path}`, { redirect: "manual" });
       expect([302, 401]).toContain(res.status);
     }
@@ -89,7 +104,10 @@ describe("logging in", () => {
   test("wrong credentials: 401 with a message, no session", async () => {
     const b = browser();
     const page = await (await b.request("/login")).text();
-    const res = await b.request("/login", form({ username: "alice", password: "nope", _csrf: csrfFrom(page) }));
+    const res = await b.request(
+      "/login",
+      form({ username: "alice", password: "nope", _csrf: csrfFrom(page) }),
+    );
     expect(res.status).toBe(401);
     expect(await res.text()).toContain("Wrong username or password.");
     expect(b.jar.has(SESSION_COOKIE)).toBe(false);
@@ -98,7 +116,10 @@ describe("logging in", () => {
   test("the login form itself is CSRF-protected", async () => {
     const b = browser();
     await b.request("/login");
-    const res = await b.request("/login", form({ ...{ username: "alice", password: LOGIN.REDRIVA_PASSWORD } }));
+    const res = await b.request(
+      "/login",
+      form({ ...{ username: "alice", password: LOGIN.REDRIVA_PASSWORD } }),
+    );
     expect(res.status).toBe(403);
     expect(b.jar.has(SESSION_COOKIE)).toBe(false);
   });
@@ -122,7 +143,10 @@ describe("logging in", () => {
     for (const next of ["//evil.example/", "https://evil.example/", "/\\evil.example"]) {
       const b = browser();
       const page = await (await b.request("/login")).text();
-      const res = await b.request("/login", form({ username: "alice", password: LOGIN.REDRIVA_PASSWORD, next, _csrf: csrfFrom(page) }));
+      const res = await b.request(
+        "/login",
+        form({ username: "alice", password: LOGIN.REDRIVA_PASSWORD, next, _csrf: csrfFrom(page) }),
+      );
       expect(res.headers.get("location")).toBe("/");
     }
   });
@@ -146,19 +170,25 @@ describe("logging in", () => {
       ...form({ username: "alice", password: LOGIN.REDRIVA_PASSWORD, _csrf: csrfFrom(page) }),
       headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-proto": "https" },
     });
-    expect(res.headers.getSetCookie().find((h) => h.startsWith(`${SESSION_COOKIE}=`))).not.toContain("Secure");
+    expect(res.headers.getSetCookie().find((h) => h.startsWith(`${SESSION_COOKIE}=`))).not.toContain(
+      "Secure",
+    );
   });
 
   test("after 10 failures from one client, further attempts are refused for a while", async () => {
     const app = createApp(fx.deps);
     const b = browser(app);
     const page = await (await b.request("/login")).text();
-    const attempt = () => b.request("/login", form({ username: "alice", password: "guess", _csrf: csrfFrom(page) }));
+    const attempt = () =>
+      b.request("/login", form({ username: "alice", password: "guess", _csrf: csrfFrom(page) }));
     for (let i = 0; i < 10; i++) expect((await attempt()).status).toBe(401);
     const blocked = await attempt();
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
-    const right = await b.request("/login", form({ username: "alice", password: LOGIN.REDRIVA_PASSWORD, _csrf: csrfFrom(page) }));
+    const right = await b.request(
+      "/login",
+      form({ username: "alice", password: LOGIN.REDRIVA_PASSWORD, _csrf: csrfFrom(page) }),
+    );
     expect(right.status).toBe(429);
   });
 
@@ -167,9 +197,14 @@ describe("logging in", () => {
     const ok = await fx.app.request(`${BASE}/api/stats`, { headers: { authorization: auth } });
     expect(ok.status).toBe(200);
     expect((await ok.json()).overview.torrents).toBe(30);
-    const bad = await fx.app.request(`${BASE}/api/stats`, { headers: { authorization: `Basic ${btoa("alice:wrong")}` } });
+    const bad = await fx.app.request(`${BASE}/api/stats`, {
+      headers: { authorization: `Basic ${btoa("alice:wrong")}` },
+    });
     expect(bad.status).toBe(401);
-    const post = await fx.app.request(`${BASE}/sync/smart`, { method: "POST", headers: { authorization: auth } });
+    const post = await fx.app.request(`${BASE}/sync/smart`, {
+      method: "POST",
+      headers: { authorization: auth },
+    });
     expect(post.status).toBe(401);
   });
 });
@@ -179,14 +214,21 @@ describe("with a session", () => {
     const { b } = await logIn();
     const token = csrfFrom(await (await b.request("/")).text());
     expect((await b.request("/sync/stop", { method: "POST" })).status).toBe(403);
-    expect((await b.request("/sync/stop", { method: "POST", headers: { "x-csrf-token": "wrong" } })).status).toBe(403);
+    expect(
+      (await b.request("/sync/stop", { method: "POST", headers: { "x-csrf-token": "wrong" } })).status,
+    ).toBe(403);
     // The anonymous token (login form) is not the session's.
     const anonymous = b.jar.get(CSRF_COOKIE) ?? "";
-    expect((await b.request("/sync/stop", { method: "POST", headers: { "x-csrf-token": anonymous } })).status).toBe(403);
+    expect(
+      (await b.request("/sync/stop", { method: "POST", headers: { "x-csrf-token": anonymous } })).status,
+    ).toBe(403);
     const denied = await b.request("/torrents/bulk", form({ action: "refresh", ids: "X", _csrf: "nope" }));
     expect(denied.status).toBe(403);
     expect(await denied.text()).toContain("security token");
-    const viaHeader = await b.request("/sync/stop", { method: "POST", headers: { "x-csrf-token": token, "HX-Request": "true" } });
+    const viaHeader = await b.request("/sync/stop", {
+      method: "POST",
+      headers: { "x-csrf-token": token, "HX-Request": "true" },
+    });
     expect(viaHeader.status).toBe(204);
     const viaForm = await b.request("/sync/stop", form({ _csrf: token }));
     expect(viaForm.status).toBe(303);
@@ -206,17 +248,25 @@ describe("with a session", () => {
     const out = await b.request("/logout", form({ _csrf: token }));
     expect(out.status).toBe(303);
     expect(out.headers.get("location")).toBe("/login");
-    const replay = await fx.app.request(`${BASE}/api/stats`, { headers: { cookie: `${SESSION_COOKIE}=${stolen}` } });
+    const replay = await fx.app.request(`${BASE}/api/stats`, {
+      headers: { cookie: `${SESSION_COOKIE}=${stolen}` },
+    });
     expect(replay.status).toBe(401);
   });
 
   test("a session made for another username stops working when the credentials change", async () => {
     const { b } = await logIn();
     const cookie = `${SESSION_COOKIE}=${b.jar.get(SESSION_COOKIE)}`;
-    const other = await startUiFixture({ size: 1, env: { REDRIVA_USERNAME: "bob", REDRIVA_PASSWORD: "x" }, sync: "none" });
+    const other = await startUiFixture({
+      size: 1,
+      env: { REDRIVA_USERNAME: "bob", REDRIVA_PASSWORD: "x" },
+      sync: "none",
+    });
     try {
       // Same database rows copied over would still carry "alice": bob's server must refuse them.
-      other.deps.dbh.sqlite.exec(`ATTACH '${fx.deps.dbh.path}' AS a; INSERT INTO web_sessions SELECT * FROM a.web_sessions; DETACH a;`);
+      other.deps.dbh.sqlite.exec(
+        `ATTACH '${fx.deps.dbh.path}' AS a; INSERT INTO web_sessions SELECT * FROM a.web_sessions; DETACH a;`,
+      );
       const res = await other.app.request(`${BASE}/api/stats`, { headers: { cookie } });
       expect(res.status).toBe(401);
     } finally {
@@ -235,7 +285,9 @@ describe("without credentials configured", () => {
   test("pages work without a login, say so, and carry a CSRF token from a cookie", async () => {
     const res = await open.app.request(`${BASE}/`);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain("No login is configured: Redriva listens on this machine only (127.0.0.1)");
+    expect(await res.text()).toContain(
+      "No login is configured: Redriva listens on this machine only (127.0.0.1)",
+    );
     expect(cookieFrom(res, CSRF_COOKIE)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
@@ -243,12 +295,17 @@ describe("without credentials configured", () => {
     const b = browser(open.app);
     const html = await (await b.request("/")).text();
     expect((await b.request("/sync/stop", { method: "POST" })).status).toBe(403);
-    const ok = await b.request("/sync/stop", { method: "POST", headers: { "x-csrf-token": csrfFrom(html), "HX-Request": "true" } });
+    const ok = await b.request("/sync/stop", {
+      method: "POST",
+      headers: { "x-csrf-token": csrfFrom(html), "HX-Request": "true" },
+    });
     expect(ok.status).toBe(204);
   });
 
   test("requests for another host name are refused (DNS rebinding)", async () => {
-    const res = await open.app.request("http://evil.example/api/stats", { headers: { host: "evil.example" } });
+    const res = await open.app.request("http://evil.example/api/stats", {
+      headers: { host: "evil.example" },
+    });
     expect(res.status).toBe(403);
     for (const host of ["localhost:6500", "127.0.0.1:6500", "[::1]:6500"]) {
       const ok = await open.app.request("http://localhost/api/stats", { headers: { host } });

@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => fx.close());
 
-const get = (path: string, headers: Record<string, string> = {}) => fx.app.request(`http://localhost${path}`, { headers });
+const get = (path: string, headers: Record<string, string> = {}) =>
+  fx.app.request(`http://localhost${path}`, { headers });
 const htmx = { "HX-Request": "true" };
 
 describe("pages answer with full HTML, fragments on HX-Request", () => {
@@ -22,7 +23,8 @@ describe("pages answer with full HTML, fragments on HX-Request", () => {
     const html = await res.text();
     expect(html).toContain("<!doctype html>");
     expect(html).toMatch(/data-card="torrents"><div class="label">Torrents<\/div><div class="value">180</);
-    for (const action of ["smart", "full", "torrents", "errors"]) expect(html).toContain(`hx-post="/sync/${action}"`);
+    for (const action of ["smart", "full", "torrents", "errors"])
+      expect(html).toContain(`hx-post="/sync/${action}"`);
     expect(html).toContain('id="activity"');
     expect(html).toMatch(/<td class="outcome-succeeded"><strong>succeeded<\/strong>/);
     expect(html).toContain("No login is configured");
@@ -54,10 +56,14 @@ describe("pages answer with full HTML, fragments on HX-Request", () => {
 
   test("status filters count and select", async () => {
     const all = await (await fx.app.request("http://localhost/api/torrents?per_page=200")).json();
-    const failed = all.torrents.filter((t: { status: string }) => ["magnet_error", "error", "virus", "dead"].includes(t.status));
+    const failed = all.torrents.filter((t: { status: string }) =>
+      ["magnet_error", "error", "virus", "dead"].includes(t.status),
+    );
     const res = await get("/torrents?status=failed&per_page=200", htmx);
     const html = await res.text();
-    expect(html).toMatch(new RegExp(`class="chip tone-failed on"[^>]*>Failed <span class="n">${failed.length}<`));
+    expect(html).toMatch(
+      new RegExp(`class="chip tone-failed on"[^>]*>Failed <span class="n">${failed.length}<`),
+    );
     const badges = [...html.matchAll(/<span class="badge badge-(\w+)">/g)].map((m) => m[1]);
     expect(badges.length).toBe(failed.length);
     expect(new Set(badges)).toEqual(new Set(failed.length ? ["failed"] : []));
@@ -83,7 +89,9 @@ describe("pages answer with full HTML, fragments on HX-Request", () => {
       const res = await get(`/api/torrents?q=${encodeURIComponent(q)}`);
       expect(res.status).toBe(200);
     }
-    const json = await (await get(`/api/torrents?q=${encodeURIComponent("'; DROP TABLE torrents; --")}`)).json();
+    const json = await (
+      await get(`/api/torrents?q=${encodeURIComponent("'; DROP TABLE torrents; --")}`)
+    ).json();
     expect(json.torrents.map((t: { name: string }) => t.name)).toContain("'; DROP TABLE torrents; --.mkv");
     expect((await (await get("/api/torrents")).json()).total).toBe(180);
   });
@@ -128,11 +136,14 @@ describe("pages answer with full HTML, fragments on HX-Request", () => {
 });
 
 describe("names from strangers render as text", () => {
-  test.each(["/torrents?per_page=200", "/stats", "/torrents?q=onerror", "/torrents?q=script"])("%s", async (path) => {
-    const body = await (await get(path)).text();
-    expect(body.includes("<img src=x")).toBe(false);
-    expect(body.includes("<script>alert")).toBe(false);
-  });
+  test.each(["/torrents?per_page=200", "/stats", "/torrents?q=onerror", "/torrents?q=script"])(
+    "%s",
+    async (path) => {
+      const body = await (await get(path)).text();
+      expect(body.includes("<img src=x")).toBe(false);
+      expect(body.includes("<script>alert")).toBe(false);
+    },
+  );
 
   test("JSON keeps names as data, served as JSON that browsers do not sniff into HTML", async () => {
     const res = await get("/api/torrents?q=onerror");
