@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { byteSize, httpUrl, optionalText } from "../fields.ts";
+import { byteSize, optionalText } from "../fields.ts";
 
 /** Where notifications go and which events are sent (src/services/notifications/). */
 export const NOTIFICATION_EVENTS = [
@@ -26,6 +26,13 @@ const eventList = () =>
       `expected "all" or a comma-separated list of ${NOTIFICATION_EVENTS.join(", ")}`,
     );
 
+/** A webhook URL, or absent: `WEBHOOK_URL=` left empty in .env means "no webhook". */
+const webhookUrl = () =>
+  optionalText().refine(
+    (s) => s === undefined || (/^https?:\/\/\S+$/i.test(s) && URL.canParse(s)),
+    "expected an http(s) URL",
+  );
+
 const pathList = () =>
   optionalText().transform((s) =>
     s === undefined
@@ -38,9 +45,9 @@ const pathList = () =>
 
 export const notificationsSchema = z.object({
   /** Discord channel webhook (Server settings > Integrations > Webhooks). */
-  DISCORD_WEBHOOK_URL: httpUrl(),
+  DISCORD_WEBHOOK_URL: webhookUrl(),
   /** Any URL that accepts a JSON POST ({event, title, message, severity, at, data}). */
-  WEBHOOK_URL: httpUrl(),
+  WEBHOOK_URL: webhookUrl(),
   NOTIFY_EVENTS: eventList(),
   /** The disk-check job warns when free space under DATA_DIR (and DISK_SPACE_PATHS) drops below. */
   DISK_SPACE_LOW: byteSize(10 * 1024 ** 3),
