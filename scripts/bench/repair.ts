@@ -13,9 +13,15 @@ const CLI = join(ROOT, "src", "cli", "index.ts");
 const FAILED = ["magnet_error", "error", "virus", "dead"];
 /** Every torrent starts downloaded; the benchmark breaks the ones it wants. */
 const ALL_DOWNLOADED = Object.fromEntries(
-  ["downloading", "queued", "magnet_conversion", "waiting_files_selection", "compressing", "uploading", ...FAILED].map(
-    (s) => [s, 0],
-  ),
+  [
+    "downloading",
+    "queued",
+    "magnet_conversion",
+    "waiting_files_selection",
+    "compressing",
+    "uploading",
+    ...FAILED,
+  ].map((s) => [s, 0]),
 );
 
 function env(dataDir: string, apiUrl: string, extra: Record<string, string> = {}) {
@@ -59,8 +65,13 @@ export async function run(): Promise<string> {
     // 1. Quick detection on 5,000 torrents.
     {
       await using fake = await startFakeDebrid({ library: { size: 5000, seed: 1 } });
-      const failing = [...fake.state.library.torrents.values()].filter((t) => FAILED.includes(t.status)).length;
-      const r = await runMeasured(["bun", CLI, "repair", "scan", "--mode", "quick"], env(join(work, "quick"), fake.rdApiUrl));
+      const failing = [...fake.state.library.torrents.values()].filter((t) =>
+        FAILED.includes(t.status),
+      ).length;
+      const r = await runMeasured(
+        ["bun", CLI, "repair", "scan", "--mode", "quick"],
+        env(join(work, "quick"), fake.rdApiUrl),
+      );
       const found = Number(/(\d[\d,]*) found/.exec(r.stdout)?.[1]?.replace(/,/g, "") ?? -1);
       const requests = fake.stats.requests;
       lines.push(
@@ -136,7 +147,9 @@ export async function run(): Promise<string> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  lines.push(`_Run ${new Date().toISOString()} on ${process.platform} ${process.arch}, ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}._`);
+  lines.push(
+    `_Run ${new Date().toISOString()} on ${process.platform} ${process.arch}, ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}._`,
+  );
   return lines.join("\n");
 }
 

@@ -122,6 +122,10 @@ export async function reinject(
       };
     }
   }
+  if (old?.status === "virus") {
+    // Found for another reason (a broken link), but the provider flags it: never re-add a virus.
+    throw new RepairFailure("virus", "flagged as a virus by the provider: deleted, not re-added", "virus");
+  }
   const originalSelected = originalSelection(deps, target.torrentId, old);
   const magnet = buildMagnet(hash, target.filename || old?.filename || null);
 

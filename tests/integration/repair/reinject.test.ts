@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { repairHistory, runRepair, scanForRepair } from "../../../src/services/repair/index.ts";
-import { ALL_DOWNLOADED, startRepairEnv, syncLibrary } from "./helpers.ts";
+import { getCandidateByTorrent } from "../../../src/db/repo/repair.ts";
+import {
+  reinjectTorrent,
+  repairHistory,
+  runRepair,
+  scanForRepair,
+} from "../../../src/services/repair/index.ts";
+import { ALL_DOWNLOADED, breakTorrents, startRepairEnv, syncLibrary } from "./helpers.ts";
 
 describe("re-injecting a dead torrent against the fake Real-Debrid", () => {
   test("re-adds it by hash, selects the same files, deletes the old one and gives the local rows the new id", async () => {
@@ -106,5 +112,37 @@ describe("re-injecting a dead torrent against the fake Real-Debrid", () => {
       "/Show.S01/Show.S01E02.mkv",
     ]);
     expect(fake.state.library.torrents.has(broken.id)).toBe(false);
+  });
+
+  test("re-inject now overrides the queue: a torrent failed for good can be tried again, a repaired one cannot", async () => {
+    await using env = await startRepairEnv({
+      fake: { library: { size: 4, seed: 31, mix: ALL_DOWNLOADED } },
+      env: { DRY_RUN: "false", REPAIR_MAX_ATTEMPTS: "1" },
+    });
+    const { fake, deps } = env;
+    const [dead] = breakTorrents(fake, "dead", 1);
+    fake.state.scripts.set(dead!.hash, { finalStatus: "magnet_error" });
+    await scanForRepair(deps, "quick");
+    const first = await runRepair(deps, { trigger: "cli" });
+    expect(first.items.map((i) => i.outcome)).toEqual(["failed"]);
+
+    fake.state.scripts.delete(dead!.hash);
+    const manual = await reinjectTorrent(deps, dead!.id);
+    expect(manual).toMatchObject({ outcome: "repaired", dryRun: false });
+    expect(getCandidateByTorrent(deps.dbh.db, "realdebrid", dead!.id)).toMatchObject({
+      state: "repaired",
+      attempts: 2,
+      new_torrent_id: manual.newTorrentId,
+    });
+    await expect(reinjectTorrent(deps, dead!.id)).rejects.toThrow("already repaired");
+    await expect(reinjectTorrent(deps, "../etc")).rejects.toThrow("invalid torrent id");
+
+    // A healthy torrent the user re-injects on purpose is re-added too (no candidate before).
+    const healthy = [...fake.state.library.torrents.values()].find(
+      (t) => t.status === "downloaded" && t.id !== manual.newTorrentId,
+    )!;
+    const again = await reinjectTorrent(deps, healthy.id);
+    expect(again.outcome).toBe("repaired");
+    expect(fake.state.library.torrents.has(healthy.id)).toBe(false);
   });
 });
