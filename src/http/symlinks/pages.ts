@@ -45,7 +45,6 @@ export function registerSymlinkHtml(app: App, deps: Deps): void {
 
   /** Renders the tab again with an error message when an AppError (400/404/409) comes out. */
   const guard = async (
-    c: Context<AppEnv>,
     action: () => Promise<Response>,
     onError: (flash: Flash, status: number) => Response | Promise<Response>,
   ) => {
@@ -99,7 +98,6 @@ export function registerSymlinkHtml(app: App, deps: Deps): void {
 
   app.get("/symlinks/directories", async (c) =>
     guard(
-      c,
       async () => {
         const tree = await getDirectoryTree(deps, {
           path: c.req.query("path") ?? "",
@@ -114,7 +112,6 @@ export function registerSymlinkHtml(app: App, deps: Deps): void {
 
   app.post("/symlinks/scan", async (c) =>
     guard(
-      c,
       async () => {
         const form = await formBody(c);
         const { scanId } = startScan(deps, {
@@ -149,7 +146,6 @@ export function registerSymlinkHtml(app: App, deps: Deps): void {
     app.post(path, async (c) => {
       const id = parseScanId(c.req.param("id"));
       return guard(
-        c,
         async () => c.redirect(`/symlinks/scans/${action(id, await formBody(c))}`, 303),
         (flash, status) =>
           render(
@@ -175,7 +171,6 @@ export function registerSymlinkHtml(app: App, deps: Deps): void {
 
   app.post("/symlinks/settings", async (c) =>
     guard(
-      c,
       async () => {
         const form = await formBody(c);
         const text = (key: string) => (typeof form[key] === "string" ? (form[key] as string) : undefined);

@@ -101,8 +101,7 @@ export function checkEntry(
     } catch (error) {
       const code = errorCode(error);
       // A link to a folder, FIFO or socket: nothing to judge.
-      if (code === "EISDIR" || code === "EAGAIN" || code === "EWOULDBLOCK" || code === "EINVAL")
-        return { status: "skip" };
+      if (["EISDIR", "EAGAIN", "EWOULDBLOCK", "EINVAL", "ESPIPE"].includes(code)) return { status: "skip" };
       return {
         status: "problem",
         type: "io_error",

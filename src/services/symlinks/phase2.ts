@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { NewSymlinkProblem } from "../../db/repo/symlinks.ts";
+import { AppError } from "../../errors.ts";
 import type { MediaFile } from "./phase1.ts";
 import { probeMedia } from "./probe.ts";
 
@@ -37,6 +38,8 @@ export async function runPhase2(options: {
         signal,
       );
       if (verdict.status === "cancelled") signal.throwIfAborted();
+      // A missing ffprobe would make every file look corrupt: stop the scan instead.
+      if (verdict.status === "error") throw new AppError("internal", verdict.detail);
       const problem: NewSymlinkProblem | null =
         verdict.status === "corrupt" || verdict.status === "timeout"
           ? { path: file.path, type: verdict.status, kind: file.kind, detail: verdict.detail }

@@ -9,7 +9,9 @@ export type ProbeVerdict =
   | { status: "ok"; durationSec: number | null; elapsedMs: number }
   | { status: "corrupt"; detail: string; elapsedMs: number }
   | { status: "timeout"; detail: string; elapsedMs: number }
-  | { status: "cancelled"; elapsedMs: number };
+  | { status: "cancelled"; elapsedMs: number }
+  /** ffprobe itself could not start (missing binary): says nothing about the file. */
+  | { status: "error"; detail: string; elapsedMs: number };
 
 /**
  * Headers and streams, plus one packet read after a seek past the end: the seek makes the
@@ -85,7 +87,11 @@ export function probeMedia(
       if (stderr.length < MAX_OUTPUT) stderr += chunk;
     });
     child.on("error", (error) => {
-      finish({ status: "corrupt", detail: `ffprobe could not run: ${error.message}`, elapsedMs: elapsed() });
+      finish({
+        status: "error",
+        detail: `ffprobe could not run (${ffprobePath}): ${error.message}`,
+        elapsedMs: elapsed(),
+      });
     });
     child.on("close", (code, killedBy) => {
       finish(judge(code, killedBy, stdout, stderr, elapsed()));
