@@ -161,10 +161,8 @@
       lastId = id;
       const data = JSON.parse(e.data);
       if (type === "log") line(data.line, data.level, data.at);
-      if (type === "start") {
-        setRunning(true);
-        line(`▶ ${data.mode} sync started (run ${data.runId})`, "start", data.at);
-      }
+      // The sync logs its own "started" line; the start event only flips the buttons.
+      if (type === "start") setRunning(true);
       if (type === "progress" && bar) {
         bar.classList.remove("hidden");
         const pct = data.total > 0 ? Math.round((data.done / data.total) * 100) : 0;
