@@ -1,8 +1,7 @@
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type BunSQLiteDatabase, drizzle } from "drizzle-orm/bun-sqlite";
-import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 
 export const MIGRATIONS_FOLDER = join(import.meta.dir, "..", "..", "schema", "migrations");
 
@@ -20,20 +19,33 @@ export interface DbHandle {
  * Opens (creating if needed) the database, sets the pragmas every connection needs and applies
  * pending migrations. `:memory:` works for unit tests.
  */
-export function openDatabase(path: string, options: { migrate?: boolean; readonly?: boolean } = {}): DbHandle {
+export function openDatabase(
+  path: string,
+  options: { migrate?: boolean; readonly?: boolean } = {},
+): DbHandle {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const sqlite = options.readonly ? new Database(path, { readonly: true }) : new Database(path, { create: true });
+  const sqlite = options.readonly
+    ? new Database(path, { readonly: true })
+    : new Database(path, { create: true });
   if (!options.readonly) sqlite.exec("PRAGMA journal_mode = WAL");
   // A writer holding the lock briefly (another job, the CLI) should make us wait, not fail.
   sqlite.exec("PRAGMA busy_timeout = 5000");
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA synchronous = NORMAL");
-  const db = drizzle(sqlite);
-  if (options.migrate !== false && !options.readonly) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  if (options.migrate !== false && !options.readonly && hasPendingMigrations(sqlite)) {
+    const { migrate } =
+      require("drizzle-orm/bun-sqlite/migrator") as typeof import("drizzle-orm/bun-sqlite/migrator");
+    migrate(wrap(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
+  }
   let closed = false;
+  let db: Db | null = null;
   return {
     sqlite,
-    db,
+    // drizzle is loaded on first use: short CLI commands (stats --compact) never pay for it.
+    get db() {
+      db ??= wrap(sqlite);
+      return db;
+    },
     path,
     close() {
       if (closed) return;
@@ -46,4 +58,30 @@ export function openDatabase(path: string, options: { migrate?: boolean; readonl
       sqlite.close();
     },
   };
+}
+
+function wrap(sqlite: Database): Db {
+  const { drizzle } = require("drizzle-orm/bun-sqlite") as typeof import("drizzle-orm/bun-sqlite");
+  return drizzle(sqlite);
+}
+
+/**
+ * True when the journal lists a migration newer than the last one applied. Reading the journal
+ * and one row is far cheaper than loading the migrator on every start.
+ */
+function hasPendingMigrations(sqlite: Database): boolean {
+  try {
+    const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
+      entries: Array<{ when: number }>;
+    };
+    const newest = Math.max(...journal.entries.map((e) => e.when));
+    const applied = sqlite
+      .query<{ last: number | null; n: number }, []>(
+        "SELECT MAX(created_at) AS last, COUNT(*) AS n FROM __drizzle_migrations",
+      )
+      .get();
+    return !applied || applied.n < journal.entries.length || (applied.last ?? 0) < newest;
+  } catch {
+    return true;
+  }
 }

@@ -214,6 +214,7 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
     setRateLimit(limit: number, windowMs: number) {
       window.limit = limit;
       window.windowMs = windowMs;
+      window.reset();
     },
     resetStats() {
       stats = emptyStats();

@@ -185,6 +185,7 @@ export class FakeLibrary {
 
   insert(torrent: FakeTorrent): void {
     this.torrents.set(torrent.id, torrent);
+    this.sortedCache = null;
   }
 
   makeLinks(torrent: FakeTorrent): void {
@@ -200,12 +201,18 @@ export class FakeLibrary {
     const torrent = this.torrents.get(id);
     if (!torrent) return false;
     for (const linkId of torrent.linkIds) this.links.delete(linkId);
+    this.sortedCache = null;
     return this.torrents.delete(id);
   }
 
-  /** Newest first, as Real-Debrid lists them. */
+  private sortedCache: FakeTorrent[] | null = null;
+
+  /** Newest first, as Real-Debrid lists them (cached until a torrent is added or removed). */
   sorted(): FakeTorrent[] {
-    return [...this.torrents.values()].sort((a, b) => (a.added < b.added ? 1 : a.added > b.added ? -1 : 0));
+    this.sortedCache ??= [...this.torrents.values()].sort((a, b) =>
+      a.added < b.added ? 1 : a.added > b.added ? -1 : 0,
+    );
+    return this.sortedCache;
   }
 
   nextAddedDate(): string {

@@ -10,6 +10,11 @@ export class RequestWindow {
     public windowMs: number,
   ) {}
 
+  /** Forgets past requests (a new limit starts with an empty window). */
+  reset(): void {
+    this.times.length = 0;
+  }
+
   /** Records the request; true if it is within the limit. */
   admit(now = Date.now()): boolean {
     const cutoff = now - this.windowMs;

@@ -1,5 +1,5 @@
 import { createCliContext } from "../../src/cli/context.ts";
-import { runCli } from "../../src/cli/index.ts";
+import { runCli } from "../../src/cli/program.ts";
 
 /** Runs the real CLI in-process with a given environment and captures what it prints. */
 export async function cli(argv: string[], env: Record<string, string | undefined>) {

@@ -14,7 +14,7 @@ export function registerStatsCommand(program: Command, ctx: CliContext): void {
       const { compactStatsLine, getLibraryStats } = await import("../../services/stats/index.ts");
       const deps = ctx.deps();
       if (flags.compact) {
-        ctx.out(compactStatsLine(deps));
+        ctx.out(compactStatsLine(deps.dbh));
         return;
       }
       const stats = getLibraryStats(deps);

@@ -9,7 +9,7 @@ import {
 } from "../../db/repo/library-stats.ts";
 import { recentRuns } from "../../db/repo/sync-runs.ts";
 import type { Deps } from "../../deps.ts";
-import { formatBytes, formatCount, formatPercent } from "../../lib/format.ts";
+import { formatCount } from "../../lib/format.ts";
 import { ACTIVE_STATUSES, FAILED_STATUSES } from "../../providers/types.ts";
 import { STALE_AFTER_MS } from "../sync/plan.ts";
 
@@ -121,11 +121,5 @@ function recommend(stats: LibraryStats, now: number): string[] {
   return tips;
 }
 
-/** One line for cron and status bars. */
-export function compactStatsLine(deps: Deps): string {
-  const t = libraryTotals(deps.dbh);
-  const coverage = formatPercent(t.withDetails, t.torrents);
-  return `${formatCount(t.torrents)} torrents | ${formatCount(t.withDetails)} details (${coverage}) | ${formatCount(t.active)} active | ${formatCount(t.failed)} errors | ${formatBytes(t.bytes)}`;
-}
-
+export { compactStatsLine } from "./compact.ts";
 export { ACTIVE_STATUSES, FAILED_STATUSES };

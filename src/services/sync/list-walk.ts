@@ -52,6 +52,9 @@ export async function walkList(
     }
     if (!options.dryRun) upsertListPage(deps.dbh, provider.kind, page, walkStartedAt);
     result.seen += page.length;
+    // A page is a few MB of short-lived strings; collecting now keeps the peak flat on huge
+    // libraries instead of letting garbage from twenty pages pile up.
+    Bun.gc(true);
     options.onProgress?.({
       phase: "list",
       done: result.seen,

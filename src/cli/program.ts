@@ -1,0 +1,56 @@
+import { Command, CommanderError } from "commander";
+import { AppError } from "../errors.ts";
+import { registerBackupCommands } from "./commands/backup.ts";
+import { registerClearCommand } from "./commands/clear.ts";
+import { registerDiagnoseCommand } from "./commands/diagnose.ts";
+import { registerJobsCommand } from "./commands/jobs.ts";
+import { registerRepairCommand } from "./commands/repair.ts";
+import { registerStatsCommand } from "./commands/stats.ts";
+import { registerSymlinksCommand } from "./commands/symlinks.ts";
+import { registerSyncCommand } from "./commands/sync.ts";
+import { type CliContext, CliExit, createCliContext, EXIT } from "./context.ts";
+
+/** `bun run redriva <command>`: every command has --help. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("redriva")
+    .description("Self-hosted manager for Real-Debrid and AllDebrid")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerSyncCommand(program, ctx);
+  registerStatsCommand(program, ctx);
+  registerDiagnoseCommand(program, ctx);
+  registerClearCommand(program, ctx);
+  registerJobsCommand(program, ctx);
+  registerBackupCommands(program, ctx);
+  registerRepairCommand(program, ctx);
+  registerSymlinksCommand(program, ctx);
+  return program;
+}
+
+export async function runCli(argv: string[], ctx: CliContext = createCliContext()): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return Number(process.exitCode ?? EXIT.ok);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof CliExit) {
+      if (error.message) ctx.err(error.message);
+      return error.code;
+    }
+    if (error instanceof AppError) {
+      ctx.err(`Error: ${error.message}`);
+      return error.code === "interrupted"
+        ? EXIT.interrupted
+        : error.code === "validation"
+          ? EXIT.usage
+          : EXIT.failed;
+    }
+    ctx.err(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT.failed;
+  } finally {
+    ctx.close();
+  }
+}
