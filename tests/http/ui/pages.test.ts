@@ -6,7 +6,7 @@ import { startUiFixture, type UiFixture } from "../../helpers/ui-fixture.ts";
 // No login configured: every page is reachable from localhost (auth has its own file).
 let fx: UiFixture;
 /** The escaping the templates use (Eta autoEscape). */
-const escape = (text: string) => eta.config.escapeFunction(text);
+const escapeHtml = (text: string) => eta.config.escapeFunction(text);
 beforeAll(async () => {
   fx = await startUiFixture({ size: 180 });
 });
@@ -106,7 +106,7 @@ describe("pages answer with full HTML, fragments on HX-Request", () => {
     expect(html).toContain(id);
     expect(html).toContain(torrent?.hash ?? "no hash");
     expect(html).toContain("Unrestrict");
-    for (const f of torrent?.files ?? []) expect(html).toContain(escape(f.path));
+    for (const f of torrent?.files ?? []) expect(html).toContain(escapeHtml(f.path));
     const frag = await (await get(`/torrents/${id}`, htmx)).text();
     expect(frag).not.toContain("<!doctype html>");
     expect(frag).toContain("Refresh from provider");
@@ -156,11 +156,11 @@ describe("names from strangers render as text", () => {
     const html = await (await get("/torrents?per_page=200")).text();
     const json = await (await get("/api/torrents?per_page=200")).json();
     for (const name of HOSTILE_NAMES) {
-      expect(html.includes(escape(name))).toBe(true);
+      expect(html.includes(escapeHtml(name))).toBe(true);
       const row = json.torrents.find((t: { name: string }) => t.name === name);
       expect(row).toBeDefined();
       const detail = await (await get(`/torrents/${row.id}`)).text();
-      expect(detail.includes(`<h1>${escape(name)}</h1>`)).toBe(true);
+      expect(detail.includes(`<h1>${escapeHtml(name)}</h1>`)).toBe(true);
       if (name.includes("<")) expect(detail.includes(name)).toBe(false);
     }
   });
@@ -180,7 +180,7 @@ describe("bad input is a 400 with a message, never a stack trace", () => {
     const page = await get(`/torrents?${query}`);
     expect(page.status).toBe(400);
     const html = await page.text();
-    expect(html).toContain(escape(message));
+    expect(html).toContain(escapeHtml(message));
     expect(html).not.toContain("    at ");
     const api = await get(`/api/torrents?${query}`);
     expect(api.status).toBe(400);
