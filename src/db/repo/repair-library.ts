@@ -1,7 +1,7 @@
 import type { ProviderTorrentInfo } from "../../providers/types.ts";
 import type { DbHandle } from "../client.ts";
 import { saveTorrentDetails } from "./library.ts";
-import { recordRename } from "./repair.ts";
+import { recordRename } from "./repair-attempts.ts";
 
 /**
  * What repair reads from and writes to the mirrored library (torrents, torrent_files). Kept

@@ -1,18 +1,13 @@
 import { and, asc, desc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
-import {
-  repairAttempts,
-  repairCandidates,
-  repairLinkChecks,
-  repairScans,
-  repairTorrentRenames,
-} from "../../../schema/repair.ts";
+import { repairCandidates } from "../../../schema/repair.ts";
 import type { Db } from "../client.ts";
 
-/** Repair candidates, attempts, the retry queue, scans and link checks (schema/repair.ts). */
+/** Repair candidates and the retry queue (schema/repair.ts). Attempts: repair-attempts.ts. */
+
+/** Re-exported for the pages that show attempts beside candidates. */
+export type { AttemptRow } from "./repair-attempts.ts";
 
 export type CandidateRow = typeof repairCandidates.$inferSelect;
-export type AttemptRow = typeof repairAttempts.$inferSelect;
-export type ScanRow = typeof repairScans.$inferSelect;
 
 export const CANDIDATE_STATES = [
   "pending",
@@ -237,127 +232,6 @@ export function updateCandidate(db: Db, id: number, patch: CandidatePatch, now: 
     })
     .where(eq(repairCandidates.id, id))
     .run();
-}
-
-export type AttemptInput = Omit<typeof repairAttempts.$inferInsert, "id" | "detail"> & {
-  detail?: Record<string, unknown>;
-};
-
-export function insertAttempt(db: Db, attempt: AttemptInput): number {
-  return db
-    .insert(repairAttempts)
-    .values({ ...attempt, detail: JSON.stringify(attempt.detail ?? {}) })
-    .returning({ id: repairAttempts.id })
-    .get().id;
-}
-
-export function attemptsForCandidate(db: Db, candidateId: number): AttemptRow[] {
-  return db
-    .select()
-    .from(repairAttempts)
-    .where(eq(repairAttempts.candidate_id, candidateId))
-    .orderBy(desc(repairAttempts.started_at), desc(repairAttempts.id))
-    .all();
-}
-
-/** Every id this torrent had before re-injections replaced it (oldest last), itself included. */
-export function torrentIdHistory(db: Db, torrentId: string): string[] {
-  const ids = [torrentId];
-  for (let i = 0; i < ids.length && ids.length < 50; i++) {
-    const older = db
-      .select({ id: repairTorrentRenames.old_id })
-      .from(repairTorrentRenames)
-      .where(eq(repairTorrentRenames.new_id, ids[i] as string))
-      .all();
-    for (const o of older) if (!ids.includes(o.id)) ids.push(o.id);
-  }
-  return ids;
-}
-
-/** Attempts about a torrent under its current id or any id it had before (torrent detail page). */
-export function attemptsForTorrent(db: Db, torrentId: string, limit = 100): AttemptRow[] {
-  const ids = torrentIdHistory(db, torrentId);
-  return db
-    .select()
-    .from(repairAttempts)
-    .where(or(inArray(repairAttempts.torrent_id, ids), inArray(repairAttempts.new_torrent_id, ids)))
-    .orderBy(desc(repairAttempts.started_at), desc(repairAttempts.id))
-    .limit(limit)
-    .all();
-}
-
-export function recentAttempts(db: Db, limit = 50): AttemptRow[] {
-  return db
-    .select()
-    .from(repairAttempts)
-    .orderBy(desc(repairAttempts.started_at), desc(repairAttempts.id))
-    .limit(limit)
-    .all();
-}
-
-/** Retention (ATTEMPTS_RETENTION_DAYS): deletes attempts older than `cutoff`. */
-export function deleteAttemptsBefore(db: Db, cutoff: number): number {
-  return (
-    db.delete(repairAttempts).where(lt(repairAttempts.started_at, cutoff)).run() as unknown as {
-      changes: number;
-    }
-  ).changes;
-}
-
-export function recordRename(db: Db, oldId: string, newId: string, provider: string, now: number): void {
-  db.insert(repairTorrentRenames)
-    .values({ old_id: oldId, new_id: newId, provider, renamed_at: now })
-    .onConflictDoUpdate({ target: repairTorrentRenames.old_id, set: { new_id: newId, renamed_at: now } })
-    .run();
-}
-
-/** Last link check per torrent id (full scans test the least recently checked first). */
-export function linkCheckTimes(db: Db, provider: string): Map<string, number> {
-  const rows = db
-    .select({ id: repairLinkChecks.torrent_id, at: repairLinkChecks.checked_at })
-    .from(repairLinkChecks)
-    .where(eq(repairLinkChecks.provider, provider))
-    .all();
-  return new Map(rows.map((r) => [r.id, r.at]));
-}
-
-export function recordLinkCheck(
-  db: Db,
-  check: { torrentId: string; provider: string; ok: boolean; error: string | null },
-  now: number,
-): void {
-  const values = { checked_at: now, ok: check.ok ? 1 : 0, error: check.error };
-  db.insert(repairLinkChecks)
-    .values({ torrent_id: check.torrentId, provider: check.provider, ...values })
-    .onConflictDoUpdate({ target: repairLinkChecks.torrent_id, set: values })
-    .run();
-}
-
-export function startScan(db: Db, mode: string, now: number): number {
-  return db
-    .insert(repairScans)
-    .values({ mode, started_at: now, status: "running" })
-    .returning({ id: repairScans.id })
-    .get().id;
-}
-
-export function finishScan(
-  db: Db,
-  id: number,
-  result: Pick<
-    ScanRow,
-    "status" | "torrents_listed" | "checked" | "found" | "new_candidates" | "requests" | "error"
-  >,
-  now: number,
-): void {
-  db.update(repairScans)
-    .set({ ...result, finished_at: now })
-    .where(eq(repairScans.id, id))
-    .run();
-}
-
-export function recentScans(db: Db, limit = 10): ScanRow[] {
-  return db.select().from(repairScans).orderBy(desc(repairScans.started_at)).limit(limit).all();
 }
 
 /**

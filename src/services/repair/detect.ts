@@ -1,13 +1,7 @@
 import type { RepairReason } from "../../config/sections/repair.ts";
-import {
-  closeNoLongerFailing,
-  finishScan,
-  linkCheckTimes,
-  recordLinkCheck,
-  startScan,
-  upsertCandidate,
-} from "../../db/repo/repair.ts";
+import { closeNoLongerFailing, upsertCandidate } from "../../db/repo/repair.ts";
 import { symlinkMappingRows } from "../../db/repo/repair-library.ts";
+import { finishScan, linkCheckTimes, recordLinkCheck, startScan } from "../../db/repo/repair-scans.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage, ValidationError } from "../../errors.ts";
 import {

@@ -1,4 +1,5 @@
-import { type CandidateState, insertAttempt, updateCandidate } from "../../db/repo/repair.ts";
+import { type CandidateState, updateCandidate } from "../../db/repo/repair.ts";
+import { insertAttempt } from "../../db/repo/repair-attempts.ts";
 import { markTorrentDeleted } from "../../db/repo/repair-library.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";

@@ -1,4 +1,4 @@
-import { recentScans } from "../../db/repo/repair.ts";
+import { recentScans } from "../../db/repo/repair-scans.ts";
 import type { Deps } from "../../deps.ts";
 import type { JobContext, JobOutcome, ReportSection } from "../../jobs/types.ts";
 import { formatCount } from "../../lib/format.ts";

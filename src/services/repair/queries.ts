@@ -1,18 +1,19 @@
 import {
-  type AttemptRow,
-  attemptsForCandidate,
-  attemptsForTorrent,
   type CandidateRow,
   candidateForTorrent,
   countCandidatesByState,
   getCandidate,
   listCandidates,
-  recentAttempts,
-  recentScans,
   retryQueue,
-  type ScanRow,
-  torrentIdHistory,
 } from "../../db/repo/repair.ts";
+import {
+  type AttemptRow,
+  attemptsForCandidate,
+  attemptsForTorrent,
+  recentAttempts,
+  torrentIdHistory,
+} from "../../db/repo/repair-attempts.ts";
+import { recentScans, type ScanRow } from "../../db/repo/repair-scans.ts";
 import type { Deps } from "../../deps.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
 

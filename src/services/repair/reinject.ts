@@ -221,11 +221,20 @@ export async function reinject(
       }
     }
   }
-  const { renamed } = replaceTorrentId(
-    deps.dbh,
-    { oldId: target.torrentId, provider: target.provider, info: latest },
-    deps.clock.now(),
-  );
+  let renamed = false;
+  try {
+    renamed = replaceTorrentId(
+      deps.dbh,
+      { oldId: target.torrentId, provider: target.provider, info: latest },
+      deps.clock.now(),
+    ).renamed;
+  } catch (error) {
+    // The provider side is done and must not be redone: the next sync brings the local rows up.
+    deps.log.error(
+      { oldId: target.torrentId, newId: added.id, err: errorMessage(error) },
+      "local rows not renamed",
+    );
+  }
   return {
     kind: "repaired",
     newTorrentId: added.id,

@@ -1,4 +1,4 @@
-import { deleteAttemptsBefore } from "../../db/repo/repair.ts";
+import { deleteAttemptsBefore } from "../../db/repo/repair-attempts.ts";
 import type { RetentionRule } from "../cleanup/rules.ts";
 
 /** Cleanup job rule: repair attempts older than ATTEMPTS_RETENTION_DAYS. */
