@@ -27,9 +27,14 @@ function seed(dbPath: string, count: number, prefix: string) {
     "INSERT INTO torrents (id, filename, status, bytes, first_seen_at, last_seen_at, changed_at) VALUES (?, ?, ?, ?, 1, 1, 1)",
   );
   dbh.sqlite.transaction(() => {
-    for (let i = 0; i < count; i++) insert.run(`${prefix}${i}`, `${HOSTILE} ${i}`, i % 3 ? "downloaded" : "dead", i * 1000);
+    for (let i = 0; i < count; i++)
+      insert.run(`${prefix}${i}`, `${HOSTILE} ${i}`, i % 3 ? "downloaded" : "dead", i * 1000);
   })();
-  dbh.sqlite.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('jobs.schedule.backup', '\"0 1 * * *\"', 1)").run();
+  dbh.sqlite
+    .prepare(
+      "INSERT INTO settings (key, value, updated_at) VALUES ('jobs.schedule.backup', '\"0 1 * * *\"', 1)",
+    )
+    .run();
   dbh.close();
 }
 
@@ -69,7 +74,9 @@ describe("backup and restore", () => {
 
     // Life goes on after the backup: rows deleted, changed and added.
     const db = new Database(dbPath);
-    db.exec("DELETE FROM torrents WHERE id LIKE 'T1%'; UPDATE torrents SET status = 'error' WHERE id = 'T2'; DELETE FROM settings");
+    db.exec(
+      "DELETE FROM torrents WHERE id LIKE 'T1%'; UPDATE torrents SET status = 'error' WHERE id = 'T2'; DELETE FROM settings",
+    );
     db.close();
     seed(dbPath, 5, "NEW");
     expect(dump(dbPath)).not.toEqual(before);
@@ -84,7 +91,9 @@ describe("backup and restore", () => {
 
     // The backup's own run was in progress in the copy: it reads as interrupted, not running.
     const reopened = openDatabase(dbPath);
-    const running = reopened.sqlite.query("SELECT count(*) AS n FROM job_runs WHERE status = 'running'").get() as { n: number };
+    const running = reopened.sqlite
+      .query("SELECT count(*) AS n FROM job_runs WHERE status = 'running'")
+      .get() as { n: number };
     reopened.close();
     expect(running.n).toBe(0);
   });
@@ -92,7 +101,8 @@ describe("backup and restore", () => {
   test("backups rotate to BACKUPS_KEEP", async () => {
     const dir = dataDir();
     seed(join(dir, "redriva.db"), 3, "T");
-    for (let i = 0; i < 3; i++) expect((await cli(["backup"], { DATA_DIR: dir, BACKUPS_KEEP: "2" })).code).toBe(0);
+    for (let i = 0; i < 3; i++)
+      expect((await cli(["backup"], { DATA_DIR: dir, BACKUPS_KEEP: "2" })).code).toBe(0);
     expect(readdirSync(join(dir, "backups"))).toHaveLength(2);
   });
 
@@ -102,7 +112,9 @@ describe("backup and restore", () => {
     expect((await cli(["backup"], { DATA_DIR: dir })).code).toBe(0);
     const file = readdirSync(join(dir, "backups"))[0] as string;
 
-    const server = Bun.spawn(["bun", "-e", "console.log('up'); setInterval(() => {}, 1e9)"], { stdout: "pipe" });
+    const server = Bun.spawn(["bun", "-e", "console.log('up'); setInterval(() => {}, 1e9)"], {
+      stdout: "pipe",
+    });
     cleanups.push(() => server.kill());
     await server.stdout.getReader().read();
     const lock = { pid: server.pid, startedAt: new Date().toISOString(), host: hostname() };
@@ -143,7 +155,8 @@ describe("redriva jobs", () => {
     const dir = dataDir();
     const list = await cli(["jobs", "list"], { DATA_DIR: dir });
     expect(list.code).toBe(0);
-    for (const name of ["smart-sync", "full-sync", "backup", "cleanup", "disk-check"]) expect(list.stdout).toContain(name);
+    for (const name of ["smart-sync", "full-sync", "backup", "cleanup", "disk-check"])
+      expect(list.stdout).toContain(name);
     expect(list.stdout).toMatch(/smart-sync\s+off \(no Real-Debrid account/);
 
     const run = await cli(["jobs", "run", "disk-check"], { DATA_DIR: dir });
@@ -153,7 +166,10 @@ describe("redriva jobs", () => {
       name: string;
       last: { trigger: string; status: string } | null;
     }>;
-    expect(json.find((j) => j.name === "disk-check")?.last).toMatchObject({ trigger: "cli", status: "succeeded" });
+    expect(json.find((j) => j.name === "disk-check")?.last).toMatchObject({
+      trigger: "cli",
+      status: "succeeded",
+    });
 
     const unknown = await cli(["jobs", "run", "nope"], { DATA_DIR: dir });
     expect(unknown.code).toBe(2);

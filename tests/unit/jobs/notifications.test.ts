@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { diskCheckJob } from "../../../src/jobs/definitions/disk-check.ts";
 import { JobRunner } from "../../../src/jobs/runner.ts";
 import { notify, type WebhookPayload } from "../../../src/services/notifications/index.ts";
 import { makeTestDeps } from "../../helpers/deps.ts";
@@ -117,12 +118,10 @@ describe("notifications", () => {
     const hook = fakeWebhook();
     const deps = makeTestDeps({ WEBHOOK_URL: hook.url, DISK_SPACE_LOW: "1000000TB" });
     cleanups.push(() => deps[Symbol.dispose]());
-    const runner = new JobRunner(deps, [
-      (await import("../../../src/jobs/definitions/disk-check.ts")).diskCheckJob,
-    ]);
+    const runner = new JobRunner(deps, [diskCheckJob]);
     expect((await runner.trigger("disk-check", "manual").done).counts).toMatchObject({ low: 1 });
     expect((await runner.trigger("disk-check", "manual").done).status).toBe("succeeded");
     expect(hook.received.map((r) => r.body.event)).toEqual(["disk_space_low"]);
-    expect(String((hook.received[0]?.body.data as { path: string }).path)).toBe(deps.dataDir);
+    expect(hook.received[0]?.body.data).toMatchObject({ path: deps.dataDir });
   });
 });

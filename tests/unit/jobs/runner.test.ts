@@ -110,7 +110,9 @@ describe("job runner", () => {
     const d = deps();
     const gate = gatedJob();
     const runner = new JobRunner(d, [gate.def]);
-    const other = Bun.spawn(["bun", "-e", "console.log('ready'); setInterval(() => {}, 1e9)"], { stdout: "pipe" });
+    const other = Bun.spawn(["bun", "-e", "console.log('ready'); setInterval(() => {}, 1e9)"], {
+      stdout: "pipe",
+    });
     cleanups.push(() => other.kill());
     await other.stdout.getReader().read();
     const foreign = insertRunningRun(d.dbh.db, {
