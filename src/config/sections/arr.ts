@@ -5,10 +5,14 @@ import { bool, httpUrl, positiveInt, secret } from "../fields.ts";
  * Sonarr / Radarr connections. These are the defaults; the Symlinks settings tab can override
  * them (stored in SQLite, see src/services/arr/settings.ts).
  */
+/** `SONARR_URL=` (empty, as in .env.example) means "not set", not "invalid URL". */
+const optionalUrl = () =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), httpUrl());
+
 export const arrSchema = z.object({
-  SONARR_URL: httpUrl(),
+  SONARR_URL: optionalUrl(),
   SONARR_API_KEY: secret(),
-  RADARR_URL: httpUrl(),
+  RADARR_URL: optionalUrl(),
   RADARR_API_KEY: secret(),
   ARR_TIMEOUT_MS: positiveInt(10_000),
   /** Commands per minute sent to one *arr instance (rescans are heavy for them). */

@@ -1,4 +1,14 @@
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 
 /**
@@ -65,6 +75,31 @@ function link(media: string, rel: string, target: string) {
   symlinkSync(target, join(media, rel));
 }
 
+/** Every entry under `dir` (type, link target, size, mode, content hash): to prove nothing changed. */
+export function snapshotTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      const abs = join(dir, path);
+      const st = lstatSync(abs);
+      if (entry.isSymbolicLink()) out[path] = `link -> ${readlinkSync(abs)}`;
+      else if (entry.isDirectory()) {
+        out[path] = `dir ${st.mode.toString(8)}`;
+        walk(path);
+      } else {
+        const hash =
+          (st.mode & 0o444) === 0 && process.getuid?.() !== 0
+            ? "?"
+            : Bun.hash(readFileSync(abs)).toString(16);
+        out[path] = `file ${st.size} ${st.mode.toString(8)} ${hash}`;
+      }
+    }
+  };
+  walk("");
+  return out;
+}
+
 export function buildMediaTree(base: string): MediaTree {
   const source = join(base, "source");
   const media = join(base, "media");
@@ -97,7 +132,10 @@ export function buildMediaTree(base: string): MediaTree {
   link(media, "movies/Good Movie (2020)/Good Movie.mp4", okMp4);
   link(media, "movies/Cut Movie (2021)/Cut Movie.mp4", truncMp4);
   link(media, "movies/Noise (2022)/Noise.mkv", garbage);
+  link(media, "movies/Gone Movie (2018)/Gone Movie.mkv", join(source, "gone-movie.mkv"));
   link(media, "movies/folder-link", join(source, "a-folder"));
+  // A hostile name: must come out escaped in pages and reports.
+  link(media, "tv/Show Two/<img src=x onerror=alert(1)>.mkv", join(source, "gone-xss.mkv"));
   mkdirSync(join(media, "movies/Plain (2019)"), { recursive: true });
   copyFileSync(okMkv, join(media, "movies/Plain (2019)/Plain.mkv"));
   writeFileSync(join(media, "movies/Plain (2019)/notes.txt"), "");
@@ -112,7 +150,12 @@ export function buildMediaTree(base: string): MediaTree {
         "movies/Plain (2019)/Plain.mkv",
         "tv/Show One/Season 1/S01E01.mkv",
       ],
-      broken: ["tv/Show One/Season 1/S01E02.mkv", "tv/Show Two/subs.srt"],
+      broken: [
+        "movies/Gone Movie (2018)/Gone Movie.mkv",
+        "tv/Show One/Season 1/S01E02.mkv",
+        "tv/Show Two/<img src=x onerror=alert(1)>.mkv",
+        "tv/Show Two/subs.srt",
+      ],
       empty: ["tv/Show One/Season 1/S01E03.mkv", "tv/Show Two/S01E01.mkv"],
       // Readable anyway when the tests run as root (see the setpriv test).
       inaccessible: ["tv/Show Two/S01E02.mkv"],
