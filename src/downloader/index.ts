@@ -1,6 +1,177 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Deps } from "../deps.ts";
+import type { DownloadEngine } from "../services/downloads/engine.ts";
+import { DOWNLOADS_TOPIC } from "../services/downloads/events.ts";
+import { SpeedTracker } from "../services/downloads/progress.ts";
+import { providerRound, reconcileTick } from "../services/downloads/reconcile.ts";
+import { Aria2Supervisor } from "./aria2/supervisor.ts";
+import { buildProfile, globalOptions } from "./profile.ts";
+import { DownloadQueue } from "./queue.ts";
+import { setRuntimeStatus } from "./status.ts";
+import { type DiskSpace, detectStorage, diskSpace } from "./storage.ts";
 
-/** Starts the download pipeline (aria2c supervisor, queue, reconciler). Issue 7 fills this in. */
-export async function startDownloads(_deps: Deps): Promise<{ stop(): Promise<void> }> {
-  return { stop: async () => {} };
+export interface StartDownloadsOptions {
+  /**
+   * Free space of a folder. Tests simulate a filling disk through it; everything else uses the
+   * real statfs.
+   */
+  space?: (dir: string) => Promise<DiskSpace>;
+}
+
+export interface DownloadsRuntime {
+  engine: DownloadEngine;
+  supervisor: Aria2Supervisor;
+  /** Runs one reconcile pass now (tests and benchmarks await progress with it). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const IDLE_TICK_MS = 1_000;
+
+/**
+ * Starts the download pipeline: detects the storage type, starts and supervises aria2c, builds
+ * the size-aware queue and runs the reconciler (fast while something downloads, slower when idle)
+ * and the provider loop. Wakes up at once when a service publishes a change.
+ */
+export async function startDownloads(
+  deps: Deps,
+  options: StartDownloadsOptions = {},
+): Promise<DownloadsRuntime> {
+  const config = deps.config.downloads;
+  const log = deps.log.child({ module: "downloads" });
+  mkdirSync(config.dir, { recursive: true });
+  mkdirSync(config.incompleteDir, { recursive: true });
+  const storage = await detectStorage(config.incompleteDir, config.storageType);
+  const profile = buildProfile(storage.type, config);
+  log.info(
+    { storage: storage.type, how: storage.how, dir: config.dir, profile },
+    "download storage detected",
+  );
+
+  let engine: DownloadEngine;
+  const supervisor = new Aria2Supervisor({
+    bin: config.aria2.bin,
+    stateDir: join(deps.config.dataDir, "aria2"),
+    globalOptions: globalOptions(profile, config.maxConcurrent),
+    log,
+    onRestart: () => engine.kick(),
+  });
+  const queue = new DownloadQueue(
+    {
+      storage: storage.type,
+      smallFileThreshold: config.smallFileThreshold,
+      largeFileThreshold: config.largeFileThreshold,
+      maxConcurrent: config.maxConcurrent,
+    },
+    { spaceRetryMs: Math.max(250, Math.min(5_000, config.tickMs * 4)) },
+  );
+
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let busy = false;
+  let providerBusy = false;
+  let aria2Error: string | null = null;
+
+  engine = {
+    aria2: supervisor.rpc,
+    aria2Ready: () => supervisor.running,
+    queue,
+    profile,
+    storage,
+    space: options.space ?? diskSpace,
+    speeds: new SpeedTracker(),
+    kick: () => schedule(0),
+  };
+
+  const runProviders = () => {
+    if (providerBusy || stopped) return;
+    providerBusy = true;
+    providerRound(deps)
+      .then((n) => {
+        if (n > 0) schedule(0);
+      })
+      .catch((error) => log.error({ err: error }, "provider round failed"))
+      .finally(() => {
+        providerBusy = false;
+      });
+  };
+
+  const tick = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        runProviders();
+        const result = await reconcileTick(deps, engine);
+        busy = result.busy;
+      } catch (error) {
+        log.error({ err: error }, "download reconcile failed");
+      } finally {
+        running = null;
+      }
+    })();
+    await running;
+    if (again) {
+      again = false;
+      await tick();
+    }
+  };
+
+  function schedule(delay: number): void {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(async () => {
+      timer = null;
+      await tick();
+      publishStatus();
+      schedule(busy ? config.tickMs : Math.min(IDLE_TICK_MS, config.providerPollMs));
+    }, delay);
+  }
+
+  const publishStatus = () =>
+    setRuntimeStatus({
+      storage,
+      profile,
+      aria2: {
+        running: supervisor.running,
+        pid: supervisor.pid,
+        restarts: supervisor.restarts,
+        error: aria2Error,
+      },
+      queue: queue.snapshot(),
+    });
+
+  try {
+    await supervisor.start();
+  } catch (error) {
+    // Redriva still serves the API and the provider side; the page says what is wrong.
+    aria2Error = (error as Error).message;
+    log.error({ err: aria2Error }, "aria2c could not start; downloads wait for it");
+  }
+  publishStatus();
+
+  const unsubscribe = deps.bus.subscribe(DOWNLOADS_TOPIC, (event) => {
+    if (event.type === "changed") schedule(0);
+  });
+  schedule(0);
+
+  return {
+    engine,
+    supervisor,
+    tick,
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+      if (running) await running;
+      queue.clear();
+      await supervisor.stop();
+      setRuntimeStatus(null);
+    },
+  };
 }

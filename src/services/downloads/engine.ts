@@ -1,0 +1,19 @@
+import type { Aria2Rpc } from "../../downloader/aria2/rpc.ts";
+import type { Aria2Profile } from "../../downloader/profile.ts";
+import type { DownloadQueue } from "../../downloader/queue.ts";
+import type { DiskSpace, StorageDetection } from "../../downloader/storage.ts";
+import type { SpeedTracker } from "./progress.ts";
+
+/** The long-lived parts the reconciler drives (built by src/downloader/index.ts). */
+export interface DownloadEngine {
+  aria2: Aria2Rpc;
+  /** False while aria2c is (re)starting: transfers are left alone until it answers. */
+  aria2Ready(): boolean;
+  queue: DownloadQueue;
+  profile: Aria2Profile;
+  storage: StorageDetection;
+  space(dir: string): Promise<DiskSpace>;
+  speeds: SpeedTracker;
+  /** Asks for a reconcile tick as soon as possible. */
+  kick(): void;
+}

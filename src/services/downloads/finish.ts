@@ -1,0 +1,100 @@
+import { existsSync } from "node:fs";
+import { cp, mkdir, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  type DownloadTorrentRow,
+  deleteTorrentRow,
+  filesOf,
+  torrentsInStages,
+  updateTorrent,
+} from "../../db/repo/downloads.ts";
+import type { Deps } from "../../deps.ts";
+import type { DownloadEngine } from "./engine.ts";
+import { DOWNLOADS_TOPIC } from "./events.ts";
+import { incompleteFolder, resolveInside } from "./paths.ts";
+
+/**
+ * Torrents whose files are all on disk move from the incomplete folder to their final place in
+ * one rename (the *arr never sees a half-written file at content_path), then report complete.
+ */
+export async function finishCompleted(deps: Deps): Promise<void> {
+  for (const torrent of torrentsInStages(deps.dbh.db, ["waiting", "downloading", "moving"])) {
+    if (torrent.paused) continue;
+    const files = filesOf(deps.dbh.db, torrent.hash);
+    if (files.length === 0 || files.some((f) => f.status !== "complete")) continue;
+    await moveIntoPlace(deps, torrent);
+  }
+}
+
+async function moveIntoPlace(deps: Deps, torrent: DownloadTorrentRow): Promise<void> {
+  const db = deps.dbh.db;
+  const config = deps.config.downloads;
+  const rootName = torrent.root_name ?? torrent.hash;
+  const source = join(incompleteFolder(config, torrent.hash), rootName);
+  updateTorrent(db, torrent.hash, { stage: "moving", speed: 0, message: null });
+  try {
+    await mkdir(torrent.save_path, { recursive: true });
+    const target = uniqueTarget(torrent.save_path, rootName);
+    try {
+      await rename(source, target);
+    } catch (error) {
+      // Another filesystem (a category folder on another disk): copy in the kernel, then remove.
+      if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+      await cp(source, `${target}.redriva-partial`, { recursive: true, errorOnExist: true });
+      await rename(`${target}.redriva-partial`, target);
+      await rm(source, { recursive: true, force: true });
+    }
+    await rm(incompleteFolder(config, torrent.hash), { recursive: true, force: true });
+    const now = deps.clock.now();
+    updateTorrent(db, torrent.hash, {
+      stage: "done",
+      content_path: target,
+      completion_on: now,
+      last_activity: now,
+      downloaded: torrent.size,
+      speed: 0,
+      message: null,
+      blocked: null,
+    });
+    deps.log.info({ hash: torrent.hash, path: target }, "download complete");
+    deps.bus.publish(DOWNLOADS_TOPIC, "completed", { hash: torrent.hash, name: torrent.name, path: target });
+  } catch (error) {
+    const message = `could not move the files into ${torrent.save_path}: ${(error as Error).message}`;
+    updateTorrent(db, torrent.hash, { stage: "error", error: message });
+    deps.log.error({ hash: torrent.hash, err: message }, "download failed at the last step");
+  }
+}
+
+/** `name`, or `name (2)`, `name (3)`... when something already has that name. */
+function uniqueTarget(folder: string, name: string): string {
+  let candidate = join(folder, name);
+  const dot = name.lastIndexOf(".");
+  const [stem, ext] = dot > 0 && name.length - dot <= 6 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
+  for (let n = 2; existsSync(candidate); n++) candidate = join(folder, `${stem} (${n})${ext}`);
+  return candidate;
+}
+
+/**
+ * Deleted torrents: stop their transfers, remove partial and (with deleteFiles) finished data,
+ * then forget them. Waits while aria2c restarts so nothing keeps writing a removed file.
+ */
+export async function processDeletions(deps: Deps, engine: DownloadEngine): Promise<void> {
+  const config = deps.config.downloads;
+  for (const torrent of torrentsInStages(deps.dbh.db, ["deleted"])) {
+    const files = filesOf(deps.dbh.db, torrent.hash);
+    for (const f of files) engine.queue.cancel(String(f.id));
+    if (files.some((f) => f.status === "active" || f.status === "pending")) {
+      if (!engine.aria2Ready()) continue;
+      for (const f of files) await engine.aria2.forget(f.gid);
+    }
+    // Partial data is never useful once the torrent is gone.
+    await rm(incompleteFolder(config, torrent.hash), { recursive: true, force: true });
+    if (torrent.delete_files && torrent.content_path) {
+      const inside = resolveInside(config.dir, torrent.content_path);
+      const isRootFolder = inside === config.dir || inside === torrent.save_path;
+      if (inside && !isRootFolder) await rm(inside, { recursive: true, force: true });
+    }
+    deleteTorrentRow(deps.dbh.db, torrent.hash);
+    deps.log.info({ hash: torrent.hash, deleteFiles: torrent.delete_files }, "torrent deleted");
+  }
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildMagnet } from "../../src/domain/magnet.ts";
+import {
+  type DownloadsRuntime,
+  type StartDownloadsOptions,
+  startDownloads,
+} from "../../src/downloader/index.ts";
+import { type FakeDebridServer, type StartOptions, startFakeDebrid } from "../../src/fake-debrid/index.ts";
+import { makeTestDeps, type TestDeps } from "./deps.ts";
+
+/** Awaits a condition by polling (bounded): tests never sleep a fixed time. */
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    await Bun.sleep(options.intervalMs ?? 25);
+  }
+  throw new Error(`timed out waiting for ${options.what ?? "a condition"} (last: ${JSON.stringify(last)})`);
+}
+
+/** A hash that no other test uses. */
+export function randomHash(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(20))).toString("hex");
+}
+
+export interface Pipeline {
+  fake: FakeDebridServer;
+  deps: TestDeps;
+  runtime: DownloadsRuntime;
+  root: string;
+  downloadDir: string;
+  /** A magnet whose torrent has the given files at the fake provider. */
+  magnet(name: string, files: Array<{ path: string; bytes: number }>): { hash: string; magnet: string };
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * The whole pipeline for real: the fake debrid server on a free port, real SQLite, real aria2c,
+ * the real reconciler. Fast polling; SSD profile unless the env says otherwise.
+ */
+export async function startPipeline(
+  options: { env?: Record<string, string>; fake?: StartOptions; downloads?: StartDownloadsOptions } = {},
+): Promise<Pipeline> {
+  const root = mkdtempSync(join(tmpdir(), "redriva-dl-"));
+  const downloadDir = join(root, "downloads");
+  const fake = await startFakeDebrid({ instantAvailability: true, ...options.fake });
+  const deps = makeTestDeps({
+    RD_API_TOKEN: "fake-token",
+    RD_API_URL: fake.rdApiUrl,
+    DOWNLOAD_DIR: downloadDir,
+    STORAGE_TYPE: "ssd",
+    DOWNLOAD_TICK_MS: "50",
+    DOWNLOAD_PROVIDER_POLL_MS: "50",
+    DOWNLOAD_MIN_FREE_SPACE: "1MB",
+    ...options.env,
+  });
+  const runtime = await startDownloads(deps, options.downloads);
+  return {
+    fake,
+    deps,
+    runtime,
+    root,
+    downloadDir,
+    magnet(name, files) {
+      const hash = randomHash();
+      fake.state.scripts.set(hash, { files });
+      return { hash, magnet: buildMagnet(hash, name) };
+    },
+    async [Symbol.asyncDispose]() {
+      await runtime.stop();
+      await fake.close();
+      deps[Symbol.dispose]();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
