@@ -14,6 +14,7 @@ import { startUiFixture, type UiFixture } from "../../helpers/ui-fixture.ts";
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 const ARTIFACTS = join(import.meta.dir, "..", "..", "artifacts", "ui");
 const LOGIN = { REDRIVA_USERNAME: "demo", REDRIVA_PASSWORD: "demo-password" };
+const [IMG_NAME, SCRIPT_NAME] = HOSTILE_NAMES as readonly string[] as [string, string];
 
 let fx: UiFixture;
 let server: ReturnType<typeof Bun.serve>;
@@ -98,7 +99,7 @@ test("log in, dashboard, stat card, search, paging, detail, live sync, hostile n
   await page.fill("#q", "severance");
   await page.waitForURL(/q=severance/);
   await page.waitForFunction(() =>
-    [...document.querySelectorAll("table.torrents td.name a")].every((a) =>
+    Array.from(document.querySelectorAll("table.torrents td.name a")).every((a) =>
       /severance/i.test(a.textContent ?? ""),
     ),
   );
@@ -160,15 +161,13 @@ test("log in, dashboard, stat card, search, paging, detail, live sync, hostile n
   // Hostile names: shown as text, nothing runs.
   await page.goto(`${base}/torrents?q=onerror`);
   const shown = await page.locator("table.torrents td.name a").first().textContent();
-  expect(shown).toBe(HOSTILE_NAMES[0]);
+  expect(shown).toBe(IMG_NAME);
   expect(await page.locator("table.torrents img").count()).toBe(0);
   await page.goto(`${base}/torrents?q=script`);
-  await expect(page.locator("table.torrents td.name a").first().textContent()).resolves.toBe(
-    HOSTILE_NAMES[1],
-  );
+  await expect(page.locator("table.torrents td.name a").first().textContent()).resolves.toBe(SCRIPT_NAME);
   expect(await page.locator("main script").count()).toBe(0);
   await page.locator("table.torrents td.name a").first().click();
-  await expect(page.locator("h1").textContent()).resolves.toBe(HOSTILE_NAMES[1]);
+  await expect(page.locator("h1").textContent()).resolves.toBe(SCRIPT_NAME);
   expect(alerts).toEqual([]);
 
   for (const [file, path] of [
