@@ -135,9 +135,9 @@ describe("/symlinks pages", () => {
   test("bad folders come back as a 400 page; settings save, validate, test and detect", async () => {
     await using env = await startSymlinkEnv();
     const b = await browser(createApp(env.deps));
-    const escape = await b.post("/symlinks/scan", [["paths", "../source"]]);
-    expect(escape.status).toBe(400);
-    expect(await escape.text()).toContain("&quot;..&quot; is refused");
+    const escaped = await b.post("/symlinks/scan", [["paths", "../source"]]);
+    expect(escaped.status).toBe(400);
+    expect(await escaped.text()).toContain("&quot;..&quot; is refused");
 
     const bad = await b.post("/symlinks/settings", [["mediaRoot", "/nowhere/at/all"]]);
     expect(bad.status).toBe(400);
