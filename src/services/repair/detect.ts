@@ -63,7 +63,9 @@ export async function scanForRepair(
     throw new ValidationError(`unknown scan mode "${mode}" (${SCAN_MODES.join(", ")})`);
   // Configuration problems are the user's to fix, not a failed scan: refused before anything runs.
   if (mode === "symlinks" && !repairMediaRoot(deps)) {
-    throw new ValidationError("the symlinks scan needs the media library: set MEDIA_ROOT (or the Symlinks settings tab)");
+    throw new ValidationError(
+      "the symlinks scan needs the media library: set MEDIA_ROOT (or the Symlinks settings tab)",
+    );
   }
   if (mode !== "symlinks" && deps.providers.configured().length === 0) {
     throw new ValidationError("no debrid account is configured: set RD_API_TOKEN");

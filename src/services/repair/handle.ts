@@ -89,6 +89,7 @@ export async function handleCandidate(
               : "if the provider answers infringing_file: no library link points at it",
           ],
         };
+        ctx.log(`dry run, ${target.filename || target.torrentId}: ${item.plan.steps.join(" → ")}`);
       } else if (result.kind === "skipped") {
         item.outcome = "skipped";
         item.error = result.why;
@@ -117,8 +118,9 @@ export async function handleCandidate(
     item.failure = failure.failure;
     item.error = failure.message;
     detail = { code: failure.code };
-    if (failure.failure === "auth") {
-      // Not the torrent's fault: it keeps its place and its attempt count.
+    if (ctx.signal?.aborted || failure.failure === "auth") {
+      // Stopped (shutdown, cancel) or the token was refused: not the torrent's fault, so it
+      // keeps its place and its attempt count.
       item.outcome = "aborted";
       countAttempt = false;
       next = { state: snapshot.attempts > 0 ? "retry" : "pending", dueAt: started };

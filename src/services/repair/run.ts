@@ -147,6 +147,7 @@ export async function runRepair(deps: Deps, options: RunOptions): Promise<RunRes
     result.arr = { rescans: arr.rescans, searches: arr.searches, errors: arr.errors };
   }
   for (const item of result.items) result.counts[item.outcome]++;
+  if (options.signal?.aborted && result.status === "succeeded") result.status = "interrupted";
   if (ctx.halted && result.status === "succeeded") {
     result.status = "failed";
     result.error = `stopped: the provider refused the run (${ctx.halted.failure}): ${ctx.halted.message}`;

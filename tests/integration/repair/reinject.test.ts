@@ -145,4 +145,34 @@ describe("re-injecting a dead torrent against the fake Real-Debrid", () => {
     expect(again.outcome).toBe("repaired");
     expect(fake.state.library.torrents.has(healthy.id)).toBe(false);
   });
+
+  test("a run stopped midway (shutdown, cancel) gives the torrent back untouched: no attempt counted, no duplicate left", async () => {
+    await using env = await startRepairEnv({
+      // Slow conversion: the re-added torrent is still converting when the run is stopped.
+      fake: { library: { size: 3, seed: 41, mix: ALL_DOWNLOADED }, pollsPerStep: 1000 },
+      env: { DRY_RUN: "false", REPAIR_POLL_INTERVAL_MS: "20" },
+    });
+    const { fake, deps } = env;
+    const [dead] = breakTorrents(fake, "dead", 1);
+    await scanForRepair(deps, "quick");
+    const controller = new AbortController();
+    const running = runRepair(deps, { trigger: "schedule", signal: controller.signal });
+    const deadline = Date.now() + 5000;
+    while ((fake.stats.byRoute["POST /rest/1.0/torrents/addMagnet"] ?? 0) === 0) {
+      if (Date.now() > deadline) throw new Error("never re-added");
+      await Bun.sleep(10);
+    }
+    controller.abort(new Error("stopping"));
+    const result = await running;
+    expect(result.status).toBe("interrupted");
+    expect(result.items.map((i) => i.outcome)).toEqual(["aborted"]);
+    expect(getCandidateByTorrent(deps.dbh.db, "realdebrid", dead!.id)).toMatchObject({
+      state: "pending",
+      attempts: 0,
+    });
+    // The half-added torrent was deleted again; the original is still there.
+    expect(
+      [...fake.state.library.torrents.values()].filter((t) => t.hash === dead!.hash).map((t) => t.id),
+    ).toEqual([dead!.id]);
+  });
 });
