@@ -24,9 +24,9 @@ describe("redriva symlinks (CLI)", () => {
     const noYes = await cli(["symlinks", "scan", "--real"], base);
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain("add --yes");
-    const escape = await cli(["symlinks", "scan", "--paths", "../source"], base);
-    expect(escape.code).toBe(2);
-    expect(escape.stderr).toContain('".." is refused');
+    const escaped = await cli(["symlinks", "scan", "--paths", "../source"], base);
+    expect(escaped.code).toBe(2);
+    expect(escaped.stderr).toContain('".." is refused');
     const noRoot = await cli(["symlinks", "scan"], { DATA_DIR: env.deps.dataDir });
     expect(noRoot.code).toBe(2);
     expect(noRoot.stderr).toContain("no media root configured");
