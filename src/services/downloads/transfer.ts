@@ -270,10 +270,13 @@ function rollUp(deps: Deps, hashes: string[], now: number): void {
       const torrent = getTorrent(db, hash);
       if (!torrent) continue;
       const moved = downloaded > torrent.downloaded;
+      // Between two files of a torrent (waiting for a slot) it is queued, not downloading.
+      const running = own.some((f) => f.status === "active");
       updateTorrent(db, hash, {
         downloaded,
         speed,
         ...(moved ? { progress_at: now, last_activity: now } : {}),
+        ...(!running && torrent.stage === "downloading" ? { stage: "waiting" } : {}),
       });
     }
   });

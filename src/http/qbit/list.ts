@@ -1,0 +1,108 @@
+import { type DownloadTorrentRow, downloadsVersion, listTorrents } from "../../db/repo/downloads.ts";
+import type { Deps } from "../../deps.ts";
+import { type QbitState, type QbitTorrent, queuePositions, toQbitTorrent, type WireContext } from "./wire.ts";
+
+/**
+ * torrents/info: one query, the qBit mapper, the filters qBittorrent applies server-side. The
+ * serialised answer is cached per query until anything changes (a write through the repo or by
+ * another process) or the second turns (time-based fields): an *arr polling every minute, or a
+ * dashboard every second, costs one query per change, not per request.
+ */
+export interface InfoQuery {
+  filter?: string;
+  category?: string;
+  tag?: string;
+  hashes?: string[];
+  sort?: string;
+  reverse?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+const FILTERS: Record<string, (t: QbitTorrent) => boolean> = {
+  all: () => true,
+  downloading: (t) =>
+    [
+      "downloading",
+      "metaDL",
+      "forcedMetaDL",
+      "stalledDL",
+      "queuedDL",
+      "pausedDL",
+      "forcedDL",
+      "checkingDL",
+    ].includes(t.state),
+  seeding: (t) => ["uploading", "stalledUP", "queuedUP", "forcedUP", "checkingUP"].includes(t.state),
+  completed: (t) => t.state.endsWith("UP"),
+  paused: (t) => t.state === "pausedDL" || t.state === "pausedUP",
+  stopped: (t) => t.state === "pausedDL" || t.state === "pausedUP",
+  resumed: (t) => t.state !== "pausedDL" && t.state !== "pausedUP",
+  running: (t) => t.state !== "pausedDL" && t.state !== "pausedUP",
+  active: (t) => t.dlspeed > 0 || t.state === "moving",
+  inactive: (t) => !(t.dlspeed > 0 || t.state === "moving"),
+  stalled: (t) => t.state === "stalledDL" || (t.state as string) === "stalledUP",
+  stalled_uploading: (t) => (t.state as string) === "stalledUP",
+  stalled_downloading: (t) => t.state === "stalledDL",
+  checking: (t) => t.state.startsWith("checking"),
+  moving: (t) => t.state === "moving",
+  errored: (t) => t.state === "error" || (t.state as string) === "missingFiles",
+};
+
+export function isKnownFilter(filter: string): boolean {
+  return filter in FILTERS;
+}
+
+export function torrentsInfo(deps: Deps, query: InfoQuery, now = deps.clock.now()): QbitTorrent[] {
+  const rows = listTorrents(deps.dbh.db);
+  const ctx: WireContext = { now, config: deps.config.downloads, positions: queuePositions(rows) };
+  let selected: DownloadTorrentRow[] = rows;
+  if (query.category !== undefined) selected = selected.filter((r) => r.category === query.category);
+  if (query.hashes) {
+    const wanted = new Set(query.hashes);
+    selected = selected.filter((r) => wanted.has(r.hash));
+  }
+  if (query.tag !== undefined) {
+    selected = selected.filter((r) =>
+      query.tag === "" ? r.tags === "" : r.tags.split(",").includes(query.tag as string),
+    );
+  }
+  let list = selected.map((r) => toQbitTorrent(r, ctx));
+  const filter = FILTERS[query.filter ?? "all"] ?? FILTERS.all;
+  if (filter) list = list.filter(filter);
+  if (query.sort && list.length > 0 && query.sort in (list[0] as object)) {
+    const key = query.sort as keyof QbitTorrent;
+    list.sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0));
+  }
+  if (query.reverse) list.reverse();
+  const offset = query.offset && query.offset > 0 ? query.offset : 0;
+  if (query.offset && query.offset < 0) list = list.slice(Math.max(0, list.length + query.offset));
+  else if (offset) list = list.slice(offset);
+  if (query.limit && query.limit > 0) list = list.slice(0, query.limit);
+  return list;
+}
+
+const cache = new Map<string, string>();
+let cacheVersion = "";
+
+/** The JSON text of torrents/info for `query`, from the cache when nothing changed. */
+export function torrentsInfoJson(deps: Deps, query: InfoQuery): string {
+  const now = deps.clock.now();
+  const version = `${downloadsVersion(deps.dbh.db)}:${Math.floor(now / 1000)}:${deps.dbh.path}`;
+  if (version !== cacheVersion) {
+    cache.clear();
+    cacheVersion = version;
+  }
+  const key = JSON.stringify(query);
+  let body = cache.get(key);
+  if (body === undefined) {
+    body = JSON.stringify(torrentsInfo(deps, query, now));
+    if (cache.size < 64) cache.set(key, body);
+  }
+  return body;
+}
+
+export function stateCounts(list: QbitTorrent[]): Partial<Record<QbitState, number>> {
+  const counts: Partial<Record<QbitState, number>> = {};
+  for (const t of list) counts[t.state] = (counts[t.state] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,329 @@
+import { join } from "node:path";
+import type { DownloadsConfig } from "../../config/sections/downloads.ts";
+import type { DownloadFile, DownloadTorrentRow } from "../../db/repo/downloads.ts";
+import { buildMagnet } from "../../domain/magnet.ts";
+import { ETA_UNKNOWN, etaSeconds } from "../../services/downloads/progress.ts";
+
+/**
+ * Every qBittorrent JSON shape Redriva answers, built from domain rows by the functions below and
+ * nowhere else. Field names and JSON types follow qBittorrent 4.5.2 / WebAPI 2.8.19
+ * (/work/shared/reference/qbit-contract.md): integers stay integers, unknown is -1 or 8640000.
+ */
+
+export const WEBAPI_VERSION = "2.8.19";
+export const APP_VERSION = "v4.5.2";
+
+/** The only state strings Redriva reports (qBittorrent 4.x names, understood by every *arr). */
+export const QBIT_STATES = [
+  "error",
+  "pausedUP",
+  "pausedDL",
+  "moving",
+  "metaDL",
+  "forcedMetaDL",
+  "queuedDL",
+  "downloading",
+  "forcedDL",
+  "stalledDL",
+] as const;
+export type QbitState = (typeof QBIT_STATES)[number];
+
+/** No bytes for this long while "downloading" means stalled (the *arr shows a warning). */
+export const STALLED_AFTER_MS = 120_000;
+
+export interface QbitTorrent {
+  added_on: number;
+  amount_left: number;
+  auto_tmm: boolean;
+  availability: number;
+  category: string;
+  completed: number;
+  completion_on: number;
+  content_path: string;
+  dl_limit: number;
+  dlspeed: number;
+  download_path: string;
+  downloaded: number;
+  downloaded_session: number;
+  eta: number;
+  f_l_piece_prio: boolean;
+  force_start: boolean;
+  hash: string;
+  inactive_seeding_time_limit: number;
+  infohash_v1: string;
+  infohash_v2: string;
+  last_activity: number;
+  magnet_uri: string;
+  max_inactive_seeding_time: number;
+  max_ratio: number;
+  max_seeding_time: number;
+  name: string;
+  num_complete: number;
+  num_incomplete: number;
+  num_leechs: number;
+  num_seeds: number;
+  priority: number;
+  progress: number;
+  ratio: number;
+  ratio_limit: number;
+  save_path: string;
+  seeding_time: number;
+  seeding_time_limit: number;
+  seen_complete: number;
+  seq_dl: boolean;
+  size: number;
+  state: QbitState;
+  super_seeding: boolean;
+  tags: string;
+  time_active: number;
+  total_size: number;
+  tracker: string;
+  trackers_count: number;
+  up_limit: number;
+  uploaded: number;
+  uploaded_session: number;
+  upspeed: number;
+}
+
+/** What a torrent row needs besides itself to be shown. */
+export interface WireContext {
+  now: number;
+  config: DownloadsConfig;
+  /** Queue position (1-based) of unfinished torrents, 0 for finished ones. */
+  positions: Map<string, number>;
+}
+
+const secs = (ms: number) => Math.floor(ms / 1000);
+
+/** The one place that decides a torrent's qBittorrent state. */
+export function qbitState(t: DownloadTorrentRow, now: number): QbitState {
+  switch (t.stage) {
+    case "error":
+      return "error";
+    case "done":
+      return "pausedUP";
+    case "moving":
+      return "moving";
+  }
+  if (t.paused || t.blocked === "disk") return "pausedDL";
+  if (t.stage === "queued") {
+    if (t.source_kind === "torrent") return "queuedDL";
+    return t.force_start ? "forcedMetaDL" : "metaDL";
+  }
+  if (t.stage === "provider") {
+    switch (t.provider_status) {
+      case "queued":
+        return "queuedDL";
+      case "downloading":
+      case "compressing":
+      case "uploading":
+        return t.force_start ? "forcedDL" : "downloading";
+      default:
+        return t.force_start ? "forcedMetaDL" : "metaDL";
+    }
+  }
+  if (t.stage === "downloading") {
+    if (now - t.progress_at > STALLED_AFTER_MS) return "stalledDL";
+    return t.force_start ? "forcedDL" : "downloading";
+  }
+  return "queuedDL";
+}
+
+function contentPath(t: DownloadTorrentRow, config: DownloadsConfig): string {
+  if (t.stage === "done" && t.content_path) return t.content_path;
+  // While downloading the bytes are in the incomplete folder: say so (the *arr imports only
+  // completed torrents, at the final path).
+  if (t.root_name) return join(config.incompleteDir, t.hash, t.root_name);
+  return "";
+}
+
+function eta(t: DownloadTorrentRow, state: QbitState): number {
+  if (state === "pausedUP" || state === "error" || state === "pausedDL") return ETA_UNKNOWN;
+  if (t.stage === "provider") {
+    if (t.provider_speed > 0 && t.size > 0)
+      return etaSeconds((t.size * (100 - t.provider_progress)) / 100, t.provider_speed);
+    return ETA_UNKNOWN;
+  }
+  if (t.size <= 0) return ETA_UNKNOWN;
+  return etaSeconds(t.size - t.downloaded, t.speed);
+}
+
+export function toQbitTorrent(t: DownloadTorrentRow, ctx: WireContext): QbitTorrent {
+  const state = qbitState(t, ctx.now);
+  const done = t.stage === "done";
+  const size = Math.max(0, Math.trunc(t.size));
+  const downloaded = done ? size : Math.min(size, Math.max(0, Math.trunc(t.downloaded)));
+  const progress = done ? 1 : size > 0 ? Math.min(0.9999, downloaded / size) : 0;
+  const completion = done && t.completion_on ? secs(t.completion_on) : -1;
+  const seedingTime = done && t.completion_on ? Math.max(0, secs(ctx.now - t.completion_on)) : 0;
+  return {
+    added_on: secs(t.added_on),
+    amount_left: size - downloaded,
+    auto_tmm: false,
+    availability: state === "metaDL" || state === "forcedMetaDL" ? -1 : 1,
+    category: t.category,
+    completed: downloaded,
+    completion_on: completion,
+    content_path: contentPath(t, ctx.config),
+    dl_limit: -1,
+    dlspeed: done ? 0 : Math.max(0, Math.round(t.speed)),
+    download_path: "",
+    downloaded,
+    downloaded_session: downloaded,
+    eta: eta(t, state),
+    f_l_piece_prio: false,
+    force_start: t.force_start,
+    hash: t.hash,
+    inactive_seeding_time_limit: Math.trunc(t.inactive_seeding_time_limit),
+    infohash_v1: t.hash,
+    infohash_v2: "",
+    last_activity: secs(t.last_activity),
+    magnet_uri: t.magnet ?? buildMagnet(t.hash, t.name),
+    max_inactive_seeding_time: -1,
+    max_ratio: t.ratio_limit === -2 ? GLOBAL_MAX_RATIO : t.ratio_limit,
+    max_seeding_time: t.seeding_time_limit === -2 ? -1 : Math.trunc(t.seeding_time_limit),
+    name: t.name,
+    num_complete: 0,
+    num_incomplete: 0,
+    num_leechs: 0,
+    num_seeds: 0,
+    priority: ctx.positions.get(t.hash) ?? 0,
+    progress,
+    ratio: 0,
+    ratio_limit: t.ratio_limit,
+    save_path: t.save_path,
+    seeding_time: seedingTime,
+    seeding_time_limit: Math.trunc(t.seeding_time_limit),
+    seen_complete: completion,
+    seq_dl: false,
+    size,
+    state,
+    super_seeding: false,
+    tags: t.tags.split(",").filter(Boolean).join(", "),
+    time_active: Math.max(0, secs(ctx.now - t.added_on)),
+    total_size: state === "metaDL" || state === "forcedMetaDL" ? -1 : size,
+    tracker: "",
+    trackers_count: 0,
+    up_limit: -1,
+    uploaded: 0,
+    uploaded_session: 0,
+    upspeed: 0,
+  };
+}
+
+/** Queue positions as qBittorrent numbers them: 1.. over unfinished torrents, 0 once finished. */
+export function queuePositions(rows: DownloadTorrentRow[]): Map<string, number> {
+  const unfinished = rows.filter((r) => r.stage !== "done").sort((a, b) => a.queue_order - b.queue_order);
+  return new Map(unfinished.map((r, i) => [r.hash, i + 1]));
+}
+
+/**
+ * Redriva never seeds: a finished torrent has reached its (global) ratio limit of 0, so an *arr
+ * with "Remove Completed" moves the files and removes the torrent (contract section 7). The
+ * action stays "pause" (0), so the Test button has nothing to complain about.
+ */
+export const GLOBAL_MAX_RATIO = 0;
+
+export function preferences(config: DownloadsConfig, username: string | undefined) {
+  return {
+    save_path: config.dir,
+    temp_path_enabled: true,
+    temp_path: config.incompleteDir,
+    max_ratio_enabled: true,
+    max_ratio: GLOBAL_MAX_RATIO,
+    max_ratio_act: 0,
+    max_seeding_time_enabled: false,
+    max_seeding_time: -1,
+    max_inactive_seeding_time_enabled: false,
+    max_inactive_seeding_time: -1,
+    queueing_enabled: true,
+    max_active_downloads: config.maxConcurrent,
+    max_active_torrents: config.maxConcurrent,
+    max_active_uploads: 0,
+    dht: true,
+    pex: false,
+    lsd: false,
+    auto_tmm_enabled: false,
+    create_subfolder_enabled: true,
+    start_paused_enabled: false,
+    web_ui_username: username ?? "",
+    web_ui_port: 0,
+    locale: "en",
+  };
+}
+
+export function properties(t: DownloadTorrentRow, ctx: WireContext) {
+  const q = toQbitTorrent(t, ctx);
+  return {
+    addition_date: q.added_on,
+    comment: "",
+    completion_date: q.completion_on,
+    created_by: "Redriva",
+    creation_date: q.added_on,
+    dl_limit: -1,
+    dl_speed: q.dlspeed,
+    dl_speed_avg: q.dlspeed,
+    download_path: "",
+    eta: q.eta,
+    hash: t.hash,
+    infohash_v1: t.hash,
+    infohash_v2: "",
+    is_private: false,
+    last_seen: q.seen_complete,
+    name: t.name,
+    nb_connections: 0,
+    nb_connections_limit: 100,
+    peers: 0,
+    peers_total: 0,
+    piece_size: 0,
+    pieces_have: 0,
+    pieces_num: 0,
+    reannounce: 0,
+    save_path: t.save_path,
+    seeding_time: q.seeding_time,
+    seeds: 0,
+    seeds_total: 0,
+    share_ratio: 0,
+    time_elapsed: q.time_active,
+    total_downloaded: q.downloaded,
+    total_downloaded_session: q.downloaded,
+    total_size: q.total_size,
+    total_uploaded: 0,
+    total_uploaded_session: 0,
+    total_wasted: 0,
+    up_limit: -1,
+    up_speed: 0,
+    up_speed_avg: 0,
+  };
+}
+
+export interface QbitFile {
+  index: number;
+  name: string;
+  size: number;
+  progress: number;
+  priority: number;
+  is_seed: boolean;
+  piece_range: [number, number];
+  availability: number;
+}
+
+/** Files with their path relative to save_path, root folder included for several files. */
+export function files(t: DownloadTorrentRow, rows: DownloadFile[]): QbitFile[] {
+  const done = t.stage === "done";
+  const root = t.root_name ?? t.name;
+  return rows.map((f, index) => ({
+    index,
+    name: f.path === "" ? root : `${root}/${f.path}`,
+    size: f.size,
+    progress: done || f.status === "complete" ? 1 : f.size > 0 ? Math.min(0.9999, f.completed / f.size) : 0,
+    priority: 1,
+    is_seed: done,
+    piece_range: [0, 0],
+    availability: 1,
+  }));
+}
+
+export function categories(list: Array<{ name: string; savePath: string }>) {
+  return Object.fromEntries(list.map((c) => [c.name, { name: c.name, savePath: c.savePath }]));
+}
