@@ -166,10 +166,10 @@ export interface StatusCounts {
 }
 
 export function statusCounts(dbh: DbHandle): StatusCounts {
+  // The planner's covering index (removed_at, status, bytes) is the smallest one to scan here.
   const rows = dbh.sqlite
     .query<{ status: string; n: number }, []>(
-      `SELECT status, COUNT(*) AS n FROM torrents INDEXED BY ui_live_status_added
-        WHERE removed_at IS NULL GROUP BY status`,
+      "SELECT status, COUNT(*) AS n FROM torrents WHERE removed_at IS NULL GROUP BY status",
     )
     .all();
   const byStatus: Record<string, number> = {};
@@ -182,10 +182,13 @@ export function statusCounts(dbh: DbHandle): StatusCounts {
     dbh.sqlite
       .query<{ n: number }, []>("SELECT COUNT(*) AS n FROM torrents WHERE removed_at IS NOT NULL")
       .get()?.n ?? 0;
+  // All details minus those of removed torrents: a join over the few removed rows, not over
+  // every present one (200 ms at 100,000 torrents).
   const withDetails =
     dbh.sqlite
       .query<{ n: number }, []>(
-        "SELECT COUNT(*) AS n FROM torrent_details d JOIN torrents t ON t.id = d.id WHERE t.removed_at IS NULL",
+        `SELECT (SELECT COUNT(*) FROM torrent_details)
+              - (SELECT COUNT(*) FROM torrents t JOIN torrent_details d ON d.id = t.id WHERE t.removed_at IS NOT NULL) AS n`,
       )
       .get()?.n ?? 0;
   return { byStatus, present, removed, withDetails };
@@ -200,9 +203,7 @@ export interface LibraryVolume {
 export function libraryVolume(dbh: DbHandle, now: number): LibraryVolume {
   const bytes =
     dbh.sqlite
-      .query<{ b: number }, []>(
-        "SELECT COALESCE(SUM(bytes), 0) AS b FROM torrents INDEXED BY ui_live_bytes WHERE removed_at IS NULL",
-      )
+      .query<{ b: number }, []>("SELECT COALESCE(SUM(bytes), 0) AS b FROM torrents WHERE removed_at IS NULL")
       .get()?.b ?? 0;
   const since = dbh.sqlite.query<{ n: number }, [string]>(
     "SELECT COUNT(*) AS n FROM torrents INDEXED BY ui_live_added WHERE removed_at IS NULL AND added_on >= ?",
