@@ -123,6 +123,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     clearInterval(changes);
+    // An open dashboard keeps its live console (server-sent events) open: close connections
+    // first, or the graceful stop would wait for the browser.
+    await running.server.stop(true);
     await running.stop();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
