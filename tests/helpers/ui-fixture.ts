@@ -33,8 +33,9 @@ export async function startUiFixture(
     RD_RATE_LIMIT: "100000",
     ...options.env,
   });
-  if ((options.sync ?? "full") !== "none") {
-    const result = await runSync(deps, options.sync ?? "full", {});
+  const mode = options.sync ?? "full";
+  if (mode !== "none") {
+    const result = await runSync(deps, mode, {});
     if (result.status !== "succeeded") throw new Error(`fixture sync ${result.status}: ${result.error}`);
   }
   const app = createApp(deps);
