@@ -4,7 +4,9 @@ import type { StorageType } from "./storage.ts";
 /**
  * The size-aware download queue. A p-queue with concurrency 1 is the dispatcher: it hands files to
  * aria2c one at a time in priority order; the file at its head waits until the disk's budget
- * admits it (nothing overtakes it, so a 60 GB file is never starved by a stream of small ones).
+ * admits it. Only a file of higher priority overtakes it (the head steps back into the queue);
+ * files of equal or lower priority wait behind, so a 60 GB file is never starved by a stream of
+ * small ones added after it.
  *
  * HDD budget: 6 units. A file's weight comes from its size:
  *
@@ -73,6 +75,7 @@ export class DownloadQueue {
   private readonly dispatcher = new PQueue({ concurrency: 1 });
   private readonly running = new Map<string, number>();
   private readonly waiting = new Map<string, AbortController>();
+  private readonly priorities = new Map<string, number>();
   private wake: (() => void) | null = null;
   private heldReason: string | null = null;
 
@@ -101,13 +104,20 @@ export class DownloadQueue {
     if (this.has(item.id)) return;
     const controller = new AbortController();
     this.waiting.set(item.id, controller);
+    this.priorities.set(item.id, item.priority);
     this.dispatcher
       .add(
         async () => {
           const { signal } = controller;
-          await this.waitForBudget(item.size, signal);
+          if (!(await this.waitForBudget(item, signal))) {
+            // Outranked while waiting at the head: back into the queue at its priority.
+            this.waiting.delete(item.id);
+            this.enqueue({ ...item, priority: this.priorities.get(item.id) ?? item.priority });
+            return;
+          }
           this.running.set(item.id, item.size);
           this.waiting.delete(item.id);
+          this.priorities.delete(item.id);
           try {
             while (!(await item.hasSpace())) {
               this.hold(`waiting for free disk space for ${item.id}`);
@@ -128,7 +138,9 @@ export class DownloadQueue {
       .catch(() => {
         // Aborted while waiting (paused, deleted): nothing to undo; start() errors are the caller's.
         this.waiting.delete(item.id);
+        this.priorities.delete(item.id);
       });
+    this.notify();
   }
 
   /** A download already in aria2c (after a restart): takes its slot without waiting. */
@@ -149,13 +161,16 @@ export class DownloadQueue {
     if (controller) {
       controller.abort(new Error("cancelled"));
       this.waiting.delete(id);
+      this.priorities.delete(id);
       this.notify();
     }
     this.release(id);
   }
 
   setPriority(id: string, priority: number): void {
-    if (!this.waiting.has(id)) return;
+    if (!this.waiting.has(id) || this.priorities.get(id) === priority) return;
+    this.priorities.set(id, priority);
+    this.notify();
     try {
       this.dispatcher.setPriority(id, priority);
     } catch {
@@ -178,6 +193,7 @@ export class DownloadQueue {
   clear(): void {
     for (const controller of this.waiting.values()) controller.abort(new Error("stopped"));
     this.waiting.clear();
+    this.priorities.clear();
     this.dispatcher.clear();
     this.notify();
   }
@@ -188,9 +204,11 @@ export class DownloadQueue {
     this.options.onHeld?.(reason);
   }
 
-  private async waitForBudget(size: number, signal: AbortSignal): Promise<void> {
-    while (!admits([...this.running.values()], size, this.rules)) {
+  /** Resolves true once the budget admits `item`, false if a higher-priority file should go first. */
+  private async waitForBudget(item: QueueItem, signal: AbortSignal): Promise<boolean> {
+    while (!admits([...this.running.values()], item.size, this.rules)) {
       if (signal.aborted) throw signal.reason;
+      if (this.outranked(item.id)) return false;
       await new Promise<void>((resolve) => {
         const done = () => {
           signal.removeEventListener("abort", done);
@@ -202,6 +220,13 @@ export class DownloadQueue {
       });
     }
     if (signal.aborted) throw signal.reason;
+    return true;
+  }
+
+  private outranked(id: string): boolean {
+    const own = this.priorities.get(id) ?? 0;
+    for (const [other, priority] of this.priorities) if (other !== id && priority > own) return true;
+    return false;
   }
 
   private notify(): void {

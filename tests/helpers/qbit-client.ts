@@ -119,7 +119,7 @@ export type FormParts = Array<
 >;
 
 /** Multipart exactly as Sonarr's HttpRequestBuilder writes it. */
-export function multipart(parts: FormParts): { body: Uint8Array; type: string } {
+export function multipart(parts: FormParts): { body: Blob; type: string } {
   const boundary = `-----------------------------${Array.from(crypto.getRandomValues(new Uint8Array(7)), (b) => b.toString(16).padStart(2, "0")).join("")}`;
   const enc = new TextEncoder();
   const chunks: Uint8Array[] = [];
@@ -138,5 +138,5 @@ export function multipart(parts: FormParts): { body: Uint8Array; type: string } 
     }
   }
   chunks.push(enc.encode(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks), type: `multipart/form-data; boundary=${boundary}` };
+  return { body: new Blob(chunks as BlobPart[]), type: `multipart/form-data; boundary=${boundary}` };
 }

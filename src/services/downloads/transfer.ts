@@ -140,7 +140,10 @@ function fileFailed(deps: Deps, file: DownloadFile, reason: string): void {
     deps.log.error({ hash: file.hash, file: file.path, reason, attempts }, "download failed");
     return;
   }
-  retryAt.set(file.id, deps.clock.now() + 1000 * 2 ** attempts);
+  retryAt.set(
+    file.id,
+    deps.clock.now() + Math.min(60_000, deps.config.downloads.providerPollMs * 2 ** (attempts - 1)),
+  );
   updateFile(deps.dbh.db, file.id, { status: "pending", attempts, error: reason, speed: 0 });
   updateTorrent(deps.dbh.db, file.hash, { message: `Retrying (${attempts}/${max - 1}): ${reason}` });
   deps.log.warn({ hash: file.hash, file: file.path, reason, attempts }, "download try failed; retrying");

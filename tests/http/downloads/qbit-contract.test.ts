@@ -421,7 +421,7 @@ describe("other endpoints", () => {
         .filter((t) => t.state === "pausedDL")
         .map((t) => t.hash)
         .sort(),
-    ).toEqual([hashes[0], hashes[1]].sort());
+    ).toEqual([hashes[0] as string, hashes[1] as string].sort());
     await s.sonarr.call("POST", "torrents/start", { form: { hashes: "all" } });
     list = await info();
     expect(list.every((t) => t.state === "metaDL")).toBe(true);
