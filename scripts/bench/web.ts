@@ -13,7 +13,7 @@
  */
 import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { createDeps } from "../../src/compose.ts";
@@ -244,6 +244,7 @@ export async function run(): Promise<string> {
     const bump = () =>
       deps.dbh.sqlite.exec("UPDATE ui_library_version SET version = version + 1 WHERE id = 1");
 
+    const loadBefore = loadavg()[0] as number;
     const health = await load(`${base}/health`, headers, DURATION_S);
     const rows: string[] = [];
     const failures: string[] = [];
@@ -293,6 +294,7 @@ export async function run(): Promise<string> {
     deps.dbh.close();
 
     const cores = navigator.hardwareConcurrency;
+    const loadAfter = loadavg()[0] as number;
     return [
       "## Web UI",
       "",
@@ -309,6 +311,8 @@ export async function run(): Promise<string> {
       "same load (HTTP + framework floor, ratio column), and the planner's naive SQL below.",
       "",
       `Targets: p95 < ${TARGET_MS} ms with ${CONNECTIONS} clients, list page HTML < ${MAX_HTML / 1024} KB.`,
+      `Machine load (1-minute average) ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after the runs, on ${cores} cores:`,
+      "other work on the machine shows up in p95/p99 (the in-process columns are less sensitive to it).",
       "",
       "| page | URL | p50 ms | p95 ms | p99 ms | req/s | p95 vs /health | in-process warm p50 / p95 ms | cold ms | HTML | target met |",
       "|---|---|---|---|---|---|---|---|---|---|---|",
