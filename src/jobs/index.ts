@@ -1,7 +1,6 @@
-import { Gauge } from "prom-client";
 import type { DbHandle } from "../db/client.ts";
 import type { Deps } from "../deps.ts";
-import { metricsRegistry, onScrape, startMetricsSampler } from "../services/metrics/index.ts";
+import { onRegistry, startCounting, startMetricsSampler } from "../services/metrics/index.ts";
 import { BUILTIN_JOBS } from "./definitions/index.ts";
 import { JobRunner } from "./runner.ts";
 import { releaseServerLock, writeServerLock } from "./server-lock.ts";
@@ -44,8 +43,9 @@ export async function startJobs(
   writeServerLock(deps.config.dataDir, deps.clock.now());
   if (options.definitions) runners.set(deps.dbh, new JobRunner(deps, [...options.definitions]));
   const runner = getJobRunner(deps);
+  startCounting(deps);
   const stopSampler = startMetricsSampler(deps);
-  const offNextRun = registerNextRunGauge(deps, runner);
+  registerNextRunGauge(deps, runner);
   const { interrupted, resumed } = runner.start();
   deps.log.info(
     {
@@ -65,7 +65,6 @@ export async function startJobs(
       stopped ??= (async () => {
         await runner.stop();
         stopSampler();
-        offNextRun();
         releaseServerLock(deps.config.dataDir);
       })();
       return stopped;
@@ -73,24 +72,22 @@ export async function startJobs(
   };
 }
 
-function registerNextRunGauge(deps: Deps, runner: JobRunner): () => void {
-  const registry = metricsRegistry(deps);
-  registry.removeSingleMetric("redriva_job_next_run_timestamp_seconds");
-  const gauge = new Gauge({
-    name: "redriva_job_next_run_timestamp_seconds",
-    help: "Next scheduled run of each job (Unix time); absent when not scheduled",
-    labelNames: ["job"],
-    registers: [registry],
-  });
-  const off = onScrape(deps, () => {
-    gauge.reset();
-    for (const def of runner.list()) {
-      const next = runner.nextRun(def.name);
-      if (next) gauge.set({ job: def.name }, next.getTime() / 1000);
-    }
-  });
-  return () => {
-    off();
+function registerNextRunGauge(deps: Deps, runner: JobRunner): void {
+  onRegistry(deps, (registry) => {
+    const { Gauge } = require("prom-client") as typeof import("prom-client");
     registry.removeSingleMetric("redriva_job_next_run_timestamp_seconds");
-  };
+    new Gauge({
+      name: "redriva_job_next_run_timestamp_seconds",
+      help: "Next scheduled run of each job (Unix time); absent when not scheduled",
+      labelNames: ["job"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const def of runner.list()) {
+          const next = runner.nextRun(def.name);
+          if (next) this.set({ job: def.name }, next.getTime() / 1000);
+        }
+      },
+    });
+  });
 }

@@ -5,59 +5,18 @@ import {
   insertRunningRun,
   latestRunPerJob,
   listRunningRuns,
-  saveRunProgress,
-  setReportPath,
 } from "../db/repo/jobs.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, ConflictError, errorMessage, NotFoundError, ValidationError } from "../errors.ts";
-import { notify } from "../services/notifications/index.ts";
-import { writeRunReport } from "../services/reports/index.ts";
-import { RequestTimeline } from "./request-timeline.ts";
-import { RunLog } from "./run-log.ts";
+import { type ActiveRun, executeRun, type RunState } from "./run-execution.ts";
 import { type EffectiveSchedule, effectiveSchedule } from "./schedules.ts";
 import { isRedrivaProcess } from "./server-lock.ts";
-import type {
-  JobContext,
-  JobDefinition,
-  JobOutcome,
-  JobProgress,
-  JobRunStatus,
-  JobTrigger,
-} from "./types.ts";
+import type { JobDefinition, JobTrigger } from "./types.ts";
 
-type FinalStatus = Exclude<JobRunStatus, "running">;
-
-export interface FinishedRun {
-  runId: number;
-  job: string;
-  status: FinalStatus;
-  error: string | null;
-  counts: Record<string, number>;
-  durationMs: number;
-  reportPath: string | null;
-}
-
-/** A run in progress in this process. */
-export interface ActiveRun {
-  runId: number;
-  job: string;
-  trigger: JobTrigger;
-  startedAt: number;
-  progress: JobProgress | null;
-  counts: Record<string, number>;
-  log: RunLog;
-  /** Resolves when the run is recorded (never rejects). */
-  done: Promise<FinishedRun>;
-}
-
-interface RunState extends ActiveRun {
-  controller: AbortController;
-  abortAs: "cancelled" | "interrupted" | null;
-}
+export type { ActiveRun, FinishedRun } from "./run-execution.ts";
 
 /** How long stop() waits for running jobs to checkpoint (main.ts force-exits at 10 s). */
 const STOP_GRACE_MS = 8_000;
-const FLUSH_MS = 1_000;
 
 /**
  * Runs named jobs: on their cron schedules, or on demand (web UI, API, CLI) through the same
@@ -76,6 +35,8 @@ export class JobRunner {
     definitions: JobDefinition[],
   ) {
     for (const def of definitions) {
+      if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(def.name))
+        throw new Error(`job name "${def.name}" must be kebab-case`);
       if (this.defs.has(def.name)) throw new Error(`job ${def.name} is registered twice`);
       this.defs.set(def.name, def);
     }
@@ -130,6 +91,7 @@ export class JobRunner {
     if (unavailable) throw new ValidationError(`${name} is not available: ${unavailable}`);
     const mine = this.active.get(name);
     if (mine) throw this.alreadyRunning(name, mine.runId, mine.startedAt, null);
+    this.refuseWhileGroupRuns(def);
     const { db } = this.deps.dbh;
     const startedAt = this.deps.clock.now();
     const row = { job: name, trigger, startedAt, pid: process.pid };
@@ -143,7 +105,9 @@ export class JobRunner {
       runId = insertRunningRun(db, row);
       if (runId === null) throw new ConflictError(`${name} is already running`);
     }
-    return this.execute(def, runId, trigger, startedAt);
+    const run = executeRun(this.deps, def, { runId, trigger, startedAt }, () => this.active.delete(name));
+    this.active.set(name, run);
+    return run;
   }
 
   /** Asks a running job to stop; it is recorded as cancelled. */
@@ -178,6 +142,24 @@ export class JobRunner {
         "job did not stop in time; recorded as interrupted",
       );
       this.markInterrupted(run.runId, `did not stop within ${Math.round(graceMs / 1000)} s of shutdown`);
+    }
+  }
+
+  /** A member of the same group running here or in another live process blocks the trigger. */
+  private refuseWhileGroupRuns(def: JobDefinition): void {
+    if (!def.group) return;
+    for (const other of this.defs.values()) {
+      if (other.group !== def.group || other.name === def.name) continue;
+      const here = this.active.get(other.name);
+      const row = here ? null : findRunningRun(this.deps.dbh.db, other.name);
+      const elsewhere =
+        row && row.pid !== null && row.pid !== process.pid && isRedrivaProcess(row.pid) ? row : null;
+      if (!here && !elsewhere) continue;
+      const runId = here?.runId ?? elsewhere?.id;
+      throw new ConflictError(`${def.name} cannot start while ${other.name} is running (run #${runId})`, {
+        job: def.name,
+        runId,
+      });
     }
   }
 
@@ -227,7 +209,7 @@ export class JobRunner {
     for (const def of this.defs.values()) {
       const row = latest.get(def.name);
       if (!def.resume || row?.status !== "interrupted") continue;
-      const group = def.resumeGroup ?? def.name;
+      const group = def.group ?? def.name;
       const seen = groups.get(group);
       if (!seen || seen.runId < row.id) groups.set(group, { name: def.name, runId: row.id });
     }
@@ -263,161 +245,5 @@ export class JobRunner {
       const level = error instanceof ConflictError ? "info" : "warn";
       this.deps.log[level]({ job: name, reason: errorMessage(error) }, "scheduled run skipped");
     }
-  }
-
-  private execute(def: JobDefinition, runId: number, trigger: JobTrigger, startedAt: number): ActiveRun {
-    const { deps } = this;
-    const run: RunState = {
-      runId,
-      job: def.name,
-      trigger,
-      startedAt,
-      progress: null,
-      counts: {},
-      log: new RunLog(() => deps.clock.now()),
-      controller: new AbortController(),
-      abortAs: null,
-      done: Promise.resolve(null as unknown as FinishedRun),
-    };
-    this.active.set(def.name, run);
-    const timeline = new RequestTimeline(deps.providers, () => deps.clock.now());
-    let flushTimer: Timer | null = null;
-    let finished = false;
-    const flush = () => {
-      flushTimer = null;
-      if (finished) return;
-      try {
-        saveRunProgress(deps.dbh.db, runId, {
-          progress: run.progress ? JSON.stringify(run.progress) : null,
-          log: run.log.text(),
-          counts: JSON.stringify(run.counts),
-        });
-      } catch (error) {
-        deps.log.warn({ err: errorMessage(error), runId }, "could not save job progress");
-      }
-    };
-    // Writes are batched: a sync logging thousands of lines costs one UPDATE per second.
-    const changed = () => {
-      if (!flushTimer && !finished) flushTimer = setTimeout(flush, FLUSH_MS);
-    };
-    const ctx: JobContext = {
-      deps,
-      signal: run.controller.signal,
-      trigger,
-      runId,
-      log(line, level = "info") {
-        if (finished) return;
-        run.log.add(line, level);
-        if (level !== "info") deps.log[level]({ job: def.name, runId }, line);
-        deps.bus.publish("jobs", "log", { job: def.name, runId, line, level });
-        changed();
-      },
-      progress(progress) {
-        if (finished) return;
-        run.progress = { ...run.progress, ...progress };
-        deps.bus.publish("jobs", "progress", { job: def.name, runId, ...run.progress });
-        changed();
-      },
-      count(name, value) {
-        if (finished) return;
-        run.counts[name] = value;
-        changed();
-      },
-    };
-    deps.bus.publish("jobs", "started", { job: def.name, runId, trigger });
-    deps.log.info({ job: def.name, runId, trigger }, "job started");
-    ctx.log(`${def.name} started (${trigger})`);
-    // Started on the next tick so the caller holds the ActiveRun before anything happens.
-    run.done = Promise.resolve().then(async () => {
-      const { status, outcome } = await this.runBody(def, ctx, run);
-      finished = true;
-      if (flushTimer) clearTimeout(flushTimer);
-      return this.record(def, run, status, outcome, timeline.stop());
-    });
-    return run;
-  }
-
-  private async runBody(
-    def: JobDefinition,
-    ctx: JobContext,
-    run: RunState,
-  ): Promise<{ status: FinalStatus; outcome: JobOutcome }> {
-    const aborted = () => run.abortAs ?? "interrupted";
-    try {
-      // Cancelled or stopped before it even began: do not start the work.
-      run.controller.signal.throwIfAborted();
-      const body = ctx.trigger === "resume" && def.resume ? def.resume : def.run;
-      const outcome = await body.call(def, ctx);
-      let status: FinalStatus = outcome.status ?? (run.controller.signal.aborted ? aborted() : "succeeded");
-      if (status === "interrupted" && run.abortAs === "cancelled") status = "cancelled";
-      if (status === "failed" && !outcome.error) outcome.error = "the job reported a failure";
-      return { status, outcome };
-    } catch (error) {
-      if (run.controller.signal.aborted) {
-        ctx.log(`stopped: ${errorMessage(run.controller.signal.reason)}`, "warn");
-        return { status: aborted(), outcome: {} };
-      }
-      const message = errorMessage(error);
-      ctx.log(`failed: ${message}`, "error");
-      this.deps.log.error({ err: error, job: def.name, runId: run.runId }, "job failed");
-      return { status: "failed", outcome: { error: message } };
-    }
-  }
-
-  private async record(
-    def: JobDefinition,
-    run: RunState,
-    status: FinalStatus,
-    outcome: JobOutcome,
-    requests: ReturnType<RequestTimeline["stop"]>,
-  ): Promise<FinishedRun> {
-    const { deps } = this;
-    const finishedAt = deps.clock.now();
-    const counts = { ...run.counts, ...outcome.counts };
-    const error = outcome.error ?? null;
-    const durationMs = finishedAt - run.startedAt;
-    run.log.add(`${def.name} ${status} in ${(durationMs / 1000).toFixed(1)} s${error ? `: ${error}` : ""}`);
-    let reportPath: string | null = null;
-    try {
-      finishRun(deps.dbh.db, run.runId, {
-        status,
-        finishedAt,
-        counts: JSON.stringify(counts),
-        error,
-        log: run.log.text(),
-      });
-      reportPath = await writeRunReport(deps, {
-        runId: run.runId,
-        job: def.name,
-        description: def.description,
-        trigger: run.trigger,
-        status,
-        startedAt: run.startedAt,
-        finishedAt,
-        counts,
-        error,
-        summary: outcome.summary ?? null,
-        sections: outcome.report ?? [],
-        log: run.log.all(),
-        requests,
-      });
-      setReportPath(deps.dbh.db, run.runId, reportPath);
-    } catch (err) {
-      // The database may already be closed when a job outlives shutdown; the run stays recorded.
-      deps.log.error({ err, job: def.name, runId: run.runId }, "could not record the end of a job run");
-    } finally {
-      this.active.delete(def.name);
-    }
-    deps.log.info({ job: def.name, runId: run.runId, status, durationMs }, "job finished");
-    deps.bus.publish("jobs", "finished", { job: def.name, runId: run.runId, status, error });
-    if (status === "failed") {
-      await notify(deps, {
-        type: "job_failed",
-        title: `Job ${def.name} failed`,
-        message: error ?? "failed",
-        data: { job: def.name, runId: run.runId, trigger: run.trigger, durationMs, counts },
-      });
-    }
-    return { runId: run.runId, job: def.name, status, error, counts, durationMs, reportPath };
   }
 }

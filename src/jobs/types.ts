@@ -60,10 +60,12 @@ export interface JobDefinition {
   /** null when the job can run; otherwise why not ("set MEDIA_ROOT"). Unavailable jobs are not scheduled. */
   availability?(deps: Deps): string | null;
   run(ctx: JobContext): Promise<JobOutcome>;
-  /**
-   * Continues a run interrupted by a crash or a shutdown (called at the next start). Jobs sharing
-   * a `resumeGroup` resume once for the group (smart-sync and full-sync share one checkpoint).
-   */
+  /** Continues a run interrupted by a crash or a shutdown (called at the next start). */
   resume?(ctx: JobContext): Promise<JobOutcome>;
-  resumeGroup?: string;
+  /**
+   * Jobs sharing a group never run at the same time (a trigger while another member runs is
+   * refused like an overlap) and resume once for the group: smart-sync and full-sync share the
+   * sync checkpoint.
+   */
+  group?: string;
 }

@@ -1,8 +1,9 @@
 import { libraryByStatus } from "../../db/repo/metrics.ts";
 import { libraryChangesSince, torrentNames } from "../../db/repo/reports.ts";
 import type { Deps } from "../../deps.ts";
+import { ConflictError } from "../../errors.ts";
 import { formatBytes, formatCount } from "../../lib/format.ts";
-import { runSync } from "../../services/sync/index.ts";
+import { recentRuns, runningSync, runSync } from "../../services/sync/index.ts";
 import type { SyncResult } from "../../services/sync/types.ts";
 import type { JobContext, JobDefinition, JobOutcome, ReportSection } from "../types.ts";
 
@@ -15,18 +16,43 @@ function availability(deps: Deps): string | null {
 
 async function syncRun(ctx: JobContext, mode: "smart" | "full" | "resume"): Promise<JobOutcome> {
   const startedAt = ctx.deps.clock.now();
-  const result = await runSync(ctx.deps, mode, {
-    signal: ctx.signal,
-    onLog: (line, level) => ctx.log(line, level),
-    onProgress: (p) =>
-      ctx.progress({
-        phase: p.phase,
-        done: p.done,
-        total: p.total,
-        message: `${Math.round(p.ratePerMinute)} requests/min${p.etaMs !== null ? `, about ${Math.ceil(p.etaMs / 60_000)} min left` : ""}`,
-      }),
-  });
+  if (mode === "resume" && !resumable(ctx.deps)) {
+    ctx.log("nothing to resume: the last sync run finished");
+    return { summary: "nothing to resume" };
+  }
+  let result: SyncResult;
+  try {
+    result = await runSync(ctx.deps, mode, {
+      signal: ctx.signal,
+      onLog: (line, level) => ctx.log(line, level),
+      onProgress: (p) =>
+        ctx.progress({
+          phase: p.phase,
+          done: p.done,
+          total: p.total,
+          message: `${Math.round(p.ratePerMinute)} requests/min${p.etaMs !== null ? `, about ${Math.ceil(p.etaMs / 60_000)} min left` : ""}`,
+        }),
+    });
+  } catch (error) {
+    // A sync started from the CLI holds the sync lock: this run did not happen, it did not fail.
+    if (error instanceof ConflictError) {
+      ctx.log(`skipped: ${error.message}`, "warn");
+      return { status: "cancelled", error: `skipped: ${error.message}` };
+    }
+    throw error;
+  }
   return syncOutcome(ctx.deps, result, startedAt);
+}
+
+/**
+ * The sync service resumes the latest sync run when it was interrupted or failed, or when it is
+ * still marked running by a process that died (a crash).
+ */
+function resumable(deps: Deps): boolean {
+  const latest = recentRuns(deps.dbh, 1)[0];
+  if (!latest) return false;
+  if (latest.status === "running") return runningSync(deps.dbh) === null;
+  return latest.status === "interrupted" || latest.status === "failed";
 }
 
 /** Counts, summary and report of a sync run (exported for the report benchmark). */
@@ -108,7 +134,7 @@ function syncJob(
     run: (ctx) => syncRun(ctx, mode),
     // Both syncs share the sync checkpoint (sync_run_items): resume it once at start.
     resume: (ctx) => syncRun(ctx, "resume"),
-    resumeGroup: "sync",
+    group: "sync",
   };
 }
 

@@ -11,6 +11,9 @@ export function integrityProblem(path: string): string | null {
   let db: Database | null = null;
   try {
     db = new Database(path, { readonly: true });
+    // The check reads every page several times: a 16 MB cache halves its time on a 100 MB
+    // database, and the memory goes back when this connection closes.
+    db.exec("PRAGMA cache_size = -16384");
     const rows = db.query<{ integrity_check: string }, []>("PRAGMA integrity_check").all();
     const messages = rows.map((r) => r.integrity_check);
     return messages.length === 1 && messages[0] === "ok" ? null : messages.slice(0, 5).join("; ");

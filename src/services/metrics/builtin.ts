@@ -1,14 +1,16 @@
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import { lastSuccessPerJob, latestFinishedRunPerJob, listRunningRuns } from "../../db/repo/jobs.ts";
 import { libraryByStatus } from "../../db/repo/metrics.ts";
 import type { Deps } from "../../deps.ts";
 import { diskSpace } from "../disk/index.ts";
 
-/** Counters fed by every provider response (see ProviderRegistry.onResponse). */
-export interface ProviderMetrics {
-  requests: Counter<"provider" | "code">;
-  rateLimited: Counter<"provider">;
-  duration: Histogram<"provider">;
+/** Debrid responses counted since start, kept in plain maps until prom-client is loaded. */
+export interface ProviderCounts {
+  /** key: provider + "\u0000" + HTTP status */
+  requests: Map<string, number>;
+  rateLimited: Map<string, number>;
+  /** Total seconds spent waiting on responses, by provider. */
+  seconds: Map<string, number>;
 }
 
 const STATUSES = ["succeeded", "failed", "cancelled", "interrupted"] as const;
@@ -17,7 +19,9 @@ const STATUSES = ["succeeded", "failed", "cancelled", "interrupted"] as const;
  * The metrics Redriva always exposes. Library and job gauges are read from SQLite at scrape
  * time (a few indexed aggregates), so they are right even for work done by the CLI.
  */
-export function registerBuiltinMetrics(registry: Registry, deps: Deps): ProviderMetrics {
+export function registerBuiltinMetrics(registry: Registry, deps: Deps, counts: ProviderCounts): void {
+  // Loaded with the registry, on the first scrape (see index.ts).
+  const { Counter, Gauge } = require("prom-client") as typeof import("prom-client");
   const registers = [registry];
   new Gauge({
     name: "redriva_torrents",
@@ -91,25 +95,37 @@ export function registerBuiltinMetrics(registry: Registry, deps: Deps): Provider
       for (const disk of diskSpace(deps)) this.set({ path: disk.path }, disk.freeBytes);
     },
   });
-  return {
-    requests: new Counter({
-      name: "redriva_debrid_requests_total",
-      help: "Requests to debrid providers, by provider and HTTP status",
-      labelNames: ["provider", "code"],
-      registers,
-    }),
-    rateLimited: new Counter({
-      name: "redriva_debrid_rate_limited_total",
-      help: "Debrid responses 429 Too Many Requests, by provider",
-      labelNames: ["provider"],
-      registers,
-    }),
-    duration: new Histogram({
-      name: "redriva_debrid_request_duration_seconds",
-      help: "Debrid response times, by provider",
-      labelNames: ["provider"],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
-    }),
-  };
+  new Counter({
+    name: "redriva_debrid_requests_total",
+    help: "Requests to debrid providers, by provider and HTTP status",
+    labelNames: ["provider", "code"],
+    registers,
+    collect() {
+      this.reset();
+      for (const [key, n] of counts.requests) {
+        const [provider, code] = key.split("\u0000") as [string, string];
+        this.inc({ provider, code }, n);
+      }
+    },
+  });
+  new Counter({
+    name: "redriva_debrid_rate_limited_total",
+    help: "Debrid responses 429 Too Many Requests, by provider",
+    labelNames: ["provider"],
+    registers,
+    collect() {
+      this.reset();
+      for (const [provider, n] of counts.rateLimited) this.inc({ provider }, n);
+    },
+  });
+  new Counter({
+    name: "redriva_debrid_response_seconds_total",
+    help: "Time spent waiting on debrid responses, by provider (divide by requests for the mean)",
+    labelNames: ["provider"],
+    registers,
+    collect() {
+      this.reset();
+      for (const [provider, seconds] of counts.seconds) this.inc({ provider }, seconds);
+    },
+  });
 }

@@ -1,20 +1,24 @@
-import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import type { DbHandle } from "../../db/client.ts";
 import { insertSamples, type MetricSample } from "../../db/repo/metrics.ts";
 import type { Deps } from "../../deps.ts";
-import { registerBuiltinMetrics } from "./builtin.ts";
+import { type ProviderCounts, registerBuiltinMetrics } from "./builtin.ts";
 
 /**
- * Prometheus metrics of one process (one registry per database handle, so tests with several
- * deps do not mix). Extension points for other features:
- * - `metricsRegistry(deps)`: create your own prom-client metric with `registers: [registry]`;
- * - `onScrape(deps, fn)`: refresh your gauges just before each scrape;
+ * Prometheus metrics of one process (one set per database handle, so tests with several deps do
+ * not mix). prom-client (~16 MB resident) is loaded on the first scrape only: until then the
+ * process counts debrid responses in a few plain maps. Extension points for other features:
+ * - `onRegistry(deps, (registry) => ...)`: create your prom-client metrics (with
+ *   `registers: [registry]`) when the registry is built, typically with a `collect()`;
+ * - `onScrape(deps, fn)`: refresh values just before each scrape;
  * - `registerDownloadStats(deps, source)`: the download client's active/queued/speed gauges.
  */
 interface MetricsState {
-  registry: Registry;
+  registry: Registry | null;
+  builders: Array<(registry: Registry) => void>;
   scrapeHooks: Set<() => void | Promise<void>>;
-  /** Requests of the current minute, by provider, for metric_samples. */
+  counts: ProviderCounts;
+  /** Requests since the last sample, by provider, for metric_samples. */
   minute: Map<string, { requests: number; rateLimited: number }>;
 }
 
@@ -23,28 +27,49 @@ const states = new WeakMap<DbHandle, MetricsState>();
 function state(deps: Deps): MetricsState {
   let s = states.get(deps.dbh);
   if (s) return s;
-  const registry = new Registry();
-  // Precision 1 s: the default 10 ms timer would cost ~1% CPU in an idle process.
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
-  const provider = registerBuiltinMetrics(registry, deps);
+  const counts: ProviderCounts = { requests: new Map(), rateLimited: new Map(), seconds: new Map() };
   const minute = new Map<string, { requests: number; rateLimited: number }>();
   deps.providers.onResponse((info) => {
-    provider.requests.inc({ provider: info.provider, code: String(info.status) });
-    provider.duration.observe({ provider: info.provider }, info.elapsedMs / 1000);
-    if (info.status === 429) provider.rateLimited.inc({ provider: info.provider });
+    const key = `${info.provider}\u0000${info.status}`;
+    counts.requests.set(key, (counts.requests.get(key) ?? 0) + 1);
+    counts.seconds.set(info.provider, (counts.seconds.get(info.provider) ?? 0) + info.elapsedMs / 1000);
+    if (info.status === 429)
+      counts.rateLimited.set(info.provider, (counts.rateLimited.get(info.provider) ?? 0) + 1);
     const m = minute.get(info.provider) ?? { requests: 0, rateLimited: 0 };
     m.requests++;
     if (info.status === 429) m.rateLimited++;
     minute.set(info.provider, m);
   });
-  s = { registry, scrapeHooks: new Set(), minute };
+  s = { registry: null, builders: [], scrapeHooks: new Set(), counts, minute };
   states.set(deps.dbh, s);
   return s;
 }
 
-/** The registry: builds it (and starts counting provider responses) on first use. */
+/** Starts counting debrid responses (the server calls it at start; scrapes see everything since). */
+export function startCounting(deps: Deps): void {
+  state(deps);
+}
+
+/** The prom-client registry, built (and prom-client loaded) on first use. */
 export function metricsRegistry(deps: Deps): Registry {
-  return state(deps).registry;
+  const s = state(deps);
+  if (s.registry) return s.registry;
+  const { Registry: RegistryClass, collectDefaultMetrics } =
+    require("prom-client") as typeof import("prom-client");
+  const registry = new RegistryClass();
+  // Precision 1 s: the default 10 ms timer would cost ~1% CPU in an idle process.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
+  registerBuiltinMetrics(registry, deps, s.counts);
+  s.registry = registry;
+  for (const build of s.builders) build(registry);
+  return registry;
+}
+
+/** Calls `build(registry)` once the registry exists (now, if it already does). */
+export function onRegistry(deps: Deps, build: (registry: Registry) => void): void {
+  const s = state(deps);
+  s.builders.push(build);
+  if (s.registry) build(s.registry);
 }
 
 /** Runs `fn` before every scrape; returns the function that removes it. */
@@ -61,31 +86,31 @@ export interface DownloadStats {
 }
 
 /** For the download client: its gauges, read from `source` at each scrape. */
-export function registerDownloadStats(deps: Deps, source: () => DownloadStats): () => void {
-  const registry = metricsRegistry(deps);
-  const names = ["redriva_downloads_active", "redriva_downloads_queued", "redriva_download_bytes_per_second"];
-  for (const name of names) registry.removeSingleMetric(name);
-  const registers = [registry];
-  const active = new Gauge({ name: names[0] as string, help: "Downloads in progress", registers });
-  const queued = new Gauge({ name: names[1] as string, help: "Downloads waiting in the queue", registers });
-  const speed = new Gauge({ name: names[2] as string, help: "Total download speed", registers });
-  const off = onScrape(deps, () => {
-    const stats = source();
-    active.set(stats.active);
-    queued.set(stats.queued);
-    speed.set(stats.bytesPerSecond);
+export function registerDownloadStats(deps: Deps, source: () => DownloadStats): void {
+  onRegistry(deps, (registry) => {
+    const { Gauge } = require("prom-client") as typeof import("prom-client");
+    const gauge = (name: string, help: string, pick: (s: DownloadStats) => number) => {
+      registry.removeSingleMetric(name);
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(pick(source()));
+        },
+      });
+    };
+    gauge("redriva_downloads_active", "Downloads in progress", (s) => s.active);
+    gauge("redriva_downloads_queued", "Downloads waiting in the queue", (s) => s.queued);
+    gauge("redriva_download_bytes_per_second", "Total download speed", (s) => s.bytesPerSecond);
   });
-  return () => {
-    off();
-    for (const name of names) registry.removeSingleMetric(name);
-  };
 }
 
 /** The Prometheus text exposition. */
 export async function renderMetrics(deps: Deps): Promise<{ contentType: string; body: string }> {
-  const s = state(deps);
-  for (const hook of s.scrapeHooks) await hook();
-  return { contentType: s.registry.contentType, body: await s.registry.metrics() };
+  const registry = metricsRegistry(deps);
+  for (const hook of state(deps).scrapeHooks) await hook();
+  return { contentType: registry.contentType, body: await registry.metrics() };
 }
 
 /**
@@ -95,6 +120,7 @@ export async function renderMetrics(deps: Deps): Promise<{ contentType: string; 
 export function startMetricsSampler(deps: Deps): () => void {
   const s = state(deps);
   const flush = () => {
+    if (s.minute.size === 0) return;
     const at = Math.floor(deps.clock.now() / 60_000) * 60_000 - 60_000;
     const samples: MetricSample[] = [];
     for (const [provider, m] of s.minute) {
