@@ -192,6 +192,26 @@ describe("job runner", () => {
     await next.stop();
   });
 
+  test("jobs of one group never run at the same time", async () => {
+    const d = deps();
+    const full = gatedJob("full", { group: "sync" });
+    const smart = gatedJob("smart", { group: "sync" });
+    const other = gatedJob("other");
+    const runner = new JobRunner(d, [full.def, smart.def, other.def]);
+    const running = runner.trigger("full", "manual");
+    expect(() => runner.trigger("smart", "schedule")).toThrow(
+      /smart cannot start while full is running \(run #\d+\)/,
+    );
+    const unrelated = runner.trigger("other", "manual");
+    await full.release();
+    await other.release();
+    expect((await running.done).status).toBe("succeeded");
+    expect((await unrelated.done).status).toBe("succeeded");
+    const now = runner.trigger("smart", "manual");
+    await smart.release();
+    expect((await now.done).status).toBe("succeeded");
+  });
+
   test("unknown and unavailable jobs are refused with clear errors", () => {
     const d = deps();
     const runner = getJobRunner(d);
