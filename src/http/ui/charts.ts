@@ -19,6 +19,8 @@ export interface LineChart {
   ticksA: Array<{ y: number; value: number }>;
   ticksB: Array<{ y: number; value: number }>;
   ticksX: Array<{ x: number; at: number }>;
+  /** Under a day and a half of history, ticks show the time as well as the day. */
+  short: boolean;
 }
 
 const PAD = { left: 56, right: 64, top: 12, bottom: 26 };
@@ -31,8 +33,23 @@ export function niceMax(value: number): number {
   return 10 * power;
 }
 
-/** Two series over time (a: left axis, b: right axis), each scaled to its own nice maximum. */
-export function lineChart(points: readonly SeriesPoint[], width = 1200, height = 300): LineChart | null {
+/** Nice maximum for a byte count in binary units (1, 2 or 5 × 1024^k bytes times a power of ten). */
+export function niceMaxBytes(value: number): number {
+  if (value <= 0) return 1;
+  const unit = 1024 ** Math.min(5, Math.floor(Math.log(value) / Math.log(1024)));
+  return niceMax(value / unit) * unit;
+}
+
+/**
+ * Two series over time (a: left axis, b: right axis), each scaled to its own nice maximum.
+ * `niceB` picks the right axis' maximum (niceMaxBytes for sizes).
+ */
+export function lineChart(
+  points: readonly SeriesPoint[],
+  width = 1200,
+  height = 300,
+  niceB: (value: number) => number = niceMax,
+): LineChart | null {
   if (points.length === 0) return null;
   const innerW = width - PAD.left - PAD.right;
   const innerH = height - PAD.top - PAD.bottom;
@@ -40,7 +57,7 @@ export function lineChart(points: readonly SeriesPoint[], width = 1200, height =
   const last = points.at(-1) as SeriesPoint;
   const span = Math.max(1, last.at - first.at);
   const maxA = niceMax(Math.max(...points.map((p) => p.a)));
-  const maxB = niceMax(Math.max(...points.map((p) => p.b)));
+  const maxB = niceB(Math.max(...points.map((p) => p.b)));
   const x = (at: number) => PAD.left + (points.length === 1 ? innerW / 2 : ((at - first.at) / span) * innerW);
   const y = (v: number, max: number) => PAD.top + innerH - (v / max) * innerH;
   const round = (n: number) => Math.round(n * 10) / 10;
@@ -64,6 +81,7 @@ export function lineChart(points: readonly SeriesPoint[], width = 1200, height =
     ticksA: fractions.map((f) => ({ y: round(PAD.top + innerH - f * innerH), value: f * maxA })),
     ticksB: fractions.map((f) => ({ y: round(PAD.top + innerH - f * innerH), value: f * maxB })),
     ticksX,
+    short: span < 36 * 3_600_000,
   };
 }
 

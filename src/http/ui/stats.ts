@@ -6,7 +6,7 @@ import { statusTone } from "../../services/library-view/filters.ts";
 import { getLibraryStats, type LibraryStats } from "../../services/stats/index.ts";
 import type { App } from "../context.ts";
 import { render } from "../render.ts";
-import { donut, lineChart } from "./charts.ts";
+import { donut, lineChart, niceMaxBytes } from "./charts.ts";
 import { viewHelpers } from "./view-helpers.ts";
 
 /** /stats: the CLI's statistics report as a page, with charts; /api/stats is the same as JSON. */
@@ -25,7 +25,7 @@ export function registerStats(app: App, deps: Deps): void {
     return render(c, "ui/stats", {
       title: "Statistics",
       stats,
-      overTime: lineChart(series),
+      overTime: lineChart(series, 1200, 300, niceMaxBytes),
       snapshots: series.length,
       statusSlices,
       tone: statusTone,

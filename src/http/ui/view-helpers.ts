@@ -18,6 +18,8 @@ const STATUS_COLORS: Record<string, string> = {
 /** Formatting helpers every web UI template receives as `it.h`. */
 export const viewHelpers = {
   bytes: (n: number | null | undefined, digits = 1) => formatBytes(n ?? 0, digits),
+  /** Axis labels: `2 TB`, `1.5 TB` (no trailing `.0`). */
+  axisBytes: (n: number) => formatBytes(n, 1).replace(".0 ", " "),
   count: (n: number | null | undefined) => formatCount(n ?? 0),
   duration: formatDuration,
   label: statusLabel,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { donut, lineChart, niceMax } from "../../../src/http/ui/charts.ts";
+import { donut, lineChart, niceMax, niceMaxBytes } from "../../../src/http/ui/charts.ts";
 import { safeNext } from "../../../src/http/ui/login.ts";
 import { filterChips } from "../../../src/http/ui/torrents.ts";
 import { viewHelpers } from "../../../src/http/ui/view-helpers.ts";
@@ -11,6 +11,14 @@ describe("charts", () => {
     expect(niceMax(1234)).toBe(2000);
     expect(niceMax(5000)).toBe(5000);
     expect(niceMax(0.3)).toBe(0.5);
+  });
+
+  test("niceMaxBytes rounds in binary units so axis labels read 1, 2 or 5 of a unit", () => {
+    expect(niceMaxBytes(3.2 * 1024 ** 4)).toBe(5 * 1024 ** 4);
+    expect(niceMaxBytes(700 * 1024 ** 3)).toBe(1000 * 1024 ** 3);
+    expect(niceMaxBytes(1024)).toBe(1024);
+    expect(viewHelpers.axisBytes(1.25 * 1024 ** 4)).toBe("1.3 TB");
+    expect(viewHelpers.axisBytes(5 * 1024 ** 4)).toBe("5 TB");
   });
 
   test("lineChart maps time to x and each series to its own axis", () => {
