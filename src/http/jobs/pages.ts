@@ -41,11 +41,18 @@ export function registerJobsHtml(app: App, deps: Deps): void {
     );
   };
 
-  /** Runs an action from a form; an AppError becomes the page with the message and its status. */
-  const act = async (c: Context<AppEnv>, action: () => string | Promise<string>) => {
+  /**
+   * Runs an action from a form and redirects to /jobs?done=<action>&name=<job>; the page words
+   * the message itself (a link cannot make it display arbitrary text). An AppError becomes the
+   * page with the message and its status.
+   */
+  const act = async (
+    c: Context<AppEnv>,
+    action: () => "started" | "cancelled" | "scheduled" | Promise<"scheduled">,
+  ) => {
     try {
       const done = await action();
-      return c.redirect(`/jobs?done=${encodeURIComponent(done)}`, 303);
+      return c.redirect(`/jobs?done=${done}&name=${encodeURIComponent(c.req.param("name") ?? "")}`, 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const status = error.code === "conflict" ? 409 : error.code === "not_found" ? 404 : 400;
@@ -53,17 +60,34 @@ export function registerJobsHtml(app: App, deps: Deps): void {
     }
   };
 
+  /** The confirmation of the last action, from the runner's own state. */
+  const doneMessage = (done: string | undefined, job: string | undefined): string | null => {
+    const def = runner()
+      .list()
+      .find((d) => d.name === job);
+    if (!def || !done) return null;
+    const active = runner().activeRun(def.name);
+    if (done === "started")
+      return active ? `${def.name} started (run #${active.runId})` : `${def.name} started`;
+    if (done === "cancelled") return `${def.name}: cancel requested`;
+    if (done === "scheduled") {
+      const { expression, source } = runner().schedule(def.name);
+      return `${def.name}: schedule ${expression ?? "off"} (${source})`;
+    }
+    return null;
+  };
+
   app.get("/jobs", (c) => {
-    const done = c.req.query("done");
-    return page(c, done ? { text: done.slice(0, 200), kind: "ok" } : undefined);
+    const text = doneMessage(c.req.query("done"), c.req.query("name"));
+    return page(c, text ? { text, kind: "ok" } : undefined);
   });
 
   app.get("/jobs/table", (c) => renderPartial(c, "jobs/table", tableData()));
 
   app.post("/jobs/:name/run", (c) =>
     act(c, () => {
-      const run = runner().trigger(parseJobName(c.req.param("name")), "manual");
-      return `${run.job} started (run #${run.runId})`;
+      runner().trigger(parseJobName(c.req.param("name")), "manual");
+      return "started";
     }),
   );
 
@@ -71,7 +95,8 @@ export function registerJobsHtml(app: App, deps: Deps): void {
     act(c, () => {
       const name = parseJobName(c.req.param("name"));
       runner().get(name);
-      return runner().cancel(name) ? `${name}: cancel requested` : `${name} was not running here`;
+      runner().cancel(name);
+      return "cancelled";
     }),
   );
 
@@ -83,8 +108,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
       const value = typeof body.schedule === "string" ? body.schedule : "";
       saveScheduleOverride(deps, name, value.length > 200 ? value.slice(0, 200) : value);
       runner().reschedule(name);
-      const { expression, source } = runner().schedule(name);
-      return `${name}: schedule ${expression ?? "off"} (${source})`;
+      return "scheduled" as const;
     }),
   );
 

@@ -132,7 +132,11 @@ describe("jobs page", () => {
 
     const started = await post("/jobs/slow/run");
     expect(started.status).toBe(303);
-    expect(started.headers.get("location")).toMatch(/^\/jobs\?done=/);
+    expect(started.headers.get("location")).toBe("/jobs?done=started&name=slow");
+    expect(await (await app.request("/jobs?done=started&name=slow")).text()).toMatch(
+      /slow started \(run #\d+\)/,
+    );
+    expect(await (await app.request("/jobs?done=<b>owned</b>&name=slow")).text()).not.toContain("owned");
     const table = await (await app.request("/jobs/table", { headers: { "HX-Request": "true" } })).text();
     expect(table).toContain('hx-trigger="every 2s"');
     expect(table).toContain('<progress max="4" value="1">');
