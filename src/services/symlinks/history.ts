@@ -74,7 +74,8 @@ const lastPublish = new WeakMap<ActiveScan, { bus: number; db: number }>();
 export function publishProgress(deps: Deps, active: ActiveScan, force = false): void {
   const now = deps.clock.now();
   const last = lastPublish.get(active) ?? { bus: 0, db: 0 };
-  active.progress.elapsedMs = now - active.progress.startedAt;
+  // A finished run keeps its own duration (the report written after it is not the scan).
+  active.progress.elapsedMs = (active.progress.finishedAt ?? now) - active.progress.startedAt;
   if (force || now - last.bus >= 250) {
     deps.bus.publish("symlinks", "progress", { ...active.progress });
     last.bus = now;

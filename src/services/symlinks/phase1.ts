@@ -1,9 +1,14 @@
 import type { NewSymlinkProblem } from "../../db/repo/symlinks.ts";
 import type { PHASE1_TYPES } from "./check.ts";
 import type { Phase1Pool } from "./phase1-pool.ts";
+import { type CheckedBatch, SEP } from "./phase1-protocol.ts";
 
-/** Entries per check task: big enough to amortize messages, small enough for smooth progress. */
-const BATCH = 400;
+/**
+ * Entries per check task: big enough to amortize messages, small enough for smooth progress
+ * and for several workers to share a big flat folder. Folders up to this size stay with the
+ * worker that listed them.
+ */
+export const BATCH = 400;
 
 export type Phase1Counts = Record<(typeof PHASE1_TYPES)[number], number> & { ok: number; skipped: number };
 
@@ -17,23 +22,20 @@ export interface MediaFile {
   kind: "symlink" | "file";
 }
 
-interface Listing {
-  dir: string;
-  names: string[];
-  links: number[];
-}
+/** A unit of phase-1 work: a folder kept by a worker, or part of a big folder. */
+type CheckTask = { dir: string; count: number } & ({ worker: number } | { names: string; links: string });
 
 /**
- * Lists the selected folders in parallel, never entering symlinked folders. Returns the
- * entries to check; unreadable folders come back as problems.
+ * Lists the selected folders in parallel, never entering symlinked folders. Returns the check
+ * tasks and the total entry count; unreadable folders come back as problems.
  */
 export async function listFolders(
   pool: Phase1Pool,
   roots: readonly string[],
   signal: AbortSignal,
   onFolder: (info: { folders: number; entries: number }) => void,
-): Promise<{ listings: Listing[]; total: number; folderProblems: NewSymlinkProblem[] }> {
-  const listings: Listing[] = [];
+): Promise<{ tasks: CheckTask[]; total: number; folderProblems: NewSymlinkProblem[] }> {
+  const tasks: CheckTask[] = [];
   const folderProblems: NewSymlinkProblem[] = [];
   let total = 0;
   let folders = 0;
@@ -45,7 +47,7 @@ export async function listFolders(
       while (inFlight < pool.size && pending.length > 0) {
         const dir = pending.pop() as string;
         inFlight++;
-        pool.list(dir).then((folder) => {
+        pool.list(dir).then(({ folder, worker }) => {
           inFlight--;
           folders++;
           if (folder.error) {
@@ -56,10 +58,11 @@ export async function listFolders(
               detail: `folder cannot be listed: ${folder.error}`,
             });
           }
-          pending.push(...folder.dirs);
-          if (folder.names.length > 0) {
-            listings.push({ dir, names: folder.names, links: folder.links });
-            total += folder.names.length;
+          if (folder.dirs !== "") pending.push(...folder.dirs.split(SEP));
+          if (folder.count > 0) {
+            total += folder.count;
+            if (folder.kept) tasks.push({ dir, count: folder.count, worker });
+            else tasks.push(...splitFolder(dir, folder.names, folder.links));
           }
           onFolder({ folders, entries: total });
           pump();
@@ -69,16 +72,23 @@ export async function listFolders(
     };
     pump();
   });
-  return { listings, total, folderProblems };
+  return { tasks, total, folderProblems };
 }
 
-/**
- * Checks every listed entry on the pool (at most one batch per worker in flight beyond the
- * queue). `onBatch` receives the problems (paths relative to the root) as they come.
- */
+function splitFolder(dir: string, joined: string, links: string): CheckTask[] {
+  const names = joined.split(SEP);
+  const parts: CheckTask[] = [];
+  for (let i = 0; i < names.length; i += BATCH) {
+    const slice = names.slice(i, i + BATCH);
+    parts.push({ dir, count: slice.length, names: slice.join(SEP), links: links.slice(i, i + BATCH) });
+  }
+  return parts;
+}
+
+/** Runs every check task on the pool. `onBatch` receives the problems (paths relative to the root) as they come. */
 export async function checkListings(
   pool: Phase1Pool,
-  listings: readonly Listing[],
+  tasks: readonly CheckTask[],
   signal: AbortSignal,
   onBatch: (result: {
     checked: number;
@@ -87,46 +97,37 @@ export async function checkListings(
     media: MediaFile[];
   }) => void,
 ): Promise<void> {
-  const tasks: Array<{ dir: string; names: string[]; links: number[] }> = [];
-  for (const listing of listings) {
-    for (let i = 0; i < listing.names.length; i += BATCH) {
-      tasks.push({
-        dir: listing.dir,
-        names: listing.names.slice(i, i + BATCH),
-        links: listing.links.slice(i, i + BATCH),
-      });
-    }
-  }
-  let next = 0;
-  const runner = async () => {
-    while (next < tasks.length) {
-      signal.throwIfAborted();
-      const task = tasks[next++] as (typeof tasks)[number];
-      const batch = await pool.check(task.dir, task.names, task.links);
-      const counts = emptyPhase1Counts();
-      counts.ok = batch.ok;
-      counts.skipped = batch.skipped;
-      const rel = (index: number) => {
-        const name = task.names[index] as string;
-        return task.dir === "" ? name : `${task.dir}/${name}`;
-      };
-      const problems = batch.problems.map((p) => {
-        counts[p.type as keyof Phase1Counts]++;
-        return {
-          path: rel(p.index),
-          type: p.type,
-          kind: task.links[p.index] === 1 ? "symlink" : "file",
-          target: p.target,
-          size: p.size,
-          detail: p.detail,
-        } satisfies NewSymlinkProblem;
-      });
-      const media = batch.media.map(
-        (i) => ({ path: rel(i), kind: task.links[i] === 1 ? "symlink" : "file" }) as const,
-      );
-      onBatch({ checked: task.names.length, counts, problems, media });
-    }
+  const handle = (task: CheckTask, batch: CheckedBatch) => {
+    const rel = (name: string) => (task.dir === "" ? name : `${task.dir}/${name}`);
+    const counts = emptyPhase1Counts();
+    counts.ok = batch.ok;
+    counts.skipped = batch.skipped;
+    const problems = batch.problems.map((p) => {
+      counts[p.type as keyof Phase1Counts]++;
+      return {
+        path: rel(p.name),
+        type: p.type,
+        kind: p.link ? "symlink" : "file",
+        target: p.target,
+        size: p.size,
+        detail: p.detail,
+      } satisfies NewSymlinkProblem;
+    });
+    const media: MediaFile[] =
+      batch.media === ""
+        ? []
+        : batch.media
+            .split(SEP)
+            .map((name, i) => ({ path: rel(name), kind: batch.mediaLinks[i] === "1" ? "symlink" : "file" }));
+    onBatch({ checked: batch.checked, counts, problems, media });
   };
-  // Two tasks per worker keep every thread fed while the main thread handles a reply.
-  await Promise.all(Array.from({ length: Math.min(tasks.length, pool.size * 2) }, runner));
+  // Everything is queued at once: each worker drains its own folders, then helps with the
+  // shared parts of big folders. The pool bounds the files open at once, not this list.
+  signal.throwIfAborted();
+  await Promise.all(
+    tasks.map(async (task) => {
+      const from = "worker" in task ? { worker: task.worker } : { names: task.names, links: task.links };
+      handle(task, await pool.check(task.dir, from));
+    }),
+  );
 }

@@ -12,7 +12,7 @@ import { AppError, ConflictError, errorMessage, NotFoundError, ValidationError }
 import { deletionPlan } from "./deletion.ts";
 import { finalizeScan, getScanProgress, publishProgress } from "./history.ts";
 import { realMediaRoot, resolveFolders } from "./paths.ts";
-import { checkListings, listFolders, type MediaFile } from "./phase1.ts";
+import { BATCH, checkListings, listFolders, type MediaFile } from "./phase1.ts";
 import { Phase1Pool } from "./phase1-pool.ts";
 import { estimatePhase2Ms, runPhase2 } from "./phase2.ts";
 import { emptyCounts, type ScanProgress } from "./progress.ts";
@@ -29,8 +29,12 @@ const scanInput = z
 
 export type ScanRequest = z.input<typeof scanInput>;
 
-/** Problems buffered before one insert transaction. */
-const FLUSH_EVERY = 2000;
+/**
+ * Problems held in memory during phase 1 before one insert transaction. Large on purpose:
+ * inserting while the worker threads saturate the cores slows both; the rest is written right
+ * after phase 1 (and on cancel), when the cores are free. 25,000 rows are a few MB.
+ */
+const FLUSH_EVERY = 25_000;
 
 /**
  * Starts a scan in the background and returns at once. Paths are folders relative to the media
@@ -176,7 +180,7 @@ async function execute(
   const stopPool = () => pool?.terminate(signal.reason);
   signal.addEventListener("abort", stopPool, { once: true });
   const pending: NewSymlinkProblem[] = [];
-  const flush = () => insertProblems(db, active.scanId, pending.splice(0));
+  const flush = () => insertProblems(deps.dbh, active.scanId, pending.splice(0));
   let phaseStart = deps.clock.now();
   const setPhase = (phase: ScanProgress["phase"]) => {
     p.phase = phase;
@@ -196,6 +200,7 @@ async function execute(
       root,
       minSizeBytes: settings.minSizeBytes,
       collectMedia: p.depth === "full",
+      keepUpTo: BATCH,
     });
     signal.throwIfAborted();
     setPhase("walk");
@@ -212,7 +217,7 @@ async function execute(
 
     setPhase("phase1");
     const media: MediaFile[] = [];
-    await checkListings(pool, listed.listings, signal, (batch) => {
+    await checkListings(pool, listed.tasks, signal, (batch) => {
       p.done += batch.checked;
       for (const key of ["ok", "skipped", "broken", "inaccessible", "empty", "io_error"] as const) {
         p.counts[key] += batch.counts[key];
