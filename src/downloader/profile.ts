@@ -16,6 +16,8 @@ export interface Aria2Profile {
   maxOverallDownloadLimit: number;
   maxTries: number;
   retryWait: number;
+  /** Seconds between saves of the .aria2 control files: what a crash can cost. */
+  autoSaveInterval: number;
 }
 
 const MIB = 1024 ** 2;
@@ -31,6 +33,7 @@ const DEFAULTS: Record<StorageType, Aria2Profile> = {
     maxOverallDownloadLimit: 0,
     maxTries: 5,
     retryWait: 3,
+    autoSaveInterval: 10,
   },
   ssd: {
     storage: "ssd",
@@ -42,6 +45,7 @@ const DEFAULTS: Record<StorageType, Aria2Profile> = {
     maxOverallDownloadLimit: 0,
     maxTries: 5,
     retryWait: 3,
+    autoSaveInterval: 10,
   },
 };
 
@@ -59,6 +63,7 @@ export function buildProfile(storage: StorageType, config: DownloadsConfig): Ari
     maxOverallDownloadLimit: o.maxOverallDownloadLimit ?? base.maxOverallDownloadLimit,
     maxTries: o.maxTries ?? base.maxTries,
     retryWait: o.retryWait ?? base.retryWait,
+    autoSaveInterval: o.autoSaveInterval ?? base.autoSaveInterval,
   };
 }
 
@@ -79,8 +84,8 @@ export function globalOptions(profile: Aria2Profile, maxConcurrent: number): Rec
     "retry-wait": String(profile.retryWait),
     "connect-timeout": "30",
     timeout: "60",
-    // Control files written often: a crash loses at most 10 s of progress.
-    "auto-save-interval": "10",
+    // Control files written often: a crash loses at most this much progress.
+    "auto-save-interval": String(profile.autoSaveInterval),
     "follow-torrent": "false",
     "follow-metalink": "false",
     "enable-dht": "false",

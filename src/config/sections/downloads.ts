@@ -28,7 +28,10 @@ const categoryProviders = z
   .string()
   .optional()
   .transform((s) => s ?? "")
-  .refine((s) => parseCategoryProviders(s) !== null, "expected category=provider pairs (tv-sonarr=realdebrid,radarr=alldebrid)")
+  .refine(
+    (s) => parseCategoryProviders(s) !== null,
+    "expected category=provider pairs (tv-sonarr=realdebrid,radarr=alldebrid)",
+  )
   .transform((s) => parseCategoryProviders(s) as Record<string, ProviderName>);
 
 const optionalSize = () =>
@@ -78,11 +81,14 @@ export const downloadsSchema = z.object({
     .refine((s) => s === undefined || s === "" || ["none", "prealloc", "trunc", "falloc"].includes(s), {
       message: "expected one of none, prealloc, trunc, falloc",
     })
-    .transform((s) => (s === undefined || s === "" ? undefined : (s as "none" | "prealloc" | "trunc" | "falloc"))),
+    .transform((s) =>
+      s === undefined || s === "" ? undefined : (s as "none" | "prealloc" | "trunc" | "falloc"),
+    ),
   ARIA2_DISK_CACHE: optionalSize(),
   ARIA2_MAX_OVERALL_DOWNLOAD_LIMIT: optionalSize(),
   ARIA2_MAX_TRIES: optionalCount(100),
   ARIA2_RETRY_WAIT: optionalCount(600),
+  ARIA2_AUTO_SAVE_INTERVAL: optionalCount(600),
 });
 
 export type DownloadsEnv = z.infer<typeof downloadsSchema>;
@@ -119,6 +125,7 @@ export function buildDownloads(env: DownloadsEnv) {
         maxOverallDownloadLimit: env.ARIA2_MAX_OVERALL_DOWNLOAD_LIMIT,
         maxTries: env.ARIA2_MAX_TRIES,
         retryWait: env.ARIA2_RETRY_WAIT,
+        autoSaveInterval: env.ARIA2_AUTO_SAVE_INTERVAL,
       },
     },
   };

@@ -1,4 +1,6 @@
-import { basename } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { basename, join } from "node:path";
 import {
   type DownloadFile,
   type DownloadTorrentRow,
@@ -96,6 +98,7 @@ export async function startFile(deps: Deps, engine: DownloadEngine, fileId: numb
   try {
     // aria2c may still remember this GID (an earlier try, the session file): make it free again.
     await engine.aria2.forget(file.gid);
+    await dropUntrackedPartial(deps, torrent, file);
     await engine.aria2.addUri(
       [download],
       downloadOptions(engine.profile, {
@@ -122,6 +125,39 @@ export async function startFile(deps: Deps, engine: DownloadEngine, fileId: numb
     "download started",
   );
   return true;
+}
+
+/**
+ * A partial file without its .aria2 control file cannot be resumed safely: preallocated, it has
+ * its full length, and aria2c's --continue would call it complete. Start it over instead.
+ */
+async function dropUntrackedPartial(
+  deps: Deps,
+  torrent: DownloadTorrentRow,
+  file: DownloadFile,
+): Promise<void> {
+  const path = join(
+    incompleteFolder(deps.config.downloads, torrent.hash),
+    fileLayoutPath(torrent.root_name ?? torrent.hash, file.path),
+  );
+  if (existsSync(path) && !existsSync(`${path}.aria2`)) {
+    deps.log.warn({ hash: torrent.hash, path }, "partial file without aria2 control file: starting it over");
+    await rm(path, { force: true });
+  }
+}
+
+/** The finished file has the size the provider announced (else it is not what was asked for). */
+function sizeMatches(deps: Deps, torrent: DownloadTorrentRow | undefined, file: DownloadFile): boolean {
+  if (!torrent || file.size <= 0) return true;
+  const path = join(
+    incompleteFolder(deps.config.downloads, torrent.hash),
+    fileLayoutPath(torrent.root_name ?? torrent.hash, file.path),
+  );
+  try {
+    return statSync(path).size === file.size;
+  } catch {
+    return false;
+  }
 }
 
 /** A try failed: again later, or the torrent goes to error with the reason after DOWNLOAD_MAX_ATTEMPTS. */
