@@ -46,14 +46,24 @@ export interface Pipeline {
  * the real reconciler. Fast polling; SSD profile unless the env says otherwise.
  */
 export async function startPipeline(
-  options: { env?: Record<string, string>; fake?: StartOptions; downloads?: StartDownloadsOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    fake?: StartOptions;
+    downloads?: StartDownloadsOptions;
+    /** Configure AllDebrid (the fake's) beside Real-Debrid. */
+    allDebrid?: boolean;
+    /** Leave Real-Debrid unconfigured. */
+    noRealDebrid?: boolean;
+  } = {},
 ): Promise<Pipeline> {
   const root = mkdtempSync(join(tmpdir(), "redriva-dl-"));
   const downloadDir = join(root, "downloads");
   const fake = await startFakeDebrid({ instantAvailability: true, ...options.fake });
   const deps = makeTestDeps({
-    RD_API_TOKEN: "fake-token",
-    RD_API_URL: fake.rdApiUrl,
+    ...(options.noRealDebrid ? {} : { RD_API_TOKEN: "fake-token", RD_API_URL: fake.rdApiUrl }),
+    ...(options.allDebrid
+      ? { AD_API_KEY: fake.adApiKey, AD_API_URL: fake.adApiUrl, AD_RATE_WINDOW_MS: "1000" }
+      : {}),
     DOWNLOAD_DIR: downloadDir,
     STORAGE_TYPE: "ssd",
     DOWNLOAD_TICK_MS: "50",

@@ -6,13 +6,21 @@ import {
   updateTorrent,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
+import { buildMagnet } from "../../domain/magnet.ts";
 import {
   FAILED_STATUSES,
   ProviderError,
+  type ProviderErrorKind,
   type ProviderFile,
   type ProviderKind,
   type ProviderTorrentInfo,
 } from "../../providers/types.ts";
+import {
+  addWithFallback,
+  NoProviderAcceptedError,
+  type ProviderRoutes,
+  providerOrder,
+} from "../providers/choose.ts";
 import { planLayout } from "./paths.ts";
 
 /**
@@ -25,120 +33,96 @@ export async function providerStep(deps: Deps, torrent: DownloadTorrent): Promis
   if (torrent.stage === "provider") return poll(deps, torrent);
 }
 
-const ALL_PROVIDERS: ProviderKind[] = ["realdebrid", "alldebrid"];
-
-/** Providers to try, preferred first: the category's, else DEFAULT_PROVIDER; then the others. */
-export function providerOrder(deps: Deps, category: string, tried: string[]): ProviderKind[] {
-  const preferred = deps.config.downloads.categoryProviders[category] ?? deps.config.defaultProvider;
-  const ordered = [preferred, ...ALL_PROVIDERS.filter((k) => k !== preferred)];
-  return ordered.filter((k) => !tried.includes(k) && deps.providers.get(k) !== null);
+function routesOf(deps: Deps): ProviderRoutes {
+  return {
+    defaultProvider: deps.config.defaultProvider,
+    byCategory: deps.config.downloads.categoryProviders,
+  };
 }
 
-const FALLBACK_KINDS = new Set([
-  "too_many_active",
-  "unavailable",
-  "fair_usage",
-  "infringing",
-  "auth",
-  "traffic_exhausted",
-  "network",
-  "bad_response",
-  "disabled_endpoint",
-  "unknown",
-]);
-const RETRY_KINDS = new Set([
-  "rate_limited",
-  "too_many_active",
-  "unavailable",
-  "fair_usage",
-  "network",
-  "bad_response",
-  "unknown",
-]);
+/** Providers still worth trying for this torrent, the category's (or DEFAULT_PROVIDER) first. */
+export function remainingProviders(
+  deps: Deps,
+  torrent: Pick<DownloadTorrent, "category" | "providers_tried">,
+): ProviderKind[] {
+  const triedList = tried(torrent);
+  return providerOrder(routesOf(deps), torrent.category, deps.providers.configured()).filter(
+    (k) => !triedList.includes(k),
+  );
+}
 
 function backoffMs(deps: Deps, attempts: number): number {
   return Math.min(10 * 60_000, deps.config.downloads.providerPollMs * 2 ** Math.max(0, attempts - 1));
 }
 
-function tried(torrent: DownloadTorrent): string[] {
+function tried(torrent: Pick<DownloadTorrent, "providers_tried">): string[] {
   return torrent.providers_tried.split(",").filter((s) => s !== "");
 }
 
+const NO_FALLBACK: ReadonlySet<ProviderErrorKind> = new Set();
+
+/**
+ * Hands the torrent to a provider through the shared fallback helper (category routing, fallback
+ * on refusals such as too many active or 5xx, require-cache). After a provider already failed it
+ * later (dead, not cached after selection), only the providers not tried yet are asked.
+ */
 async function submit(deps: Deps, torrent: DownloadTorrent): Promise<void> {
   const now = deps.clock.now();
-  const order = providerOrder(deps, torrent.category, tried(torrent));
-  if (order.length === 0) {
-    const configured = deps.providers.configured();
+  const remaining = remainingProviders(deps, torrent);
+  if (remaining.length === 0) {
     const error =
-      configured.length === 0
+      deps.providers.configured().length === 0
         ? "no debrid provider configured: set RD_API_TOKEN or AD_API_KEY"
         : (torrent.message ?? "every configured provider refused this torrent");
     return fail(deps, torrent, error);
   }
-  const kind = order[0] as ProviderKind;
-  const provider = deps.providers.require(kind);
+  const source =
+    torrent.source_kind === "torrent" && torrent.torrent_file
+      ? { torrentFile: new Uint8Array(torrent.torrent_file) }
+      : { magnet: torrent.magnet ?? buildMagnet(torrent.hash, torrent.name) };
+  const first = tried(torrent).length === 0;
   try {
-    const { id } =
-      torrent.source_kind === "torrent" && torrent.torrent_file
-        ? await provider.addTorrentFile(new Uint8Array(torrent.torrent_file))
-        : await provider.addMagnet(torrent.magnet ?? `magnet:?xt=urn:btih:${torrent.hash}`);
+    const result = await addWithFallback(deps, {
+      source,
+      category: first ? torrent.category : null,
+      routes: first ? routesOf(deps) : { defaultProvider: remaining[0] as ProviderKind },
+      requireCached: deps.config.downloads.requireCached,
+      ...(first ? {} : { fallbackOn: NO_FALLBACK }),
+    });
     updateTorrent(deps.dbh.db, torrent.hash, {
       stage: "provider",
-      provider: kind,
-      provider_id: id,
+      provider: result.provider,
+      provider_id: result.id,
       provider_status: "magnet_conversion",
-      message: null,
+      message: result.fellBack
+        ? `sent to ${result.provider}: ${result.attempts
+            .filter((a) => a.outcome !== "added")
+            .map((a) => `${a.provider} ${a.reason}`)
+            .join("; ")}`
+        : null,
       next_attempt_at: now,
     });
-    deps.log.info({ hash: torrent.hash, provider: kind, id }, "torrent handed to the provider");
+    deps.log.info(
+      { hash: torrent.hash, provider: result.provider, id: result.id },
+      "torrent handed to the provider",
+    );
   } catch (error) {
-    refused(deps, torrent, kind, error, order.length > 1);
+    const retryable =
+      error instanceof NoProviderAcceptedError ? error.retryable : !(error instanceof ProviderError);
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = torrent.attempts + 1;
+    if (retryable && attempts < deps.config.downloads.maxAttempts) {
+      const wait = backoffMs(deps, attempts);
+      updateTorrent(deps.dbh.db, torrent.hash, {
+        attempts,
+        message: `${message}; retry ${attempts + 1}/${deps.config.downloads.maxAttempts} in ${Math.max(1, Math.round(wait / 1000))} s`,
+        next_attempt_at: now + wait,
+      });
+      deps.log.warn({ hash: torrent.hash, err: message, attempts }, "providers refused the torrent for now");
+      return;
+    }
+    fail(deps, torrent, message);
   }
-}
-
-/** A provider said no: try the next one, retry later, or give up with its words. */
-function refused(
-  deps: Deps,
-  torrent: DownloadTorrent,
-  kind: ProviderKind,
-  error: unknown,
-  hasAlternative: boolean,
-) {
-  const now = deps.clock.now();
-  const errorKind = error instanceof ProviderError ? error.kind : "unknown";
-  const message = `${kind}: ${error instanceof Error ? error.message : String(error)}`;
-  deps.log.warn(
-    { hash: torrent.hash, provider: kind, kind: errorKind, err: message },
-    "provider refused the torrent",
-  );
-  const base: TorrentPatch = { stage: "queued", provider: null, provider_id: null };
-  if (errorKind === "rate_limited") {
-    // Not the torrent's fault: same provider, a bit later.
-    updateTorrent(deps.dbh.db, torrent.hash, { ...base, message, next_attempt_at: now + backoffMs(deps, 1) });
-    return;
-  }
-  if (hasAlternative && FALLBACK_KINDS.has(errorKind)) {
-    updateTorrent(deps.dbh.db, torrent.hash, {
-      ...base,
-      message: `${message}; trying the other provider`,
-      providers_tried: [...tried(torrent), kind].join(","),
-      next_attempt_at: now,
-    });
-    return;
-  }
-  const attempts = torrent.attempts + 1;
-  if (RETRY_KINDS.has(errorKind) && attempts < deps.config.downloads.maxAttempts) {
-    const wait = backoffMs(deps, attempts);
-    updateTorrent(deps.dbh.db, torrent.hash, {
-      ...base,
-      attempts,
-      providers_tried: "",
-      message: `${message}; retry ${attempts + 1}/${deps.config.downloads.maxAttempts} in ${Math.round(wait / 1000)} s`,
-      next_attempt_at: now + wait,
-    });
-    return;
-  }
-  fail(deps, torrent, message);
 }
 
 function fail(deps: Deps, torrent: DownloadTorrent, error: string): void {
@@ -197,8 +181,13 @@ async function poll(deps: Deps, torrent: DownloadTorrent): Promise<void> {
       await provider.selectFiles(torrent.provider_id, ids);
       patch.next_attempt_at = now;
     } catch (error) {
+      if (error instanceof ProviderError && error.retryable) {
+        // Busy or rate limited: select again at the next poll.
+        updateTorrent(deps.dbh.db, torrent.hash, { ...patch, message: `${kind}: ${error.message}` });
+        return;
+      }
       updateTorrent(deps.dbh.db, torrent.hash, patch);
-      return refusedAfterAdd(deps, torrent, kind, error);
+      return refusedAfterAdd(deps, torrent, kind, error as Error);
     }
     updateTorrent(deps.dbh.db, torrent.hash, patch);
     return;
@@ -219,22 +208,36 @@ async function poll(deps: Deps, torrent: DownloadTorrent): Promise<void> {
   updateTorrent(deps.dbh.db, torrent.hash, patch);
 }
 
-async function refusedAfterAdd(deps: Deps, torrent: DownloadTorrent, kind: ProviderKind, error: unknown) {
+/**
+ * The provider took the torrent but cannot deliver it (dead, failed, not cached after selection):
+ * remove it there and try a provider not tried yet, or give up with the reason.
+ */
+async function refusedAfterAdd(deps: Deps, torrent: DownloadTorrent, kind: ProviderKind, error: Error) {
   // Leave nothing behind in the user's provider library.
   if (torrent.provider_id)
     await deps.providers
       .get(kind)
       ?.deleteTorrent(torrent.provider_id)
       .catch(() => {});
-  const alternatives = providerOrder(deps, torrent.category, [...tried(torrent), kind]);
-  const errorKind = error instanceof ProviderError ? error.kind : "unknown";
-  // A dead/virus/error torrent at one provider may well be fine at the other.
-  const fallbackable = FALLBACK_KINDS.has(errorKind) || !(error instanceof ProviderError);
-  if (alternatives.length > 0 && fallbackable) {
-    refused(deps, torrent, kind, error, true);
+  const triedNow = [...tried(torrent), kind];
+  const alternatives = remainingProviders(deps, { ...torrent, providers_tried: triedNow.join(",") });
+  const message = `${kind}: ${error.message}`;
+  if (alternatives.length > 0) {
+    updateTorrent(deps.dbh.db, torrent.hash, {
+      stage: "queued",
+      provider: null,
+      provider_id: null,
+      providers_tried: triedNow.join(","),
+      message: `${message}; trying ${alternatives[0]}`,
+      next_attempt_at: deps.clock.now(),
+    });
+    deps.log.warn(
+      { hash: torrent.hash, provider: kind, err: error.message },
+      "provider failed the torrent; trying the other one",
+    );
     return;
   }
-  fail(deps, torrent, `${kind}: ${error instanceof Error ? error.message : String(error)}`);
+  fail(deps, torrent, message);
 }
 
 const VIDEO = /\.(mkv|mp4|m4v|avi|mov|wmv|ts|m2ts|mts|webm|mpg|mpeg|vob|iso|flv|divx|ogm)$/i;
@@ -269,6 +272,12 @@ async function recordFiles(deps: Deps, torrent: DownloadTorrent, info: ProviderT
   } else {
     return fail(deps, torrent, `${torrent.provider}: the torrent is downloaded but has no links`);
   }
+  // Providers without file selection (AllDebrid) hand over everything: keep what was asked for.
+  const wanted = pickFiles(
+    entries.map((e) => ({ id: e.index, path: e.path, bytes: e.bytes, selected: true })),
+    deps.config.downloads.selectFiles,
+  );
+  if (wanted !== "all") entries = entries.filter((e) => wanted.includes(e.index));
   const layout = planLayout(
     torrent.name,
     entries.map((e) => e.path),
