@@ -1,0 +1,112 @@
+import { type DownloadTorrentRow, listTorrents } from "../../db/repo/downloads.ts";
+import type { Deps } from "../../deps.ts";
+import { getRuntimeStatus, type RuntimeStatus } from "../../downloader/status.ts";
+import { type DiskSpace, diskSpace } from "../../downloader/storage.ts";
+import { ETA_UNKNOWN, etaSeconds } from "./progress.ts";
+
+export type Phase = "provider" | "queued" | "downloading" | "moving" | "done" | "error" | "paused";
+
+export interface DownloadRow {
+  hash: string;
+  name: string;
+  category: string;
+  phase: Phase;
+  /** Words under the phase: the provider's status, why it waits, the error. */
+  detail: string | null;
+  /** 0..1: the provider's progress while it fetches, then bytes on disk. */
+  progress: number;
+  size: number;
+  downloaded: number;
+  speed: number;
+  /** Seconds, null when unknown. */
+  eta: number | null;
+  provider: string | null;
+  paused: boolean;
+  contentPath: string | null;
+  addedOn: number;
+}
+
+export interface DownloadsOverview {
+  active: DownloadRow[];
+  finished: DownloadRow[];
+  /** Something moves: the page refreshes its rows. */
+  live: boolean;
+  runtime: RuntimeStatus | null;
+  space: DiskSpace | null;
+  dir: string;
+}
+
+export function phaseOf(t: DownloadTorrentRow): Phase {
+  if (t.stage === "error") return "error";
+  if (t.stage === "done") return "done";
+  if (t.stage === "moving") return "moving";
+  if (t.paused || t.blocked) return "paused";
+  if (t.stage === "queued" || t.stage === "provider") return "provider";
+  if (t.stage === "downloading") return "downloading";
+  return "queued";
+}
+
+function toRow(t: DownloadTorrentRow): DownloadRow {
+  const phase = phaseOf(t);
+  const atProvider = t.stage === "queued" || t.stage === "provider";
+  const progress =
+    t.stage === "done"
+      ? 1
+      : atProvider
+        ? t.provider_progress / 100
+        : t.size > 0
+          ? Math.min(1, t.downloaded / t.size)
+          : 0;
+  const speed = atProvider ? t.provider_speed : t.speed;
+  const remaining = atProvider ? (t.size * (100 - t.provider_progress)) / 100 : t.size - t.downloaded;
+  const eta = phase === "downloading" || (atProvider && speed > 0) ? etaSeconds(remaining, speed) : null;
+  const detail =
+    t.stage === "error"
+      ? t.error
+      : (t.message ??
+        (atProvider
+          ? `${t.provider ?? "choosing a provider"}${t.provider_status ? `: ${t.provider_status.replaceAll("_", " ")}` : ""}`
+          : null));
+  return {
+    hash: t.hash,
+    name: t.name,
+    category: t.category,
+    phase,
+    detail,
+    progress,
+    size: t.size,
+    downloaded: t.stage === "done" ? t.size : t.downloaded,
+    speed: t.stage === "done" ? 0 : speed,
+    eta: eta === null || eta === ETA_UNKNOWN ? null : eta,
+    provider: t.provider,
+    paused: t.paused,
+    contentPath: t.content_path,
+    addedOn: t.added_on,
+  };
+}
+
+/** Everything the /downloads page shows: queue and active first (queue order), then the last finished. */
+export async function downloadsOverview(
+  deps: Deps,
+  options: { finishedLimit?: number } = {},
+): Promise<DownloadsOverview> {
+  const rows = listTorrents(deps.dbh.db);
+  const active = rows
+    .filter((r) => r.stage !== "done")
+    .sort((a, b) => Number(b.force_start) - Number(a.force_start) || a.queue_order - b.queue_order)
+    .map(toRow);
+  const finished = rows
+    .filter((r) => r.stage === "done")
+    .sort((a, b) => (b.completion_on ?? 0) - (a.completion_on ?? 0))
+    .slice(0, options.finishedLimit ?? 50)
+    .map(toRow);
+  const dir = deps.config.downloads.dir;
+  return {
+    active,
+    finished,
+    live: active.some((r) => r.phase !== "error" && r.phase !== "paused"),
+    runtime: getRuntimeStatus(),
+    space: await diskSpace(dir).catch(() => null),
+    dir,
+  };
+}
