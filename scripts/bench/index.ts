@@ -30,7 +30,6 @@ async function main() {
     process.exit(2);
   }
   const selected = wanted.length > 0 ? wanted : [...SUITES];
-  const sections = readSections();
   let failed = false;
   for (const name of selected) {
     const path = join(import.meta.dir, `${name}.ts`);
@@ -38,12 +37,16 @@ async function main() {
     console.error(`\n== bench: ${name} ==`);
     try {
       const suite = (await import(path)) as { run(): Promise<string> };
-      sections.set(name, (await suite.run()).trim());
+      const body = (await suite.run()).trim();
+      // Read the file again just before writing: another suite may have finished meanwhile
+      // (several `bun run bench <suite>` at once), and its section must not be lost.
+      const sections = readSections();
+      sections.set(name, body);
+      write(sections);
     } catch (error) {
       failed = true;
       console.error(`bench ${name} failed:`, error);
     }
-    write(sections);
   }
   if (failed) process.exit(1);
 }
