@@ -17,7 +17,8 @@ function readSections(): Map<string, string> {
   for (const name of SUITES) {
     const start = text.indexOf(MARK(name, "start"));
     const end = text.indexOf(MARK(name, "end"));
-    if (start >= 0 && end > start) sections.set(name, text.slice(start + MARK(name, "start").length, end).trim());
+    if (start >= 0 && end > start)
+      sections.set(name, text.slice(start + MARK(name, "start").length, end).trim());
   }
   return sections;
 }
