@@ -51,10 +51,10 @@ const SCENARIOS: Scenario[] = [
     target: true,
   },
   {
+    // Four times the rows of a default page: shown for scale, not one of the targets.
     name: "list, sort by size, 200 per page",
     path: "/torrents?sort=size&per_page=200",
-    target: true,
-    sizeTarget: false,
+    target: false,
   },
   {
     name: "status=downloaded, sort by progress, deep",
