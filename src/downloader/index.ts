@@ -56,6 +56,7 @@ export async function startDownloads(
     globalOptions: globalOptions(profile, config.maxConcurrent),
     log,
     onRestart: () => engine.kick(),
+    onEvent: () => engine.kick(),
   });
   const queue = new DownloadQueue(
     {

@@ -1,3 +1,4 @@
+import type { Database } from "bun:sqlite";
 import { and, asc, eq, getTableColumns, inArray, lte, max, min, ne, sql } from "drizzle-orm";
 import {
   downloadCategories,
@@ -68,18 +69,40 @@ export interface TorrentQuery {
   stages?: Stage[];
 }
 
-/** Every visible torrent (not being deleted), oldest first, without .torrent bytes. */
+const ROW_COLUMNS = Object.values(rowColumns)
+  .map((c) => `"${c.name}"`)
+  .join(", ");
+const BOOLEAN_COLUMNS = ["paused", "force_start", "delete_files"] as const;
+
+/**
+ * Every visible torrent (not being deleted), oldest first, without .torrent bytes. Raw SQL on a
+ * cached statement: torrents/info reads all of them on every change, and drizzle's row mapping
+ * costs three times the query itself at 1,000 rows.
+ */
 export function listTorrents(db: Db, query: TorrentQuery = {}): DownloadTorrentRow[] {
-  const where = [ne(downloadTorrents.stage, "deleted")];
-  if (query.category !== undefined) where.push(eq(downloadTorrents.category, query.category));
-  if (query.hashes) where.push(inArray(downloadTorrents.hash, query.hashes));
-  if (query.stages) where.push(inArray(downloadTorrents.stage, query.stages));
-  return db
-    .select(rowColumns)
-    .from(downloadTorrents)
-    .where(and(...where))
-    .orderBy(asc(downloadTorrents.added_on), asc(downloadTorrents.hash))
-    .all();
+  const where = [`"stage" != 'deleted'`];
+  const params: Array<string> = [];
+  if (query.category !== undefined) {
+    where.push(`"category" = ?`);
+    params.push(query.category);
+  }
+  if (query.hashes) {
+    if (query.hashes.length === 0) return [];
+    where.push(`"hash" IN (${query.hashes.map(() => "?").join(", ")})`);
+    params.push(...query.hashes);
+  }
+  if (query.stages) {
+    if (query.stages.length === 0) return [];
+    where.push(`"stage" IN (${query.stages.map(() => "?").join(", ")})`);
+    params.push(...query.stages);
+  }
+  const sqlText = `SELECT ${ROW_COLUMNS} FROM "download_torrents" WHERE ${where.join(" AND ")} ORDER BY "added_on", "hash"`;
+  const client = (db as unknown as { $client: Database }).$client;
+  // query() caches the statement; lists of hashes vary in length, so those are prepared once.
+  const statement = query.hashes ? client.prepare(sqlText) : client.query(sqlText);
+  const rows = statement.all(...params) as Array<Record<string, unknown>>;
+  for (const row of rows) for (const key of BOOLEAN_COLUMNS) row[key] = row[key] === 1;
+  return rows as unknown as DownloadTorrentRow[];
 }
 
 /** Torrents in the given stages, deleted ones included when asked. */

@@ -13,6 +13,11 @@ export interface SupervisorOptions {
   log: Logger;
   /** Called after aria2c came back from a crash, so downloads can be re-attached. */
   onRestart?: () => void;
+  /**
+   * aria2's WebSocket notifications (onDownloadComplete, onDownloadError, ...): the reconciler
+   * reacts at once instead of at its next poll.
+   */
+  onEvent?: (method: string, gid: string) => void;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -29,6 +34,7 @@ export class Aria2Supervisor {
   private stopping = false;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private backoffMs = 500;
+  private socket: WebSocket | null = null;
   restarts = 0;
 
   constructor(private readonly options: SupervisorOptions) {
@@ -98,12 +104,39 @@ export class Aria2Supervisor {
         this.options.log.info({ pid: proc.pid, port }, "aria2c started");
         this.backoffMs = 500;
         proc.exited.then((code) => this.onExit(proc, code));
+        this.listen(proc, port);
         return;
       }
       proc.kill("SIGKILL");
       await proc.exited;
       if (attempt >= 5) throw new Error(`aria2c did not start (${this.options.bin}); is it installed?`);
     }
+  }
+
+  /** Subscribes to aria2's notifications for as long as this aria2c lives. */
+  private listen(proc: ReturnType<typeof Bun.spawn>, port: number): void {
+    if (!this.options.onEvent) return;
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/jsonrpc`);
+    this.socket = socket;
+    socket.onmessage = (event) => {
+      try {
+        const message = JSON.parse(String(event.data)) as {
+          method?: string;
+          params?: Array<{ gid?: string }>;
+        };
+        if (message.method?.startsWith("aria2.onDownload"))
+          this.options.onEvent?.(message.method, message.params?.[0]?.gid ?? "");
+      } catch {
+        // not a notification
+      }
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      // The reconciler still polls; reconnect while this aria2c lives.
+      if (!this.stopping && this.proc === proc)
+        setTimeout(() => this.proc === proc && this.listen(proc, port), 1_000);
+    };
   }
 
   private async waitReady(proc: ReturnType<typeof Bun.spawn>): Promise<boolean> {
@@ -150,6 +183,8 @@ export class Aria2Supervisor {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const proc = this.proc;
+    this.socket?.close();
+    this.socket = null;
     if (!proc) return;
     try {
       // Writes the session file (downloads and their GIDs) before leaving.

@@ -5,8 +5,8 @@ import { type QbitState, type QbitTorrent, queuePositions, toQbitTorrent, type W
 /**
  * torrents/info: one query, the qBit mapper, the filters qBittorrent applies server-side. The
  * serialised answer is cached per query until anything changes (a write through the repo or by
- * another process) or the second turns (time-based fields): an *arr polling every minute, or a
- * dashboard every second, costs one query per change, not per request.
+ * another process) or 5 s pass (time-based fields; qBittorrent itself refreshes them every 1.5 s):
+ * an *arr polling every minute, or a dashboard every second, costs one build per change.
  */
 export interface InfoQuery {
   filter?: string;
@@ -81,13 +81,15 @@ export function torrentsInfo(deps: Deps, query: InfoQuery, now = deps.clock.now(
   return list;
 }
 
-const cache = new Map<string, string>();
+/** Time-based fields (seeding_time, time_active, stalled) may lag this much behind. */
+const TIME_BUCKET_MS = 5_000;
+const cache = new Map<string, Uint8Array>();
 let cacheVersion = "";
 
-/** The JSON text of torrents/info for `query`, from the cache when nothing changed. */
-export function torrentsInfoJson(deps: Deps, query: InfoQuery): string {
+/** The UTF-8 JSON of torrents/info for `query`, from the cache when nothing changed. */
+export function torrentsInfoBody(deps: Deps, query: InfoQuery): Uint8Array {
   const now = deps.clock.now();
-  const version = `${downloadsVersion(deps.dbh.db)}:${Math.floor(now / 1000)}:${deps.dbh.path}`;
+  const version = `${downloadsVersion(deps.dbh.db)}:${Math.floor(now / TIME_BUCKET_MS)}:${deps.dbh.path}`;
   if (version !== cacheVersion) {
     cache.clear();
     cacheVersion = version;
@@ -95,7 +97,7 @@ export function torrentsInfoJson(deps: Deps, query: InfoQuery): string {
   const key = JSON.stringify(query);
   let body = cache.get(key);
   if (body === undefined) {
-    body = JSON.stringify(torrentsInfo(deps, query, now));
+    body = new TextEncoder().encode(JSON.stringify(torrentsInfo(deps, query, now)));
     if (cache.size < 64) cache.set(key, body);
   }
   return body;

@@ -16,7 +16,7 @@ import {
   setShareLimits,
 } from "../../services/downloads/control.ts";
 import type { App, AppEnv } from "../context.ts";
-import { torrentsInfoJson } from "./list.ts";
+import { torrentsInfoBody } from "./list.ts";
 import { parseBool, parseHashes, parseNumber, type QbitParams, readParams } from "./params.ts";
 import { files, properties, queuePositions, type WireContext } from "./wire.ts";
 
@@ -48,7 +48,8 @@ export function endpoint(app: App, path: string, kind: "read" | "action", handle
   }
 }
 
-const json = (c: Context<AppEnv>, body: string) => c.body(body, 200, { "Content-Type": "application/json" });
+const json = (c: Context<AppEnv>, body: Uint8Array) =>
+  c.body(body as unknown as ArrayBuffer, 200, { "Content-Type": "application/json" });
 
 function wireContext(deps: Deps): WireContext {
   return {
@@ -70,7 +71,7 @@ export function registerTorrentRoutes(app: App, deps: Deps, base: string): void 
     const hashes = parseHashes(p.get("hashes"));
     return json(
       c,
-      torrentsInfoJson(deps, {
+      torrentsInfoBody(deps, {
         filter: p.get("filter"),
         category: p.get("category"),
         tag: p.get("tag"),
