@@ -103,9 +103,9 @@ describe("jobs across a crash and a shutdown", () => {
       () =>
         count(
           dir.path,
-          "SELECT count(*) AS n FROM job_runs WHERE trigger = 'resume' AND status != 'running'",
+          "SELECT count(*) AS n FROM job_runs WHERE trigger = 'resume' AND report_path IS NOT NULL",
         ) > 0,
-      "the resumed run to end",
+      "the resumed run to end with its report",
     );
     const runs = rows<{
       id: number;
@@ -152,6 +152,8 @@ describe("jobs across a crash and a shutdown", () => {
       JOB_SMART_SYNC_SCHEDULE: "off",
     };
     const server = await startServer(env);
+    // src/main.ts installs its signal handlers once the jobs have started (the pid file says so).
+    await until(() => existsSync(join(dir.path, "redriva.pid")), "the server lock");
     expect((await runNow(server.url, "full-sync")).status).toBe(202);
     await until(
       () => count(dir.path, "SELECT count(*) AS n FROM sync_run_items WHERE state = 'done'") >= 20,
