@@ -1,18 +1,19 @@
-import type { CheckedBatch, ListedFolder, WorkerReply, WorkerRequest } from "./phase1-protocol.ts";
+import type { CheckedBatch, FolderPart, ListedTree, WorkerReply, WorkerRequest } from "./phase1-protocol.ts";
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
 interface Task {
   request: Request;
+  /** Streamed replies ("checked", done: false) before the final one. */
+  onPartial?: (reply: WorkerReply) => void;
   resolve(reply: WorkerReply, worker: number): void;
   reject(error: unknown): void;
 }
 
 /**
  * A fixed set of phase-1 worker threads; each runs one task at a time, so the number of files
- * being opened at once is bounded by the worker count. A task may be bound to one worker (the
- * one that kept a folder's entries). `terminate()` stops everything at once (cancel): pending
- * tasks reject, and a thread stuck in a hung read is abandoned, not awaited.
+ * being opened at once is bounded by the worker count. `terminate()` stops everything at once
+ * (cancel): pending tasks reject, and a thread stuck in a hung read is abandoned, not awaited.
  */
 export class Phase1Pool {
   private readonly idle: number[] = [];
@@ -50,27 +51,21 @@ export class Phase1Pool {
     return this.workers.length;
   }
 
-  /** Lists a folder on any free worker; says which worker kept its entries. */
-  async list(dir: string): Promise<{ folder: ListedFolder; worker: number }> {
-    const { reply, worker } = await this.runOn({ op: "list", dir });
+  /** Lists a folder (or walks its subtree) on any free worker, which keeps the entries found. */
+  async list(dir: string, recursive: boolean): Promise<ListedTree> {
+    const reply = await this.run({ op: "list", dir, recursive });
     if (reply.op !== "listed") throw new Error(`phase-1 worker: unexpected reply ${reply.op}`);
-    return { folder: reply.folder, worker };
+    return reply.tree;
   }
 
-  /**
-   * Checks entries: given (`names` SEP-joined, `links` flags) on any worker, or the ones kept
-   * by `worker` when it listed `dir`.
-   */
-  async check(
-    dir: string,
-    from: { worker: number } | { names: string; links: string },
-  ): Promise<CheckedBatch> {
-    const { reply } =
-      "worker" in from
-        ? await this.runOn({ op: "check", dir }, from.worker)
-        : await this.runOn({ op: "check", dir, names: from.names, links: from.links });
+  /** Checks what `worker` kept plus `parts`, calling `onBatch` as results stream in. */
+  async check(worker: number, parts: FolderPart[], onBatch: (batch: CheckedBatch) => void): Promise<void> {
+    const onPartial = (reply: WorkerReply) => {
+      if (reply.op === "checked") onBatch(reply.batch);
+    };
+    const reply = await this.run({ op: "check", parts }, worker, onPartial);
     if (reply.op !== "checked") throw new Error(`phase-1 worker: unexpected reply ${reply.op}`);
-    return reply.batch;
+    onBatch(reply.batch);
   }
 
   terminate(reason: unknown = new Error("phase-1 pool stopped")): void {
@@ -86,17 +81,13 @@ export class Phase1Pool {
     for (const worker of this.workers) worker.terminate();
   }
 
-  private async run(request: Request, worker?: number): Promise<WorkerReply> {
-    return (await this.runOn(request, worker)).reply;
-  }
-
-  private runOn(request: Request, worker?: number): Promise<{ reply: WorkerReply; worker: number }> {
+  private run(request: Request, worker?: number, onPartial?: Task["onPartial"]): Promise<WorkerReply> {
     if (this.stopped) return Promise.reject(this.stopped);
     if (worker !== undefined && this.dead.has(worker)) {
       return Promise.reject(new Error(`phase-1 worker ${worker} crashed earlier`));
     }
     return new Promise((resolve, reject) => {
-      const task: Task = { request, resolve: (reply, index) => resolve({ reply, worker: index }), reject };
+      const task: Task = { request, onPartial, resolve: (reply) => resolve(reply), reject };
       if (worker === undefined) this.shared.push(task);
       else (this.own[worker] as Task[]).push(task);
       this.pump();
@@ -120,6 +111,10 @@ export class Phase1Pool {
   private onReply(index: number, reply: WorkerReply): void {
     const task = this.busy.get(index);
     if (!task) return;
+    if (reply.op === "checked" && !reply.done) {
+      task.onPartial?.(reply);
+      return;
+    }
     this.busy.delete(index);
     this.idle.push(index);
     if (reply.op === "error") task.reject(new Error(`phase-1 worker: ${reply.message}`));
@@ -133,7 +128,7 @@ export class Phase1Pool {
     this.busy.get(index)?.reject(error);
     this.busy.delete(index);
     for (const task of (this.own[index] as Task[]).splice(0)) task.reject(error);
-    // A crashed thread is not reused; the rest of the pool carries on while one is left.
-    if (this.dead.size >= this.workers.length) this.terminate(error);
+    // Its kept entries are lost with it: the scan fails rather than report a partial check.
+    this.terminate(error);
   }
 }

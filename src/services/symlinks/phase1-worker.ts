@@ -1,13 +1,15 @@
 /**
- * Worker thread of the phase-1 pool: lists folders and checks links/files with synchronous I/O
+ * Worker thread of the phase-1 pool: walks folders and checks links/files with synchronous I/O
  * (fast, and a stuck network mount blocks this thread only). Speaks the messages of
- * phase1-protocol.ts; each request gets exactly one reply with the same `id`.
+ * phase1-protocol.ts.
  */
 import { type Dirent, readdirSync, readlinkSync } from "node:fs";
-import { allocCheckBuffer, checkEntry, isMediaName } from "./check.ts";
+import { allocCheckBuffer, isMediaName } from "./check.ts";
+import { checkFolderEntries, createFastChecker } from "./fast-check.ts";
 import {
   type CheckedBatch,
-  type ListedFolder,
+  type FolderPart,
+  type ListedTree,
   SEP,
   type WorkerReply,
   type WorkerRequest,
@@ -15,86 +17,107 @@ import {
 
 declare const self: Worker;
 
+/** Entries checked between two progress replies. */
+const REPORT_EVERY = 500;
+
 const buffer = allocCheckBuffer();
+const fast = createFastChecker(buffer);
 let root = "";
 let minSizeBytes = 0;
 let collectMedia = false;
 let keepUpTo = 0;
 /** Entries of the folders this worker listed and will check itself. */
-const kept = new Map<string, { names: string[]; links: string }>();
+let kept: Array<{ dir: string; names: string[]; links: string }> = [];
 
 function abs(rel: string): string {
   return rel === "" ? root : `${root}/${rel}`;
 }
 
-function list(rel: string): ListedFolder {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(abs(rel), { withFileTypes: true });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { dirs: "", count: 0, kept: false, names: "", links: "", error: message };
-  }
-  const dirs: string[] = [];
-  const names: string[] = [];
-  let links = "";
-  for (const entry of entries) {
-    const name = String(entry.name);
-    if (entry.isDirectory()) dirs.push(rel === "" ? name : `${rel}/${name}`);
-    else if (entry.isSymbolicLink()) {
-      names.push(name);
-      links += "1";
-    } else if (entry.isFile() && isMediaName(name)) {
-      names.push(name);
-      links += "0";
+function list(start: string, recursive: boolean): ListedTree {
+  const tree: ListedTree = { dirs: "", folders: 0, count: 0, big: [], errors: [] };
+  const notWalked: string[] = [];
+  const pending = [start];
+  while (pending.length > 0) {
+    const rel = pending.pop() as string;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs(rel), { withFileTypes: true });
+    } catch (error) {
+      tree.errors.push({ dir: rel, error: error instanceof Error ? error.message : String(error) });
+      continue;
     }
+    tree.folders++;
+    const names: string[] = [];
+    let links = "";
+    for (const entry of entries) {
+      const name = String(entry.name);
+      if (entry.isDirectory()) (recursive ? pending : notWalked).push(rel === "" ? name : `${rel}/${name}`);
+      else if (entry.isSymbolicLink()) {
+        names.push(name);
+        links += "1";
+      } else if (entry.isFile() && isMediaName(name)) {
+        names.push(name);
+        links += "0";
+      }
+    }
+    tree.count += names.length;
+    if (names.length > keepUpTo) tree.big.push({ dir: rel, names: names.join(SEP), links });
+    else if (names.length > 0) kept.push({ dir: rel, names, links });
   }
-  const folder = { dirs: dirs.join(SEP), count: names.length, error: null };
-  if (names.length <= keepUpTo) {
-    if (names.length > 0) kept.set(rel, { names, links });
-    return { ...folder, kept: true, names: "", links: "" };
-  }
-  return { ...folder, kept: false, names: names.join(SEP), links };
+  tree.dirs = notWalked.join(SEP);
+  return tree;
 }
 
-function check(dir: string, names: string[], links: string): CheckedBatch {
-  const batch: CheckedBatch = {
-    checked: names.length,
-    ok: 0,
-    skipped: 0,
-    problems: [],
-    media: "",
-    mediaLinks: "",
+function emptyBatch(): CheckedBatch {
+  return { checked: 0, ok: 0, skipped: 0, problems: "", media: "", mediaLinks: "" };
+}
+
+function checkAll(id: number, parts: FolderPart[]): void {
+  const work = kept.concat(parts.map((p) => ({ dir: p.dir, names: p.names.split(SEP), links: p.links })));
+  kept = [];
+  let batch = emptyBatch();
+  let media: string[] = [];
+  let problems: string[] = [];
+  const send = (done: boolean) => {
+    batch.media = media.join(SEP);
+    batch.problems = problems.join(SEP);
+    self.postMessage({ id, op: "checked", batch, done } satisfies WorkerReply);
+    batch = emptyBatch();
+    media = [];
+    problems = [];
   };
-  const media: string[] = [];
-  const base = abs(dir);
   const options = { minSizeBytes, buffer };
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as string;
-    const isLink = links.charCodeAt(i) === 49; // "1"
-    const isMedia = isMediaName(name);
-    const verdict = checkEntry(`${base}/${name}`, isLink, isMedia, options);
-    if (verdict.status === "ok") {
-      batch.ok++;
-      if (collectMedia && isMedia) {
-        media.push(name);
-        batch.mediaLinks += isLink ? "1" : "0";
-      }
-    } else if (verdict.status === "skip") batch.skipped++;
-    else {
-      batch.problems.push({
-        name,
-        link: isLink,
-        type: verdict.type,
-        detail: verdict.detail,
-        size: verdict.size ?? null,
+  for (const { dir, names, links } of work) {
+    const base = abs(dir);
+    const rel = (name: string) => (dir === "" ? name : `${dir}/${name}`);
+    checkFolderEntries(fast, base, names, links, isMediaName, options, (i, verdict, isMedia) => {
+      const name = names[i] as string;
+      const isLink = links.charCodeAt(i) === 49; // "1"
+      batch.checked++;
+      if (verdict.status === "ok") {
+        batch.ok++;
+        if (collectMedia && isMedia) {
+          media.push(rel(name));
+          batch.mediaLinks += isLink ? "1" : "0";
+        }
+      } else if (verdict.status === "skip") batch.skipped++;
+      else {
         // Where a broken link pointed says what went missing; one readlink, problems only.
-        target: isLink && verdict.type === "broken" ? linkTarget(`${base}/${name}`) : null,
-      });
-    }
+        const target = isLink && verdict.type === "broken" ? (linkTarget(`${base}/${name}`) ?? "") : "";
+        const fields = [
+          rel(name),
+          verdict.type,
+          isLink ? "symlink" : "file",
+          verdict.detail,
+          verdict.size ?? "",
+          target,
+        ];
+        problems.push(fields.join(SEP));
+      }
+      if (batch.checked >= REPORT_EVERY) send(false);
+    });
   }
-  batch.media = media.join(SEP);
-  return batch;
+  send(true);
 }
 
 function linkTarget(path: string): string | null {
@@ -105,34 +128,26 @@ function linkTarget(path: string): string | null {
   }
 }
 
-function checkRequest(dir: string, names: string | undefined, links: string | undefined): CheckedBatch {
-  if (names !== undefined && links !== undefined) return check(dir, names.split(SEP), links);
-  const entries = kept.get(dir);
-  kept.delete(dir);
-  return check(dir, entries?.names ?? [], entries?.links ?? "");
-}
-
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
-  let reply: WorkerReply;
   try {
     if (request.op === "init") {
       root = request.root;
       minSizeBytes = request.minSizeBytes;
       collectMedia = request.collectMedia;
       keepUpTo = request.keepUpTo;
-      reply = { id: request.id, op: "ready" };
+      self.postMessage({ id: request.id, op: "ready" } satisfies WorkerReply);
     } else if (request.op === "list") {
-      reply = { id: request.id, op: "listed", folder: list(request.dir) };
-    } else {
-      reply = {
+      self.postMessage({
         id: request.id,
-        op: "checked",
-        batch: checkRequest(request.dir, request.names, request.links),
-      };
+        op: "listed",
+        tree: list(request.dir, request.recursive),
+      } satisfies WorkerReply);
+    } else {
+      checkAll(request.id, request.parts);
     }
   } catch (error) {
-    reply = { id: request.id, op: "error", message: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    self.postMessage({ id: request.id, op: "error", message } satisfies WorkerReply);
   }
-  self.postMessage(reply);
 };

@@ -1,14 +1,12 @@
 import type { NewSymlinkProblem } from "../../db/repo/symlinks.ts";
 import type { PHASE1_TYPES } from "./check.ts";
 import type { Phase1Pool } from "./phase1-pool.ts";
-import { type CheckedBatch, SEP } from "./phase1-protocol.ts";
+import { type CheckedBatch, type FolderPart, PROBLEM_FIELDS, SEP } from "./phase1-protocol.ts";
 
-/**
- * Entries per check task: big enough to amortize messages, small enough for smooth progress
- * and for several workers to share a big flat folder. Folders up to this size stay with the
- * worker that listed them.
- */
+/** Folders up to this many entries stay with the worker that listed them; bigger ones are split. */
 export const BATCH = 400;
+/** Pending folders per worker before listing switches from one level at a time to whole subtrees. */
+const FAN_OUT = 4;
 
 export type Phase1Counts = Record<(typeof PHASE1_TYPES)[number], number> & { ok: number; skipped: number };
 
@@ -22,20 +20,18 @@ export interface MediaFile {
   kind: "symlink" | "file";
 }
 
-/** A unit of phase-1 work: a folder kept by a worker, or part of a big folder. */
-type CheckTask = { dir: string; count: number } & ({ worker: number } | { names: string; links: string });
-
 /**
- * Lists the selected folders in parallel, never entering symlinked folders. Returns the check
- * tasks and the total entry count; unreadable folders come back as problems.
+ * Lists the selected folders in parallel, never entering symlinked folders: one level at a
+ * time until there are enough folders to share out, then whole subtrees per worker. The
+ * workers keep what they found; folders too big to leave with one worker come back here.
  */
 export async function listFolders(
   pool: Phase1Pool,
   roots: readonly string[],
   signal: AbortSignal,
-  onFolder: (info: { folders: number; entries: number }) => void,
-): Promise<{ tasks: CheckTask[]; total: number; folderProblems: NewSymlinkProblem[] }> {
-  const tasks: CheckTask[] = [];
+  onProgress: (info: { folders: number; entries: number }) => void,
+): Promise<{ total: number; big: FolderPart[]; folderProblems: NewSymlinkProblem[] }> {
+  const big: FolderPart[] = [];
   const folderProblems: NewSymlinkProblem[] = [];
   let total = 0;
   let folders = 0;
@@ -45,26 +41,24 @@ export async function listFolders(
     const pump = () => {
       if (signal.aborted) return reject(signal.reason);
       while (inFlight < pool.size && pending.length > 0) {
-        const dir = pending.pop() as string;
+        const recursive = pending.length + inFlight >= pool.size * FAN_OUT;
+        const dir = pending.shift() as string;
         inFlight++;
-        pool.list(dir).then(({ folder, worker }) => {
+        pool.list(dir, recursive).then((tree) => {
           inFlight--;
-          folders++;
-          if (folder.error) {
+          folders += tree.folders;
+          total += tree.count;
+          for (const { dir: path, error } of tree.errors) {
             folderProblems.push({
-              path: dir,
+              path,
               type: "inaccessible",
               kind: "folder",
-              detail: `folder cannot be listed: ${folder.error}`,
+              detail: `folder cannot be listed: ${error}`,
             });
           }
-          if (folder.dirs !== "") pending.push(...folder.dirs.split(SEP));
-          if (folder.count > 0) {
-            total += folder.count;
-            if (folder.kept) tasks.push({ dir, count: folder.count, worker });
-            else tasks.push(...splitFolder(dir, folder.names, folder.links));
-          }
-          onFolder({ folders, entries: total });
+          big.push(...tree.big);
+          if (tree.dirs !== "") pending.push(...tree.dirs.split(SEP));
+          onProgress({ folders, entries: total });
           pump();
         }, reject);
       }
@@ -72,23 +66,33 @@ export async function listFolders(
     };
     pump();
   });
-  return { tasks, total, folderProblems };
+  return { total, big, folderProblems };
 }
 
-function splitFolder(dir: string, joined: string, links: string): CheckTask[] {
-  const names = joined.split(SEP);
-  const parts: CheckTask[] = [];
-  for (let i = 0; i < names.length; i += BATCH) {
-    const slice = names.slice(i, i + BATCH);
-    parts.push({ dir, count: slice.length, names: slice.join(SEP), links: links.slice(i, i + BATCH) });
+/** Cuts big folders into parts of BATCH entries, dealt round-robin to the workers. */
+function shareOut(big: readonly FolderPart[], workers: number): FolderPart[][] {
+  const shares: FolderPart[][] = Array.from({ length: workers }, () => []);
+  let next = 0;
+  for (const folder of big) {
+    const names = folder.names.split(SEP);
+    for (let i = 0; i < names.length; i += BATCH) {
+      (shares[next++ % workers] as FolderPart[]).push({
+        dir: folder.dir,
+        names: names.slice(i, i + BATCH).join(SEP),
+        links: folder.links.slice(i, i + BATCH),
+      });
+    }
   }
-  return parts;
+  return shares;
 }
 
-/** Runs every check task on the pool. `onBatch` receives the problems (paths relative to the root) as they come. */
+/**
+ * Every worker checks what it kept plus its share of the big folders, streaming results;
+ * `onBatch` receives the problems (paths relative to the root) as they come.
+ */
 export async function checkListings(
   pool: Phase1Pool,
-  tasks: readonly CheckTask[],
+  big: readonly FolderPart[],
   signal: AbortSignal,
   onBatch: (result: {
     checked: number;
@@ -97,37 +101,35 @@ export async function checkListings(
     media: MediaFile[];
   }) => void,
 ): Promise<void> {
-  const handle = (task: CheckTask, batch: CheckedBatch) => {
-    const rel = (name: string) => (task.dir === "" ? name : `${task.dir}/${name}`);
+  const handle = (batch: CheckedBatch) => {
     const counts = emptyPhase1Counts();
     counts.ok = batch.ok;
     counts.skipped = batch.skipped;
-    const problems = batch.problems.map((p) => {
-      counts[p.type as keyof Phase1Counts]++;
-      return {
-        path: rel(p.name),
-        type: p.type,
-        kind: p.link ? "symlink" : "file",
-        target: p.target,
-        size: p.size,
-        detail: p.detail,
-      } satisfies NewSymlinkProblem;
-    });
+    const problems: NewSymlinkProblem[] = [];
+    if (batch.problems !== "") {
+      const f = batch.problems.split(SEP);
+      for (let i = 0; i + PROBLEM_FIELDS <= f.length; i += PROBLEM_FIELDS) {
+        const type = f[i + 1] as keyof Phase1Counts;
+        counts[type]++;
+        problems.push({
+          path: f[i] as string,
+          type,
+          kind: f[i + 2] as string,
+          detail: f[i + 3] as string,
+          size: f[i + 4] ? Number(f[i + 4]) : null,
+          target: f[i + 5] || null,
+        });
+      }
+    }
     const media: MediaFile[] =
       batch.media === ""
         ? []
         : batch.media
             .split(SEP)
-            .map((name, i) => ({ path: rel(name), kind: batch.mediaLinks[i] === "1" ? "symlink" : "file" }));
+            .map((path, i) => ({ path, kind: batch.mediaLinks[i] === "1" ? "symlink" : "file" }));
     onBatch({ checked: batch.checked, counts, problems, media });
   };
-  // Everything is queued at once: each worker drains its own folders, then helps with the
-  // shared parts of big folders. The pool bounds the files open at once, not this list.
   signal.throwIfAborted();
-  await Promise.all(
-    tasks.map(async (task) => {
-      const from = "worker" in task ? { worker: task.worker } : { names: task.names, links: task.links };
-      handle(task, await pool.check(task.dir, from));
-    }),
-  );
+  const shares = shareOut(big, pool.size);
+  await Promise.all(shares.map((parts, worker) => pool.check(worker, parts, handle)));
 }

@@ -217,7 +217,7 @@ async function execute(
 
     setPhase("phase1");
     const media: MediaFile[] = [];
-    await checkListings(pool, listed.tasks, signal, (batch) => {
+    await checkListings(pool, listed.big, signal, (batch) => {
       p.done += batch.checked;
       for (const key of ["ok", "skipped", "broken", "inaccessible", "empty", "io_error"] as const) {
         p.counts[key] += batch.counts[key];
@@ -228,8 +228,6 @@ async function execute(
       if (pending.length >= FLUSH_EVERY) flush();
       tick(p.done, p.total);
     });
-    pool.terminate();
-    pool = null;
     flush();
 
     if (p.depth === "full") {
@@ -286,9 +284,10 @@ async function execute(
       deps.log.error({ scanId: active.scanId, err: p.error }, "symlink scan failed");
     }
   } finally {
+    p.finishedAt = deps.clock.now();
+    // Idle threads go after the clock stops: cleanup, not scanning.
     signal.removeEventListener("abort", stopPool);
     stopPool();
-    p.finishedAt = deps.clock.now();
     p.etaMs = null;
     finalizeScan(deps, active);
     deps.log.info({ scanId: active.scanId, status: p.status, problems: p.problems }, "symlink scan ended");
