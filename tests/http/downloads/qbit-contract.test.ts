@@ -337,6 +337,48 @@ describe("a grab (contract section 9)", () => {
   });
 });
 
+describe("urls: .torrent links and redirects", () => {
+  test("an http .torrent URL is fetched; an indexer's redirect to a magnet is followed", async () => {
+    using s = setup();
+    const bytes = buildTorrentFile("Linked.Movie.2019", [{ path: "Linked.Movie.2019.mkv", length: 5000 }]);
+    const fileHash = parseTorrentFile(bytes)?.hash as string;
+    const magnetHash = randomHash();
+    using indexer = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch(req) {
+        const path = new URL(req.url).pathname;
+        if (path === "/get/1.torrent")
+          return new Response(new Blob([bytes as BlobPart]), {
+            headers: { "content-type": "application/x-bittorrent" },
+          });
+        if (path === "/get/2")
+          return new Response(null, {
+            status: 302,
+            headers: { location: buildMagnet(magnetHash, "Redirected") },
+          });
+        return new Response("no", { status: 404 });
+      },
+    });
+    const base = `http://127.0.0.1:${indexer.port}`;
+    const res = await s.sonarr.call("POST", "torrents/add", {
+      form: { urls: `${base}/get/1.torrent\n${base}/get/2`, category: "radarr" },
+    });
+    expect(await res.text()).toBe("Ok.");
+    const list = (await (
+      await s.sonarr.call("GET", "torrents/info", { query: { category: "radarr" } })
+    ).json()) as Array<{
+      hash: string;
+      name: string;
+    }>;
+    expect(list.map((t) => t.hash).sort()).toEqual([fileHash, magnetHash].sort());
+    const missing = await s.sonarr.call("POST", "torrents/add", {
+      form: { urls: `${base}/nothing.torrent` },
+    });
+    expect(await missing.text()).toBe("Fails.");
+  });
+});
+
 describe("other endpoints", () => {
   test("properties and files: 404 for an unknown hash, 400 without one; upper-case hash accepted", async () => {
     using s = setup();
