@@ -70,7 +70,9 @@ describe("/metrics", () => {
     expect(value(families, "redriva_debrid_requests_total", { provider: "realdebrid", code: "429" })).toBe(
       fake.stats.injected.rateLimited,
     );
-    expect(value(families, "redriva_debrid_response_seconds_total", { provider: "realdebrid" })).toBeGreaterThan(0);
+    expect(
+      value(families, "redriva_debrid_response_seconds_total", { provider: "realdebrid" }),
+    ).toBeGreaterThan(0);
     expect(value(families, "redriva_job_last_duration_seconds", { job: "backup" })).toBeGreaterThanOrEqual(0);
     expect(value(families, "redriva_job_last_status", { job: "backup", status: "succeeded" })).toBe(1);
     expect(value(families, "redriva_job_last_success_timestamp_seconds", { job: "backup" })).toBeGreaterThan(
