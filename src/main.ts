@@ -39,15 +39,20 @@ export async function startServer(env: Record<string, string | undefined> = proc
 }
 
 if (import.meta.main) {
+  // Signals are handled from the first instant: a SIGTERM during start-up still stops cleanly.
+  let running: Awaited<ReturnType<typeof startServer>> | null = null;
+  let stopRequested = false;
+  const onSignal = () => {
+    // Ends within 10 s even if something hangs: the database is closed by then or WAL-safe.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    stopRequested = true;
+    running?.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
-    const running = await startServer();
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      process.on(signal, () => {
-        // Ends within 10 s even if something hangs: the database is closed by then or WAL-safe.
-        setTimeout(() => process.exit(1), 10_000).unref();
-        running.stop().then(() => process.exit(0));
-      });
-    }
+    running = await startServer();
+    if (stopRequested) await running.stop().then(() => process.exit(0));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(

@@ -42,9 +42,19 @@ export type RunCounters = Partial<
   >
 >;
 
+/**
+ * Runs this process is executing. A row carrying our own pid is only alive if it is one of them:
+ * after a container restart the server is often pid 1 again, and the crashed row must not block.
+ */
+const ownRuns = new Set<number>();
+
+function runAlive(row: Pick<SyncRunRow, "id" | "pid">): boolean {
+  if (row.pid === process.pid) return ownRuns.has(row.id);
+  return pidAlive(row.pid);
+}
+
 function pidAlive(pid: number | null): boolean {
   if (!pid) return false;
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
@@ -69,7 +79,7 @@ export function beginRun(
     .transaction(() => {
       const running = sqlite.query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'").all();
       for (const row of running) {
-        if (pidAlive(row.pid)) return { run: null, blockedBy: row };
+        if (runAlive(row)) return { run: null, blockedBy: row };
         sqlite
           .query(
             "UPDATE sync_runs SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) WHERE id = ?",
@@ -81,6 +91,7 @@ export function beginRun(
           "INSERT INTO sync_runs (mode, status, options, started_at, pid) VALUES (?, 'running', ?, ?, ?) RETURNING *",
         )
         .get(mode, JSON.stringify(options), now, process.pid) as SyncRunRow;
+      ownRuns.add(run.id);
       return { run, blockedBy: null };
     })
     .immediate();
@@ -100,7 +111,7 @@ export function claimResumableRun(
       for (const row of sqlite
         .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'")
         .all()) {
-        if (pidAlive(row.pid)) return { run: null, blockedBy: row };
+        if (runAlive(row)) return { run: null, blockedBy: row };
         sqlite
           .query("UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE id = ?")
           .run(now, row.id);
@@ -113,6 +124,7 @@ export function claimResumableRun(
           "UPDATE sync_runs SET status = 'running', pid = ?, finished_at = NULL, error = NULL WHERE id = ?",
         )
         .run(process.pid, latest.id);
+      ownRuns.add(latest.id);
       // Items that failed get another chance.
       sqlite
         .query("UPDATE sync_run_items SET state = 'pending' WHERE run_id = ? AND state = 'failed'")
@@ -131,7 +143,7 @@ export function interruptOrphanRuns(dbh: DbHandle, now: number): number {
   for (const row of dbh.sqlite
     .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'")
     .all()) {
-    if (pidAlive(row.pid)) continue;
+    if (runAlive(row)) continue;
     dbh.sqlite
       .query("UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE id = ?")
       .run(now, row.id);
@@ -144,7 +156,7 @@ export function runningSync(dbh: DbHandle): SyncRunRow | null {
   const row = dbh.sqlite
     .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running' LIMIT 1")
     .get();
-  return row && pidAlive(row.pid) ? row : null;
+  return row && runAlive(row) ? row : null;
 }
 
 export function updateRun(dbh: DbHandle, id: number, counters: RunCounters): void {
@@ -169,6 +181,7 @@ export function finishRun(
       "UPDATE sync_runs SET status = ?, finished_at = ?, error = ?, summary = ?, pid = NULL WHERE id = ?",
     )
     .run(status, now, error, JSON.stringify(summary), id);
+  ownRuns.delete(id);
 }
 
 export function getRun(dbh: DbHandle, id: number): SyncRunRow | null {
@@ -232,4 +245,10 @@ export function markRunItem(
       "UPDATE sync_run_items SET state = ?, attempts = attempts + 1, error = ? WHERE run_id = ? AND torrent_id = ?",
     )
     .run(state, error, runId, torrentId);
+}
+
+/** Forgets a run that did nothing (the token was refused before anything was fetched). */
+export function discardRun(dbh: DbHandle, id: number): void {
+  dbh.sqlite.query("DELETE FROM sync_runs WHERE id = ?").run(id);
+  ownRuns.delete(id);
 }

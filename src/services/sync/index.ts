@@ -3,6 +3,7 @@ import {
   addRunItems,
   beginRun,
   claimResumableRun,
+  discardRun,
   failedRunItems,
   finishRun,
   runItemCounts,
@@ -117,7 +118,7 @@ export async function runSync(deps: Deps, mode: SyncMode, options: SyncOptions =
       error = errorMessage(caught);
       if (caught instanceof ProviderError && caught.kind === "auth" && mode !== "resume") {
         // A refused token means nothing was fetched: leave no trace but the error.
-        deps.dbh.sqlite.query("DELETE FROM sync_runs WHERE id = ?").run(run.id);
+        discardRun(deps.dbh, run.id);
         result.runId = null;
       }
     }
