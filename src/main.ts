@@ -29,7 +29,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
       log.info("stopping: schedules off, running work checkpoints");
       await jobs.stop();
       await downloads.stop();
-      await server.stop();
+      // Open live consoles (server-sent events) would keep a graceful stop waiting forever.
+      await server.stop(true);
       deps.dbh.close();
       log.info("stopped cleanly");
     })();
