@@ -131,7 +131,8 @@ test("log in, dashboard, stat card, search, paging, detail, live sync, hostile n
 
   // A sync from the dashboard: log lines arrive while it runs, without reloading the page.
   fx.fake.state.library.mutate({ added: 40, changed: 20, finished: 3 });
-  fx.fake.faults.latencyMs = { min: 15, max: 25 };
+  // Slow enough that the run is still going when the first line shows, even on a loaded machine.
+  fx.fake.faults.latencyMs = { min: 300, max: 400 };
   await page.goto(`${base}/`);
   await page.evaluate(() => {
     (window as unknown as { marker: number }).marker = 7;
