@@ -1,6 +1,6 @@
+import type { Database } from "bun:sqlite";
 import { and, asc, count, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import { symlinkProblems, symlinkScans } from "../../../schema/symlinks.ts";
-import type { Database } from "bun:sqlite";
 import type { Db, DbHandle } from "../client.ts";
 
 /** Symlink-checker history: the only place with SQL on `symlink_scans` / `symlink_problems`. */
@@ -63,7 +63,10 @@ export function listScansWithStatus(db: Db, statuses: readonly string[]): Symlin
     .all();
 }
 
-const insertStatements = new WeakMap<Database, (scanId: number, rows: readonly NewSymlinkProblem[]) => void>();
+const insertStatements = new WeakMap<
+  Database,
+  (scanId: number, rows: readonly NewSymlinkProblem[]) => void
+>();
 
 /**
  * Appends problems in one transaction (the scanner calls it per batch of up to thousands).
@@ -78,7 +81,8 @@ export function insertProblems(dbh: DbHandle, scanId: number, problems: readonly
       "INSERT INTO symlink_problems (scan_id, path, type, kind, target, size, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
     insert = dbh.sqlite.transaction((id: number, rows: readonly NewSymlinkProblem[]) => {
-      for (const r of rows) statement.run(id, r.path, r.type, r.kind, r.target ?? null, r.size ?? null, r.detail ?? null);
+      for (const r of rows)
+        statement.run(id, r.path, r.type, r.kind, r.target ?? null, r.size ?? null, r.detail ?? null);
     }) as (scanId: number, rows: readonly NewSymlinkProblem[]) => void;
     insertStatements.set(dbh.sqlite, insert);
   }
@@ -106,6 +110,21 @@ export function listProblems(
       .offset(options.offset ?? 0)
       .all();
   return query.all();
+}
+
+/**
+ * The problems of a scan in path order, one row at a time (reports of 20,000 rows are written
+ * without holding them all in memory).
+ */
+export function* iterateProblems(dbh: DbHandle, scanId: number, limit: number): Generator<SymlinkProblemRow> {
+  const statement = dbh.sqlite.prepare(
+    "SELECT * FROM symlink_problems WHERE scan_id = ? ORDER BY path LIMIT ?",
+  );
+  try {
+    for (const row of statement.iterate(scanId, limit)) yield row as SymlinkProblemRow;
+  } finally {
+    statement.finalize();
+  }
 }
 
 export function countProblemsByType(db: Db, scanId: number): Record<string, number> {

@@ -78,6 +78,7 @@ function checkAll(id: number, parts: FolderPart[]): void {
   let batch = emptyBatch();
   let media: string[] = [];
   let problems: string[] = [];
+  let sent = 0;
   const send = (done: boolean) => {
     batch.media = media.join(SEP);
     batch.problems = problems.join(SEP);
@@ -114,7 +115,10 @@ function checkAll(id: number, parts: FolderPart[]): void {
         ];
         problems.push(fields.join(SEP));
       }
-      if (batch.checked >= REPORT_EVERY) send(false);
+      if (batch.checked >= REPORT_EVERY) {
+        send(false);
+        if (++sent % 10 === 0) Bun.gc(false);
+      }
     });
   }
   send(true);

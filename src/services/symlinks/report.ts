@@ -1,6 +1,11 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { countProblemsByType, getScan, listProblems } from "../../db/repo/symlinks.ts";
+import {
+  countProblemsByType,
+  getScan,
+  iterateProblems,
+  type SymlinkProblemRow,
+} from "../../db/repo/symlinks.ts";
 import type { Deps } from "../../deps.ts";
 import { formatDuration } from "../../lib/format.ts";
 import { PROBLEM_LABELS, PROBLEM_TYPES, type ProblemType } from "./check.ts";
@@ -33,17 +38,12 @@ export function writeScanReport(deps: Pick<Deps, "config" | "dbh" | "clock">, sc
   if (!row) throw new Error(`scan ${scanId} not found`);
   const p = progressFromRow(row, deps.clock.now());
   const byType = countProblemsByType(deps.dbh.db, scanId);
-  const problems = listProblems(deps.dbh.db, scanId, { limit: MAX_ROWS });
   const total = Object.values(byType).reduce((a, b) => a + b, 0);
+  const shown = Math.min(total, MAX_ROWS);
   const summary = PROBLEM_TYPES.map(
     (t) => `<tr><th>${escapeHtml(PROBLEM_LABELS[t])}</th><td>${byType[t] ?? 0}</td></tr>`,
   ).join("");
-  const rows = problems
-    .map((pr) => {
-      const state = pr.deleted_at ? "deleted" : pr.delete_error ? `not deleted: ${pr.delete_error}` : "";
-      return `<tr class="t-${escapeHtml(pr.type)}"><td>${escapeHtml(PROBLEM_LABELS[pr.type as ProblemType] ?? pr.type)}</td><td class="path">${escapeHtml(pr.path)}</td><td>${escapeHtml(pr.kind)}</td><td class="path">${escapeHtml(pr.target ?? "")}</td><td>${escapeHtml(pr.detail ?? "")}</td><td>${escapeHtml(state)}</td></tr>`;
-    })
-    .join("\n");
+
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Redriva symlink scan #${p.scanId}</title>
@@ -66,19 +66,36 @@ h1{font-size:1.4rem}table{border-collapse:collapse;margin:1rem 0}th,td{border:1p
 </table>
 <h2>Problems (${total})</h2>
 <table>${summary}</table>
-${total > problems.length ? `<p class="muted">First ${problems.length} of ${total} shown; the full list is in Redriva.</p>` : ""}
+${total > shown ? `<p class="muted">First ${shown} of ${total} shown; the full list is in Redriva.</p>` : ""}
 <table><thead><tr><th>Type</th><th>Path</th><th>Kind</th><th>Link target</th><th>Detail</th><th>Action</th></tr></thead>
 <tbody>
-${rows}
-</tbody></table>
-</body></html>
 `;
   const path = reportPathFor(deps, scanId);
   mkdirSync(reportsDir(deps), { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, html);
+  const fd = openSync(temp, "w");
+  try {
+    writeSync(fd, html);
+    let chunk: string[] = [];
+    for (const problem of iterateProblems(deps.dbh, scanId, MAX_ROWS)) {
+      chunk.push(problemRow(problem));
+      if (chunk.length >= 1000) {
+        writeSync(fd, `${chunk.join("\n")}\n`);
+        chunk = [];
+      }
+    }
+    writeSync(fd, `${chunk.join("\n")}\n</tbody></table>\n</body></html>\n`);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temp, path);
   return path;
+}
+
+function problemRow(pr: SymlinkProblemRow): string {
+  const state = pr.deleted_at ? "deleted" : pr.delete_error ? `not deleted: ${pr.delete_error}` : "";
+  const label = PROBLEM_LABELS[pr.type as ProblemType] ?? pr.type;
+  return `<tr class="t-${escapeHtml(pr.type)}"><td>${escapeHtml(label)}</td><td class="path">${escapeHtml(pr.path)}</td><td>${escapeHtml(pr.kind)}</td><td class="path">${escapeHtml(pr.target ?? "")}</td><td>${escapeHtml(pr.detail ?? "")}</td><td>${escapeHtml(state)}</td></tr>`;
 }
 
 export function removeScanReport(path: string | null): void {

@@ -29,12 +29,8 @@ const scanInput = z
 
 export type ScanRequest = z.input<typeof scanInput>;
 
-/**
- * Problems held in memory during phase 1 before one insert transaction. Large on purpose:
- * inserting while the worker threads saturate the cores slows both; the rest is written right
- * after phase 1 (and on cancel), when the cores are free. 25,000 rows are a few MB.
- */
-const FLUSH_EVERY = 25_000;
+/** Problems held in memory before one insert transaction (a few hundred KB). */
+const FLUSH_EVERY = 5000;
 
 /**
  * Starts a scan in the background and returns at once. Paths are folders relative to the media
@@ -228,6 +224,9 @@ async function execute(
       if (pending.length >= FLUSH_EVERY) flush();
       tick(p.done, p.total);
     });
+    // The threads and what they hold go now: phase 2 and the report do not need them.
+    pool.terminate();
+    pool = null;
     flush();
 
     if (p.depth === "full") {
@@ -284,10 +283,9 @@ async function execute(
       deps.log.error({ scanId: active.scanId, err: p.error }, "symlink scan failed");
     }
   } finally {
-    p.finishedAt = deps.clock.now();
-    // Idle threads go after the clock stops: cleanup, not scanning.
     signal.removeEventListener("abort", stopPool);
     stopPool();
+    p.finishedAt = deps.clock.now();
     p.etaMs = null;
     finalizeScan(deps, active);
     deps.log.info({ scanId: active.scanId, status: p.status, problems: p.problems }, "symlink scan ended");

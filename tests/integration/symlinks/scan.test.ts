@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { getScan } from "../../../src/db/repo/symlinks.ts";
 import {
   cancelScan,
@@ -82,6 +83,25 @@ describe("symlink scan (service, real files, real ffprobe)", () => {
     });
     expect(JSON.parse(row?.paths ?? "")).toEqual(["tv"]);
     expect(row?.duration_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  test("a big flat folder is split across the workers and counted exactly", async () => {
+    await using env = await startSymlinkEnv({ SYMLINK_WORKERS: "3" });
+    const flat = join(env.tree.media, "flat");
+    mkdirSync(flat);
+    // 1,000 entries in one folder (above the per-worker batch): every third link is broken.
+    for (let i = 0; i < 1000; i++) {
+      const target =
+        i % 3 === 0 ? join(env.tree.source, `missing-${i}.mkv`) : join(env.tree.source, "ok.mkv");
+      symlinkSync(target, join(flat, `e${String(i).padStart(4, "0")}.mkv`));
+    }
+    const result = await runScan(env.deps, { paths: ["flat"] });
+    expect(result).toMatchObject({ total: 1000, done: 1000, status: "completed" });
+    expect(result.counts).toMatchObject({ ok: 666, broken: 334 });
+    const { problems, total } = listScanProblems(env.deps, result.scanId, { limit: 5000 });
+    expect(total).toBe(334);
+    expect(new Set(problems.map((p) => p.path)).size).toBe(334);
+    expect(problems.every((p) => p.path.startsWith("flat/e") && p.target?.includes("missing-"))).toBe(true);
   });
 
   test("a hanging ffprobe costs its timeout, then the scan goes on", async () => {
