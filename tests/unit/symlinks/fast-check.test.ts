@@ -1,7 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { allocCheckBuffer, checkEntry, isMediaName, type Verdict } from "../../../src/services/symlinks/check.ts";
+import {
+  allocCheckBuffer,
+  checkEntry,
+  isMediaName,
+  type Verdict,
+} from "../../../src/services/symlinks/check.ts";
 import { checkFolderEntries, createFastChecker } from "../../../src/services/symlinks/fast-check.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
@@ -27,7 +32,14 @@ describe("phase 1 fast path (openat/pread through libc)", () => {
     ];
     for (const [name, target] of links) symlinkSync(target, join(d, name));
     Bun.spawnSync(["mkfifo", join(d, "pipe.mkv")]);
-    const names = ["full.mkv", "zero.mkv", "small.mkv", "small.srt", ...links.map(([n]) => n), "vanished.mkv"];
+    const names = [
+      "full.mkv",
+      "zero.mkv",
+      "small.mkv",
+      "small.srt",
+      ...links.map(([n]) => n),
+      "vanished.mkv",
+    ];
     const flags = names.map((n) => (links.some(([l]) => l === n) ? "1" : "0")).join("");
 
     const buffer = allocCheckBuffer();
