@@ -83,11 +83,15 @@ export function torrentsInfo(deps: Deps, query: InfoQuery, now = deps.clock.now(
 
 /** Time-based fields (seeding_time, time_active, stalled) may lag this much behind. */
 const TIME_BUCKET_MS = 5_000;
-const cache = new Map<string, Uint8Array>();
+const cache = new Map<string, { raw: Uint8Array; gzip?: Uint8Array }>();
 let cacheVersion = "";
 
-/** The UTF-8 JSON of torrents/info for `query`, from the cache when nothing changed. */
-export function torrentsInfoBody(deps: Deps, query: InfoQuery): Uint8Array {
+/**
+ * The JSON of torrents/info for `query`, from the cache when nothing changed; gzipped (once per
+ * cache entry) for clients that accept it: Sonarr and Radarr do (gzip, br), and 1,000 torrents
+ * are 1.3 MB of JSON but ~10× less compressed.
+ */
+export function torrentsInfoBody(deps: Deps, query: InfoQuery, gzip = false): Uint8Array {
   const now = deps.clock.now();
   const version = `${downloadsVersion(deps.dbh.db)}:${Math.floor(now / TIME_BUCKET_MS)}:${deps.dbh.path}`;
   if (version !== cacheVersion) {
@@ -95,12 +99,14 @@ export function torrentsInfoBody(deps: Deps, query: InfoQuery): Uint8Array {
     cacheVersion = version;
   }
   const key = JSON.stringify(query);
-  let body = cache.get(key);
-  if (body === undefined) {
-    body = new TextEncoder().encode(JSON.stringify(torrentsInfo(deps, query, now)));
-    if (cache.size < 64) cache.set(key, body);
+  let entry = cache.get(key);
+  if (entry === undefined) {
+    entry = { raw: new TextEncoder().encode(JSON.stringify(torrentsInfo(deps, query, now))) };
+    if (cache.size < 64) cache.set(key, entry);
   }
-  return body;
+  if (!gzip) return entry.raw;
+  entry.gzip ??= Bun.gzipSync(entry.raw as Uint8Array<ArrayBuffer>, { level: 4 });
+  return entry.gzip;
 }
 
 export function stateCounts(list: QbitTorrent[]): Partial<Record<QbitState, number>> {

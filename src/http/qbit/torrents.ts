@@ -48,9 +48,6 @@ export function endpoint(app: App, path: string, kind: "read" | "action", handle
   }
 }
 
-const json = (c: Context<AppEnv>, body: Uint8Array) =>
-  c.body(body as unknown as ArrayBuffer, 200, { "Content-Type": "application/json" });
-
 function wireContext(deps: Deps): WireContext {
   return {
     now: deps.clock.now(),
@@ -69,9 +66,10 @@ function selection(c: Context<AppEnv>, p: QbitParams): Selection | Response {
 export function registerTorrentRoutes(app: App, deps: Deps, base: string): void {
   endpoint(app, `${base}/torrents/info`, "read", (c, p) => {
     const hashes = parseHashes(p.get("hashes"));
-    return json(
-      c,
-      torrentsInfoBody(deps, {
+    const gzip = /\bgzip\b/i.test(c.req.header("accept-encoding") ?? "");
+    const body = torrentsInfoBody(
+      deps,
+      {
         filter: p.get("filter"),
         category: p.get("category"),
         tag: p.get("tag"),
@@ -80,8 +78,14 @@ export function registerTorrentRoutes(app: App, deps: Deps, base: string): void 
         reverse: parseBool(p.get("reverse")),
         limit: parseNumber(p.get("limit")),
         offset: parseNumber(p.get("offset")),
-      }),
+      },
+      gzip,
     );
+    return c.body(body as unknown as ArrayBuffer, 200, {
+      "Content-Type": "application/json",
+      Vary: "Accept-Encoding",
+      ...(gzip ? { "Content-Encoding": "gzip" } : {}),
+    });
   });
 
   endpoint(app, `${base}/torrents/count`, "read", (c) => c.text(String(listTorrents(deps.dbh.db).length)));

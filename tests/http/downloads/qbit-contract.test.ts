@@ -484,6 +484,19 @@ describe("other endpoints", () => {
     ).toBe(404);
   });
 
+  test("torrents/info is gzipped for clients that accept it (Sonarr and Radarr do), identical once inflated", async () => {
+    using s = setup();
+    await s.sonarr.call("POST", "torrents/add", { form: { urls: buildMagnet(randomHash(), "x") } });
+    const plain = await s.sonarr.call("GET", "torrents/info");
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    const text = await plain.text();
+    const zipped = await s.app.request("/api/v2/torrents/info", {
+      headers: { Cookie: s.sonarr.cookies.join("; "), "Accept-Encoding": "gzip, br" },
+    });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(new TextDecoder().decode(Bun.gunzipSync(new Uint8Array(await zipped.arrayBuffer())))).toBe(text);
+  });
+
   test("app/version, buildInfo, defaultSavePath, transfer/info, sync/maindata shapes", async () => {
     using s = setup();
     await s.sonarr.call("POST", "torrents/add", { form: { urls: buildMagnet(randomHash(), "x") } });
