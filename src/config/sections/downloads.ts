@@ -56,6 +56,8 @@ const optionalCount = (max: number) =>
 
 /** Download client: where files land, how the size-aware queue behaves, aria2c overrides. */
 export const downloadsSchema = z.object({
+  /** Read here too: the default download folder lives inside it. */
+  DATA_DIR: optionalText(),
   DOWNLOAD_DIR: optionalText(),
   DOWNLOAD_INCOMPLETE_DIR: optionalText(),
   STORAGE_TYPE: oneOf(["auto", "hdd", "ssd"], "auto"),
@@ -94,7 +96,8 @@ export const downloadsSchema = z.object({
 export type DownloadsEnv = z.infer<typeof downloadsSchema>;
 
 export function buildDownloads(env: DownloadsEnv) {
-  const dir = resolve(env.DOWNLOAD_DIR ?? "./downloads");
+  // Same default as core's DATA_DIR ("./data"): downloads never land in the working directory.
+  const dir = resolve(env.DOWNLOAD_DIR ?? resolve(env.DATA_DIR ?? "./data", "downloads"));
   // Same filesystem as the final folders by default, so the last step is an atomic rename.
   const incompleteDir = resolve(env.DOWNLOAD_INCOMPLETE_DIR ?? resolve(dir, ".incomplete"));
   return {
