@@ -132,10 +132,34 @@ export function torrentsDueAtProvider(db: Db, now: number, limit: number): Downl
     .all();
 }
 
+/**
+ * Columns no qBit answer shows (scheduling and bookkeeping): writing only those leaves cached
+ * torrents/info answers valid, so a queue of torrents polled at the provider does not defeat
+ * the cache.
+ */
+const BOOKKEEPING = new Set<string>([
+  "next_attempt_at",
+  "attempts",
+  "providers_tried",
+  "message",
+  "error",
+  "provider",
+  "provider_id",
+]);
+
 export function updateTorrent(db: Db, hash: string, patch: TorrentPatch): void {
-  if (Object.keys(patch).length === 0) return;
+  const keys = Object.keys(patch);
+  if (keys.length === 0) return;
   db.update(downloadTorrents).set(patch).where(eq(downloadTorrents.hash, hash)).run();
-  bump();
+  if (keys.some((k) => !BOOKKEEPING.has(k))) bump();
+}
+
+/** The part of `patch` that differs from `current` (nothing is written for a no-op poll). */
+export function changedFields<T extends Record<string, unknown>>(current: T, patch: Partial<T>): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [key, value] of Object.entries(patch) as Array<[keyof T, T[keyof T]]>)
+    if (current[key] !== value) out[key] = value;
+  return out;
 }
 
 export function updateTorrents(db: Db, hashes: string[], patch: TorrentPatch): number {

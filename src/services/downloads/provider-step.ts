@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  changedFields,
   type DownloadTorrent,
   insertFiles,
   type TorrentPatch,
@@ -186,26 +187,26 @@ async function poll(deps: Deps, torrent: DownloadTorrent): Promise<void> {
         updateTorrent(deps.dbh.db, torrent.hash, { ...patch, message: `${kind}: ${error.message}` });
         return;
       }
-      updateTorrent(deps.dbh.db, torrent.hash, patch);
+      updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
       return refusedAfterAdd(deps, torrent, kind, error as Error);
     }
-    updateTorrent(deps.dbh.db, torrent.hash, patch);
+    updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
     return;
   }
   if (FAILED_STATUSES.includes(info.status)) {
-    updateTorrent(deps.dbh.db, torrent.hash, patch);
+    updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
     return refusedAfterAdd(deps, torrent, kind, new Error(`the torrent is ${info.status} at ${kind}`));
   }
   if (info.status === "downloaded") {
-    updateTorrent(deps.dbh.db, torrent.hash, patch);
+    updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
     return recordFiles(deps, { ...torrent, ...patch } as DownloadTorrent, info);
   }
   const converting = info.status === "magnet_conversion";
   if (!converting && deps.config.downloads.requireCached) {
-    updateTorrent(deps.dbh.db, torrent.hash, patch);
+    updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
     return refusedAfterAdd(deps, torrent, kind, new Error("not cached (DOWNLOAD_REQUIRE_CACHED=true)"));
   }
-  updateTorrent(deps.dbh.db, torrent.hash, patch);
+  updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import {
+  changedFields,
   type DownloadFile,
   type DownloadTorrentRow,
   filesByGids,
@@ -311,12 +312,16 @@ function rollUp(deps: Deps, hashes: string[], now: number): void {
       const moved = downloaded > torrent.downloaded;
       // Between two files of a torrent (waiting for a slot) it is queued, not downloading.
       const running = own.some((f) => f.status === "active");
-      updateTorrent(db, hash, {
-        downloaded,
-        speed,
-        ...(moved ? { progress_at: now, last_activity: now } : {}),
-        ...(!running && torrent.stage === "downloading" ? { stage: "waiting" } : {}),
-      });
+      updateTorrent(
+        db,
+        hash,
+        changedFields(torrent, {
+          downloaded,
+          speed,
+          ...(moved ? { progress_at: now, last_activity: now } : {}),
+          ...(!running && torrent.stage === "downloading" ? { stage: "waiting" } : {}),
+        }),
+      );
     }
   });
 }
