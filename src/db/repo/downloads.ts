@@ -302,13 +302,3 @@ export function deleteTags(db: Db, names: string[]): void {
   db.delete(downloadTags).where(inArray(downloadTags.name, names)).run();
   bump();
 }
-
-/** Counts per stage (the dashboard, transfer/info). */
-export function countByStage(db: Db): Record<string, number> {
-  const rows = db
-    .select({ stage: downloadTorrents.stage, n: sql<number>`count(*)` })
-    .from(downloadTorrents)
-    .groupBy(downloadTorrents.stage)
-    .all();
-  return Object.fromEntries(rows.map((r) => [r.stage, r.n]));
-}

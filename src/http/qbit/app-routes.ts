@@ -1,4 +1,4 @@
-import { countByStage, listTorrents } from "../../db/repo/downloads.ts";
+import { listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import { diskSpace } from "../../downloader/storage.ts";
 import {
@@ -86,7 +86,6 @@ export function registerAppRoutes(app: App, deps: Deps, base: string): void {
     // Always a full update: correct for every client, and cheap at Redriva's sizes.
     rid++;
     const list = torrentsInfo(deps, {});
-    void countByStage;
     return c.json({
       rid,
       full_update: true,
