@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import { type DownloadTorrentRow, listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import { getRuntimeStatus, type RuntimeStatus } from "../../downloader/status.ts";
@@ -34,6 +36,13 @@ export interface DownloadsOverview {
   runtime: RuntimeStatus | null;
   space: DiskSpace | null;
   dir: string;
+}
+
+/** The folder itself, or the nearest parent that exists (before the first download creates it). */
+function existingAncestor(dir: string): string {
+  let current = dir;
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
+  return current;
 }
 
 export function phaseOf(t: DownloadTorrentRow): Phase {
@@ -106,7 +115,7 @@ export async function downloadsOverview(
     finished,
     live: active.some((r) => r.phase !== "error" && r.phase !== "paused"),
     runtime: getRuntimeStatus(),
-    space: await diskSpace(dir).catch(() => null),
+    space: await diskSpace(existingAncestor(dir)).catch(() => null),
     dir,
   };
 }
