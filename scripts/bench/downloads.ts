@@ -339,9 +339,11 @@ function report(r: {
   const LIMIT = 100 * 1024 * 1024;
   const flat = (m: { small: DownloadRun; big: DownloadRun }) => m.big.peakRedriva / m.small.peakRedriva;
   const memOk = (m: { small: DownloadRun; big: DownloadRun; hwm: number }) => m.hwm < LIMIT && flat(m) <= 1.1;
+  // The FTL spike lands in whichever process warms up first: judge the default on all of them.
   const memRow = (label: string, run: DownloadRun) =>
     `| ${label} | ${mb(run.peakRedriva)} | ${mb(run.medianRedriva)} | ${mb(run.peakAria2)} |`;
   const diskPeak = Math.max(...r.disk.redriva.map((x) => x.peakRedriva));
+  const defaultWorst = Math.max(r.one.peakRedriva, diskPeak, r.withFtl.hwm);
   return [
     "## Download client",
     "",
@@ -371,7 +373,7 @@ function report(r: {
     memRow("`BUN_JSC_useFTLJIT=0`: 1 GB", r.noFtl.small),
     memRow("`BUN_JSC_useFTLJIT=0`: then 4 GB, same process", r.noFtl.big),
     "",
-    `Default runtime: VmHWM ${mb(r.withFtl.hwm)}, peak 4 GB / peak 1 GB = **${flat(r.withFtl).toFixed(3)}**; under 100 MB and within 10%: ${verdict(memOk(r.withFtl))}.`,
+    `Default runtime: VmHWM of the 1 GB → 4 GB process ${mb(r.withFtl.hwm)}, peak 4 GB / peak 1 GB = **${flat(r.withFtl).toFixed(3)}**; highest peak seen in any default process of this run **${mb(defaultWorst)}**; under 100 MB in every process and within 10%: ${verdict(defaultWorst < LIMIT && flat(r.withFtl) <= 1.1)}.`,
     `FTL off: VmHWM ${mb(r.noFtl.hwm)}, peak 4 GB / peak 1 GB = **${flat(r.noFtl).toFixed(3)}**; under 100 MB and within 10%: ${verdict(memOk(r.noFtl))}.`,
     `Jobs that ran in those processes: ${r.jobs.length > 0 ? [...new Set(r.jobs)].join(", ") : "none"}.`,
     "File bytes never pass through Bun (aria2c writes them; Redriva polls `tellActive` and reacts to aria2's notifications), so nothing grows with the file. What moves the figure is the runtime: JSC's FTL tier compiles hot functions a few seconds into the first downloads and briefly takes 15-25 MB of native memory (the JS heap stays ~12 MB); `BUN_JSC_useFTLJIT=0` in the environment removes that spike.",

@@ -1,6 +1,6 @@
+import { statfsSync } from "node:fs";
 import { listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
-import { diskSpace } from "../../downloader/storage.ts";
 import {
   createCategory,
   createTags,
@@ -13,16 +13,16 @@ import {
 import type { App } from "../context.ts";
 import { torrentsInfo } from "./list.ts";
 import { endpoint } from "./torrents.ts";
-import { APP_VERSION, categories, preferences, WEBAPI_VERSION } from "./wire.ts";
-
-const BUILD_INFO = {
-  qt: "5.15.8",
-  libtorrent: "2.0.8.0",
-  boost: "1.74.0",
-  openssl: "3.0.9",
-  zlib: "1.2.13",
-  bitness: 64,
-};
+import {
+  APP_VERSION,
+  BUILD_INFO,
+  categories,
+  mainData,
+  preferences,
+  transferInfo,
+  transferState,
+  WEBAPI_VERSION,
+} from "./wire.ts";
 
 export function registerAppRoutes(app: App, deps: Deps, base: string): void {
   const cfg = deps.config.downloads;
@@ -60,40 +60,34 @@ export function registerAppRoutes(app: App, deps: Deps, base: string): void {
     return c.body(null, 200);
   });
 
-  const transferInfo = async () => {
+  const transfer = () => {
     const rows = listTorrents(deps.dbh.db, { stages: ["downloading"] });
-    const space = await diskSpace(cfg.dir).catch(() => ({ free: 0, total: 0 }));
-    return {
-      dl_info_speed: rows.reduce((s, r) => s + r.speed, 0),
-      dl_info_data: rows.reduce((s, r) => s + r.downloaded, 0),
-      up_info_speed: 0,
-      up_info_data: 0,
-      dl_rate_limit: 0,
-      up_rate_limit: 0,
-      dht_nodes: 0,
-      connection_status: "connected",
-      free_space_on_disk: space.free,
-      queueing: true,
-    };
+    const space = diskSpaceOrZero(cfg.dir);
+    return transferState(rows, space.free);
   };
-  endpoint(app, `${base}/transfer/info`, "read", async (c) => {
-    const { free_space_on_disk: _free, queueing: _q, ...info } = await transferInfo();
-    return c.json(info);
-  });
+  endpoint(app, `${base}/transfer/info`, "read", (c) => c.json(transferInfo(transfer())));
 
   let rid = 0;
-  endpoint(app, `${base}/sync/maindata`, "read", async (c) => {
+  endpoint(app, `${base}/sync/maindata`, "read", (c) => {
     // Always a full update: correct for every client, and cheap at Redriva's sizes.
     rid++;
-    const list = torrentsInfo(deps, {});
-    return c.json({
-      rid,
-      full_update: true,
-      torrents: Object.fromEntries(list.map(({ hash, ...t }) => [hash, t])),
-      categories: categories(listCategoryViews(deps)),
-      tags: listAllTags(deps),
-      trackers: {},
-      server_state: await transferInfo(),
-    });
+    return c.json(
+      mainData(
+        rid,
+        torrentsInfo(deps, {}),
+        categories(listCategoryViews(deps)),
+        listAllTags(deps),
+        transfer(),
+      ),
+    );
   });
+}
+
+function diskSpaceOrZero(dir: string): { free: number } {
+  try {
+    const s = statfsSync(dir);
+    return { free: Number(s.bavail) * Number(s.bsize) };
+  } catch {
+    return { free: 0 };
+  }
 }

@@ -327,3 +327,51 @@ export function files(t: DownloadTorrentRow, rows: DownloadFile[]): QbitFile[] {
 export function categories(list: Array<{ name: string; savePath: string }>) {
   return Object.fromEntries(list.map((c) => [c.name, { name: c.name, savePath: c.savePath }]));
 }
+
+export const BUILD_INFO = {
+  qt: "5.15.8",
+  libtorrent: "2.0.8.0",
+  boost: "1.74.0",
+  openssl: "3.0.9",
+  zlib: "1.2.13",
+  bitness: 64,
+};
+
+/** server_state of sync/maindata (transfer/info is the same without the last two fields). */
+export function transferState(downloading: DownloadTorrentRow[], freeSpace: number) {
+  return {
+    dl_info_speed: downloading.reduce((s, r) => s + Math.round(r.speed), 0),
+    dl_info_data: downloading.reduce((s, r) => s + Math.trunc(r.downloaded), 0),
+    up_info_speed: 0,
+    up_info_data: 0,
+    dl_rate_limit: 0,
+    up_rate_limit: 0,
+    dht_nodes: 0,
+    connection_status: "connected",
+    free_space_on_disk: Math.trunc(freeSpace),
+    queueing: true,
+  };
+}
+
+export function transferInfo(state: ReturnType<typeof transferState>) {
+  const { free_space_on_disk: _free, queueing: _queueing, ...info } = state;
+  return info;
+}
+
+export function mainData(
+  rid: number,
+  torrents: QbitTorrent[],
+  categoryMap: ReturnType<typeof categories>,
+  tags: string[],
+  serverState: ReturnType<typeof transferState>,
+) {
+  return {
+    rid,
+    full_update: true,
+    torrents: Object.fromEntries(torrents.map(({ hash, ...t }) => [hash, t])),
+    categories: categoryMap,
+    tags,
+    trackers: {},
+    server_state: serverState,
+  };
+}
