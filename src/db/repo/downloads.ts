@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { and, asc, eq, getTableColumns, inArray, lte, max, min, ne, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, lte, max, min, sql } from "drizzle-orm";
 import {
   downloadCategories,
   downloadFiles,

@@ -223,13 +223,21 @@ export async function pollTransfers(deps: Deps, engine: DownloadEngine): Promise
       }
       const completed = Number(status.completedLength) || 0;
       if (status.status === "complete") {
+        finished.push(file);
+        if (!sizeMatches(deps, getTorrent(db, file.hash), file)) {
+          fileFailed(
+            deps,
+            file,
+            `aria2c finished but the file does not have the announced ${file.size} bytes`,
+          );
+          continue;
+        }
         updateFile(db, file.id, {
           status: "complete",
           completed: file.size || completed,
           speed: 0,
           error: null,
         });
-        finished.push(file);
         continue;
       }
       if (status.status === "error") {
