@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { hasUnfinishedTorrents } from "../db/repo/downloads.ts";
 import type { Deps } from "../deps.ts";
 import type { DownloadEngine } from "../services/downloads/engine.ts";
 import { DOWNLOADS_TOPIC } from "../services/downloads/events.ts";
@@ -28,6 +29,11 @@ export interface DownloadsRuntime {
 }
 
 const IDLE_TICK_MS = 1_000;
+/**
+ * With nothing left to do, the reconciler only wakes as a safety net: every change (add, resume,
+ * delete...) publishes on the bus and kicks it at once. Keeps an idle server near zero CPU.
+ */
+const QUIET_TICK_MS = 30_000;
 
 /**
  * Starts the download pipeline: detects the storage type, starts and supervises aria2c, builds
@@ -130,7 +136,13 @@ export async function startDownloads(
       timer = null;
       await tick();
       publishStatus();
-      schedule(busy ? config.tickMs : Math.min(IDLE_TICK_MS, config.providerPollMs));
+      schedule(
+        busy
+          ? config.tickMs
+          : hasUnfinishedTorrents(deps.dbh.db)
+            ? Math.min(IDLE_TICK_MS, config.providerPollMs)
+            : QUIET_TICK_MS,
+      );
     }, delay);
   }
 

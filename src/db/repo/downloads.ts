@@ -52,6 +52,15 @@ export function downloadsVersion(db: Db): string {
 
 // --- torrents ---------------------------------------------------------------------------------
 
+/** True while some torrent still has work to do (anything but done and error). */
+export function hasUnfinishedTorrents(db: Db): boolean {
+  return (
+    db.get<{ one: number }>(
+      sql`SELECT 1 AS one FROM ${downloadTorrents} WHERE ${downloadTorrents.stage} NOT IN ('done', 'error') LIMIT 1`,
+    ) !== undefined
+  );
+}
+
 /** Inserts; false when the hash is already there. */
 export function insertTorrent(db: Db, row: NewDownloadTorrent): boolean {
   const result = db.insert(downloadTorrents).values(row).onConflictDoNothing().run() as unknown as RunResult;
