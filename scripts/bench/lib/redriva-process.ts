@@ -114,8 +114,11 @@ export interface DownloadRun {
   peakAria2: number;
 }
 
-/** Adds a magnet through the qBit API, waits for pausedUP (sampling both RSS every 50 ms), deletes it with its files. */
-export async function redrivaDownload(r: Redriva, hash: string): Promise<DownloadRun> {
+/**
+ * Adds a magnet through the qBit API, waits for pausedUP (sampling both RSS every `sampleMs`),
+ * deletes it with its files.
+ */
+export async function redrivaDownload(r: Redriva, hash: string, sampleMs = 50): Promise<DownloadRun> {
   const samples = { redriva: [] as number[], aria2: [] as number[] };
   const aria2Pid = () => {
     try {
@@ -130,7 +133,7 @@ export async function redrivaDownload(r: Redriva, hash: string): Promise<Downloa
     const b = pid ? currentRss(pid) : null;
     if (a) samples.redriva.push(a);
     if (b) samples.aria2.push(b);
-  }, 50);
+  }, sampleMs);
   await r.form("torrents/add", { urls: buildMagnet(hash, `Bench.${hash.slice(0, 6)}`), category: "bench" });
   for (;;) {
     const [t] = (await (await r.api(`torrents/info?hashes=${hash}`)).json()) as Array<{ state: string }>;
