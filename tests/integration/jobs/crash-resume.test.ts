@@ -99,37 +99,40 @@ describe("jobs across a crash and a shutdown", () => {
     expect(crashed).toEqual([{ id: expect.any(Number), status: "running" }]);
 
     const second = await startServer(env);
-    await until(
-      () =>
-        count(
-          dir.path,
-          "SELECT count(*) AS n FROM job_runs WHERE trigger = 'resume' AND report_path IS NOT NULL",
-        ) > 0,
-      "the resumed run to end with its report",
-    );
-    const runs = rows<{
-      id: number;
-      trigger: string;
-      status: string;
-      error: string | null;
-      report_path: string | null;
-    }>(
-      dir.path,
-      "SELECT id, trigger, status, error, report_path FROM job_runs WHERE job = 'full-sync' ORDER BY id",
-    );
-    expect(runs).toHaveLength(2);
-    expect(runs[0]).toMatchObject({
-      trigger: "manual",
-      status: "interrupted",
-      error: expect.stringContaining("crash"),
-    });
-    expect(runs[1]).toMatchObject({ trigger: "resume", status: "succeeded", error: null });
-    expect(existsSync(join(dir.path, "reports", runs[1]?.report_path as string))).toBe(true);
-    expect(count(dir.path, "SELECT count(*) AS n FROM torrent_details")).toBe(120);
-    // One sync run, continued from its checkpoint rather than started again.
-    expect(count(dir.path, "SELECT count(*) AS n FROM sync_runs")).toBe(1);
-
-    second.child.kill("SIGTERM");
+    try {
+      await until(
+        () =>
+          count(
+            dir.path,
+            "SELECT count(*) AS n FROM job_runs WHERE trigger = 'resume' AND report_path IS NOT NULL",
+          ) > 0,
+        "the resumed run to end with its report",
+      );
+      const runs = rows<{
+        id: number;
+        trigger: string;
+        status: string;
+        error: string | null;
+        report_path: string | null;
+      }>(
+        dir.path,
+        "SELECT id, trigger, status, error, report_path FROM job_runs WHERE job = 'full-sync' ORDER BY id",
+      );
+      expect(runs).toHaveLength(2);
+      expect(runs[0]).toMatchObject({
+        trigger: "manual",
+        status: "interrupted",
+        error: expect.stringContaining("crash"),
+      });
+      expect(runs[1]).toMatchObject({ trigger: "resume", status: "succeeded", error: null });
+      expect(existsSync(join(dir.path, "reports", runs[1]?.report_path as string))).toBe(true);
+      expect(count(dir.path, "SELECT count(*) AS n FROM torrent_details")).toBe(120);
+      // One sync run, continued from its checkpoint rather than started again.
+      expect(count(dir.path, "SELECT count(*) AS n FROM sync_runs")).toBe(1);
+    } finally {
+      // A failed assertion must not leave the server running after the suite.
+      second.child.kill("SIGTERM");
+    }
     expect(await second.child.exited).toBe(0);
     expect(existsSync(join(dir.path, "redriva.pid"))).toBe(false);
   }, 40_000);
