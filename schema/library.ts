@@ -1,4 +1,3 @@
-
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -158,4 +157,3 @@ export const librarySnapshots = sqliteTable("library_snapshots", {
   bytes: integer("bytes").notNull(),
   by_status: text("by_status").notNull().default("{}"),
 });
-

@@ -60,7 +60,9 @@ function ensureAptPackages(packages) {
   const names = missing.map((p) => p.apt);
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (!isRoot || !found("apt-get")) {
-    say(`missing: ${missing.map((p) => p.command).join(", ")}. Install them: sudo apt-get install -y ${names.join(" ")}`);
+    say(
+      `missing: ${missing.map((p) => p.command).join(", ")}. Install them: sudo apt-get install -y ${names.join(" ")}`,
+    );
     process.exit(1);
   }
   say(`installing ${names.join(", ")} with apt-get`);

@@ -80,7 +80,10 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(values: T,
     .string()
     .trim()
     .toLowerCase()
-    .refine((s): s is T[number] => (values as readonly string[]).includes(s), `expected one of ${values.join(", ")}`)
+    .refine(
+      (s): s is T[number] => (values as readonly string[]).includes(s),
+      `expected one of ${values.join(", ")}`,
+    )
     .optional()
     .transform((s) => (s ?? fallback) as T[number]);
 

@@ -150,7 +150,7 @@ export class FakeLibrary {
     const id = rdId(r);
     for (let f = 1; f <= fileCount; f++) {
       const ext = fileCount === 1 ? "mkv" : f === fileCount ? "nfo" : "mkv";
-      const base = fileCount === 1 ? name : `${name}/${name.replace(/\.S(\d\d)\./, ".S$1E0" + f + ".")}`;
+      const base = fileCount === 1 ? name : `${name}/${name.replace(/\.S(\d\d)\./, `.S$1E0${f}.`)}`;
       files.push({
         id: f,
         path: `/${base.replace(/\/+$/, "")}${base.endsWith(`.${ext}`) ? "" : `.${ext}`}`,

@@ -29,7 +29,7 @@ let counter = 0;
 /** A fresh hash per test, so scripts and catalogs never collide. */
 function freshHash(): string {
   counter++;
-  return (counter.toString(16).padStart(8, "0") + "f00dcafe").repeat(5).slice(0, 40);
+  return `${counter.toString(16).padStart(8, "0")}f00dcafe`.repeat(5).slice(0, 40);
 }
 
 const FILES = [

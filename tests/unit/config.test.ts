@@ -34,7 +34,11 @@ describe("loadConfig", () => {
   });
 
   test("never prints a secret, even when it is the bad value", () => {
-    const config = loadConfig({ RD_API_TOKEN: "supersecret-token", REDRIVA_USERNAME: "me", REDRIVA_PASSWORD: "pw-secret" });
+    const config = loadConfig({
+      RD_API_TOKEN: "supersecret-token",
+      REDRIVA_USERNAME: "me",
+      REDRIVA_PASSWORD: "pw-secret",
+    });
     const text = JSON.stringify(redactConfig(config));
     expect(text).not.toContain("supersecret-token");
     expect(text).not.toContain("pw-secret");
