@@ -1,36 +1,12 @@
-import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeDebrid } from "../../../src/fake-debrid/index.ts";
+import { count, rows, until } from "../../helpers/data-dir.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
 const MAIN = join(import.meta.dir, "..", "..", "..", "src", "main.ts");
 
-function rows<T>(dataDir: string, sql: string): T[] {
-  try {
-    const db = new Database(join(dataDir, "redriva.db"), { readonly: true });
-    try {
-      return db.query(sql).all() as T[];
-    } finally {
-      db.close();
-    }
-  } catch {
-    return []; // not created yet
-  }
-}
-
-const count = (dataDir: string, sql: string) => rows<{ n: number }>(dataDir, sql)[0]?.n ?? 0;
-
-async function until(condition: () => boolean, what: string, limitMs = 20_000) {
-  const deadline = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(25);
-  }
-}
-
-/** The real server (src/main.ts) in a child process; resolves once it listens. */
 async function startServer(env: Record<string, string>) {
   const child = Bun.spawn(["bun", MAIN], {
     env: { ...process.env, ...env },

@@ -1,32 +1,11 @@
-import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { startFakeDebrid } from "../../../src/fake-debrid/index.ts";
 import { cli } from "../../helpers/cli.ts";
+import { count as scalar, until } from "../../helpers/data-dir.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
 const CLI = join(import.meta.dir, "..", "..", "..", "src", "cli", "index.ts");
-
-function scalar(dataDir: string, sql: string): number {
-  try {
-    const db = new Database(join(dataDir, "redriva.db"), { readonly: true });
-    try {
-      return (db.query(sql).get() as { n: number } | null)?.n ?? 0;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0; // not created yet
-  }
-}
-
-async function until(condition: () => boolean, what: string, limitMs = 30_000) {
-  const deadline = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(25);
-  }
-}
 
 /** A full sync in a real child process, slowed down by the rate limit so it can be stopped midway. */
 async function startChildSync(dataDir: string, apiUrl: string) {

@@ -1,24 +1,13 @@
-import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { startFakeDebrid } from "../../../src/fake-debrid/index.ts";
 import { cli } from "../../helpers/cli.ts";
+import { count, rows as query } from "../../helpers/data-dir.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
 function envFor(dataDir: string, apiUrl: string, extra: Record<string, string> = {}) {
   return { DATA_DIR: dataDir, RD_API_TOKEN: "fake-token", RD_API_URL: apiUrl, ...extra };
 }
-
-function query<T>(dataDir: string, sql: string): T[] {
-  const db = new Database(join(dataDir, "redriva.db"), { readonly: true });
-  try {
-    return db.query(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
-
-const count = (dataDir: string, sql: string) => (query<{ n: number }>(dataDir, sql)[0] as { n: number }).n;
 
 describe("redriva sync (CLI against the fake Real-Debrid)", () => {
   test("sync torrents mirrors 12,000 torrents with 3 list requests and exits 0", async () => {
