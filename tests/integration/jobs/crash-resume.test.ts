@@ -37,6 +37,25 @@ async function runNow(url: string, job: string): Promise<Response> {
   return fetch(`${url}/api/jobs/${job}/run`, { method: "POST", headers: { cookie, "x-csrf-token": token } });
 }
 
+/** A server slowed by a 40-per-second limit, with the smart-sync schedule off. */
+function serverEnv(
+  dataDir: string,
+  apiUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATA_DIR: dataDir,
+    PORT: "0",
+    RD_API_TOKEN: "fake-token",
+    RD_API_URL: apiUrl,
+    RD_RATE_LIMIT: "40",
+    RD_RATE_WINDOW_MS: "1000",
+    LOG_LEVEL: "info",
+    JOB_SMART_SYNC_SCHEDULE: "off",
+    ...extra,
+  };
+}
+
 describe("jobs across a crash and a shutdown", () => {
   test("SIGKILL during a sync job leaves an interrupted run; the next start resumes and finishes it", async () => {
     using dir = tempDir();
@@ -45,18 +64,8 @@ describe("jobs across a crash and a shutdown", () => {
       rateLimit: 40,
       rateWindowMs: 1000,
     });
-    const env = {
-      DATA_DIR: dir.path,
-      PORT: "0",
-      RD_API_TOKEN: "fake-token",
-      RD_API_URL: fake.rdApiUrl,
-      RD_RATE_LIMIT: "40",
-      RD_RATE_WINDOW_MS: "1000",
-      LOG_LEVEL: "info",
-      // Only what the test triggers runs.
-      JOB_SMART_SYNC_SCHEDULE: "off",
-      JOB_DISK_CHECK_SCHEDULE: "off",
-    };
+    // Only what the test triggers runs.
+    const env = serverEnv(dir.path, fake.rdApiUrl, { JOB_DISK_CHECK_SCHEDULE: "off" });
     const first = await startServer(env);
     // Jobs start right after the listener: the pid file says so.
     await until(() => existsSync(join(dir.path, "redriva.pid")), "the server lock");
@@ -120,18 +129,9 @@ describe("jobs across a crash and a shutdown", () => {
       rateLimit: 40,
       rateWindowMs: 1000,
     });
-    const env = {
-      DATA_DIR: dir.path,
-      PORT: "0",
-      RD_API_TOKEN: "fake-token",
-      RD_API_URL: fake.rdApiUrl,
-      RD_RATE_LIMIT: "40",
-      RD_RATE_WINDOW_MS: "1000",
-      LOG_LEVEL: "info",
-      JOB_SMART_SYNC_SCHEDULE: "off",
-    };
+    const env = serverEnv(dir.path, fake.rdApiUrl);
     const server = await startServer(env);
-    // src/main.ts installs its signal handlers once the jobs have started (the pid file says so).
+    // The pid file says the jobs have started.
     await until(() => existsSync(join(dir.path, "redriva.pid")), "the server lock");
     expect((await runNow(server.url, "full-sync")).status).toBe(202);
     await until(
