@@ -1,5 +1,4 @@
-import type { Database } from "bun:sqlite";
-import { and, asc, eq, getTableColumns, inArray, lte, max, min, sql } from "drizzle-orm";
+import { asc, eq, inArray, max, min } from "drizzle-orm";
 import {
   downloadCategories,
   downloadFiles,
@@ -7,8 +6,13 @@ import {
   downloadTorrents,
 } from "../../../schema/downloads.ts";
 import type { Db } from "../client.ts";
+import { IN_LIST, inList, rawTable, sqliteOf } from "../raw-table.ts";
 
-/** The only place that touches the download tables. */
+/**
+ * The only place that touches the download tables. What the reconciler calls on every tick
+ * (reads, progress writes) runs on cached raw statements (see raw-table.ts); rare writes
+ * (adds, categories, tags) go through drizzle.
+ */
 
 export type DownloadTorrent = typeof downloadTorrents.$inferSelect;
 export type NewDownloadTorrent = typeof downloadTorrents.$inferInsert;
@@ -29,7 +33,12 @@ export type Stage =
   | "error"
   | "deleted";
 
-const { torrent_file: _omitBlob, ...rowColumns } = getTableColumns(downloadTorrents);
+const torrents = rawTable<DownloadTorrent>(downloadTorrents);
+const files = rawTable<DownloadFile>(downloadFiles);
+/** Columns of a torrent row without the .torrent bytes. */
+const ROW_COLUMNS = torrents.columnList(["torrent_file"]);
+const ALL_COLUMNS = torrents.columnList();
+const FILE_COLUMNS = files.columnList();
 
 /**
  * Bumped on every write through this module: caches of qBit answers key on it (with SQLite's
@@ -46,7 +55,7 @@ const bump = () => {
 };
 
 export function downloadsVersion(db: Db): string {
-  const row = db.get<{ data_version: number }>(sql`PRAGMA data_version`);
+  const row = sqliteOf(db).query("PRAGMA data_version").get() as { data_version: number } | null;
   return `${writeVersion}:${row?.data_version ?? 0}`;
 }
 
@@ -55,9 +64,9 @@ export function downloadsVersion(db: Db): string {
 /** True while some torrent still has work to do (anything but done and error). */
 export function hasUnfinishedTorrents(db: Db): boolean {
   return (
-    db.get<{ one: number }>(
-      sql`SELECT 1 AS one FROM ${downloadTorrents} WHERE ${downloadTorrents.stage} NOT IN ('done', 'error') LIMIT 1`,
-    ) !== undefined
+    sqliteOf(db)
+      .query(`SELECT 1 FROM "download_torrents" WHERE "stage" NOT IN ('done', 'error') LIMIT 1`)
+      .get() !== null
   );
 }
 
@@ -69,7 +78,7 @@ export function insertTorrent(db: Db, row: NewDownloadTorrent): boolean {
 }
 
 export function getTorrent(db: Db, hash: string): DownloadTorrent | undefined {
-  return db.select().from(downloadTorrents).where(eq(downloadTorrents.hash, hash)).get();
+  return torrents.get(db, `SELECT ${ALL_COLUMNS} FROM "download_torrents" WHERE "hash" = ?`, hash);
 }
 
 export interface TorrentQuery {
@@ -78,67 +87,53 @@ export interface TorrentQuery {
   stages?: Stage[];
 }
 
-const ROW_COLUMNS = Object.values(rowColumns)
-  .map((c) => `"${c.name}"`)
-  .join(", ");
-const BOOLEAN_COLUMNS = ["paused", "force_start", "delete_files"] as const;
-
 /**
- * Every visible torrent (not being deleted), oldest first, without .torrent bytes. Raw SQL on a
- * cached statement: torrents/info reads all of them on every change, and drizzle's row mapping
- * costs three times the query itself at 1,000 rows.
+ * Every visible torrent (not being deleted), oldest first, without .torrent bytes. torrents/info
+ * reads all of them on every change: drizzle's row mapping would cost three times the query
+ * itself at 1,000 rows.
  */
 export function listTorrents(db: Db, query: TorrentQuery = {}): DownloadTorrentRow[] {
+  if (query.hashes?.length === 0 || query.stages?.length === 0) return [];
   const where = [`"stage" != 'deleted'`];
-  const params: Array<string> = [];
+  const params: string[] = [];
   if (query.category !== undefined) {
     where.push(`"category" = ?`);
     params.push(query.category);
   }
   if (query.hashes) {
-    if (query.hashes.length === 0) return [];
-    where.push(`"hash" IN (${query.hashes.map(() => "?").join(", ")})`);
-    params.push(...query.hashes);
+    where.push(`"hash" IN ${IN_LIST}`);
+    params.push(inList(query.hashes));
   }
   if (query.stages) {
-    if (query.stages.length === 0) return [];
-    where.push(`"stage" IN (${query.stages.map(() => "?").join(", ")})`);
-    params.push(...query.stages);
+    where.push(`"stage" IN ${IN_LIST}`);
+    params.push(inList(query.stages));
   }
-  const sqlText = `SELECT ${ROW_COLUMNS} FROM "download_torrents" WHERE ${where.join(" AND ")} ORDER BY "added_on", "hash"`;
-  const client = (db as unknown as { $client: Database }).$client;
-  // query() caches the statement; lists of hashes vary in length, so those are prepared once.
-  const statement = query.hashes ? client.prepare(sqlText) : client.query(sqlText);
-  const rows = statement.all(...params) as Array<Record<string, unknown>>;
-  for (const row of rows) for (const key of BOOLEAN_COLUMNS) row[key] = row[key] === 1;
-  return rows as unknown as DownloadTorrentRow[];
+  return torrents.all(
+    db,
+    `SELECT ${ROW_COLUMNS} FROM "download_torrents" WHERE ${where.join(" AND ")} ORDER BY "added_on", "hash"`,
+    ...params,
+  );
 }
 
 /** Torrents in the given stages, deleted ones included when asked. */
 export function torrentsInStages(db: Db, stages: Stage[]): DownloadTorrentRow[] {
-  return db
-    .select(rowColumns)
-    .from(downloadTorrents)
-    .where(inArray(downloadTorrents.stage, stages))
-    .orderBy(asc(downloadTorrents.queue_order))
-    .all();
+  return torrents.all(
+    db,
+    `SELECT ${ROW_COLUMNS} FROM "download_torrents" WHERE "stage" IN ${IN_LIST} ORDER BY "queue_order"`,
+    inList(stages),
+  );
 }
 
 /** Torrents whose provider step is due. */
 export function torrentsDueAtProvider(db: Db, now: number, limit: number): DownloadTorrent[] {
-  return db
-    .select()
-    .from(downloadTorrents)
-    .where(
-      and(
-        inArray(downloadTorrents.stage, ["queued", "provider"]),
-        eq(downloadTorrents.paused, false),
-        lte(downloadTorrents.next_attempt_at, now),
-      ),
-    )
-    .orderBy(asc(downloadTorrents.queue_order))
-    .limit(limit)
-    .all();
+  return torrents.all(
+    db,
+    `SELECT ${ALL_COLUMNS} FROM "download_torrents"
+     WHERE "stage" IN ('queued', 'provider') AND "paused" = 0 AND "next_attempt_at" <= ?
+     ORDER BY "queue_order" LIMIT ?`,
+    now,
+    limit,
+  );
 }
 
 /**
@@ -159,7 +154,7 @@ const BOOKKEEPING = new Set<string>([
 export function updateTorrent(db: Db, hash: string, patch: TorrentPatch): void {
   const keys = Object.keys(patch);
   if (keys.length === 0) return;
-  db.update(downloadTorrents).set(patch).where(eq(downloadTorrents.hash, hash)).run();
+  torrents.update(db, "hash", hash, patch);
   if (keys.some((k) => !BOOKKEEPING.has(k))) bump();
 }
 
@@ -197,7 +192,7 @@ export function queueOrderBounds(db: Db): { min: number; max: number } {
 
 /** Rows written in one transaction (progress of every active download per tick). */
 export function inTransaction<T>(db: Db, work: () => T): T {
-  return db.transaction(() => work());
+  return sqliteOf(db).transaction(work)();
 }
 
 // --- files ------------------------------------------------------------------------------------
@@ -209,35 +204,46 @@ export function insertFiles(db: Db, rows: NewDownloadFile[]): void {
 }
 
 export function filesOf(db: Db, hash: string): DownloadFile[] {
-  return db
-    .select()
-    .from(downloadFiles)
-    .where(eq(downloadFiles.hash, hash))
-    .orderBy(asc(downloadFiles.file_index))
-    .all();
+  return files.all(
+    db,
+    `SELECT ${FILE_COLUMNS} FROM "download_files" WHERE "hash" = ? ORDER BY "file_index"`,
+    hash,
+  );
 }
 
 export function filesOfMany(db: Db, hashes: string[]): DownloadFile[] {
   if (hashes.length === 0) return [];
-  return db.select().from(downloadFiles).where(inArray(downloadFiles.hash, hashes)).all();
+  return files.all(
+    db,
+    `SELECT ${FILE_COLUMNS} FROM "download_files" WHERE "hash" IN ${IN_LIST} ORDER BY "hash", "file_index"`,
+    inList(hashes),
+  );
 }
 
 export function getFile(db: Db, id: number): DownloadFile | undefined {
-  return db.select().from(downloadFiles).where(eq(downloadFiles.id, id)).get();
+  return files.get(db, `SELECT ${FILE_COLUMNS} FROM "download_files" WHERE "id" = ?`, id);
 }
 
 export function filesByGids(db: Db, gids: string[]): DownloadFile[] {
   if (gids.length === 0) return [];
-  return db.select().from(downloadFiles).where(inArray(downloadFiles.gid, gids)).all();
+  return files.all(
+    db,
+    `SELECT ${FILE_COLUMNS} FROM "download_files" WHERE "gid" IN ${IN_LIST} ORDER BY "id"`,
+    inList(gids),
+  );
 }
 
 export function filesWithStatus(db: Db, statuses: string[]): DownloadFile[] {
-  return db.select().from(downloadFiles).where(inArray(downloadFiles.status, statuses)).all();
+  return files.all(
+    db,
+    `SELECT ${FILE_COLUMNS} FROM "download_files" WHERE "status" IN ${IN_LIST} ORDER BY "id"`,
+    inList(statuses),
+  );
 }
 
 export function updateFile(db: Db, id: number, patch: FilePatch): void {
   if (Object.keys(patch).length === 0) return;
-  db.update(downloadFiles).set(patch).where(eq(downloadFiles.id, id)).run();
+  files.update(db, "id", id, patch);
   bump();
 }
 
