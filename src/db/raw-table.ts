@@ -27,8 +27,17 @@ export interface RawTable<Row> {
   columnList(omit?: readonly string[]): string;
   all(db: Db, sqlText: string, ...params: SQLQueryBindings[]): Row[];
   get(db: Db, sqlText: string, ...params: SQLQueryBindings[]): Row | undefined;
-  /** UPDATE … SET (the patch's defined keys) WHERE `key` = ?; returns the rows changed. */
-  update(db: Db, keyColumn: string, key: string | number, patch: Record<string, unknown>): number;
+  /**
+   * UPDATE … SET (the patch's defined keys) WHERE `key` = ?; returns the rows changed. With
+   * `sticky`, a row whose column already holds that value keeps it (the other keys are written).
+   */
+  update(
+    db: Db,
+    keyColumn: string,
+    key: string | number,
+    patch: Record<string, unknown>,
+    sticky?: { column: string; value: string },
+  ): number;
 }
 
 export function rawTable<Row>(table: Table): RawTable<Row> {
@@ -77,11 +86,16 @@ export function rawTable<Row>(table: Table): RawTable<Row> {
         .get(...params) as Record<string, unknown> | null;
       return row ? toRow(row) : undefined;
     },
-    update(db, keyColumn, key, patch) {
+    update(db, keyColumn, key, patch, sticky) {
       const keys = Object.keys(patch).filter((k) => patch[k] !== undefined);
       if (keys.length === 0) return 0;
       for (const k of keys) if (!names.has(k)) throw new Error(`${name} has no column ${k}`);
-      const sqlText = `UPDATE "${name}" SET ${keys.map((k) => `"${k}" = ?`).join(", ")} WHERE "${keyColumn}" = ?`;
+      if (sticky && !names.has(sticky.column)) throw new Error(`${name} has no column ${sticky.column}`);
+      const assign = (k: string) =>
+        sticky?.column === k
+          ? `"${k}" = CASE WHEN "${k}" = '${sticky.value.replaceAll("'", "''")}' THEN "${k}" ELSE ? END`
+          : `"${k}" = ?`;
+      const sqlText = `UPDATE "${name}" SET ${keys.map(assign).join(", ")} WHERE "${keyColumn}" = ?`;
       const result = sqliteOf(db)
         .query(sqlText)
         .run(...keys.map((k) => bindable(patch[k])), key);

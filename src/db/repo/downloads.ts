@@ -154,7 +154,8 @@ const BOOKKEEPING = new Set<string>([
 export function updateTorrent(db: Db, hash: string, patch: TorrentPatch): void {
   const keys = Object.keys(patch);
   if (keys.length === 0) return;
-  torrents.update(db, "hash", hash, patch);
+  // A delete is final: a provider step or a transfer finishing meanwhile never brings it back.
+  torrents.update(db, "hash", hash, patch, { column: "stage", value: "deleted" });
   if (keys.some((k) => !BOOKKEEPING.has(k))) bump();
 }
 

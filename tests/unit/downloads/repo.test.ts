@@ -178,3 +178,19 @@ describe("raw download queries match drizzle", () => {
     expect(hasUnfinishedTorrents(db)).toBe(false);
   });
 });
+
+test("a deleted torrent stays deleted when a late provider step writes a stage (its other fields are kept)", () => {
+  const hash = hashOf(61);
+  insertTorrent(db, { ...torrentRow(61), stage: "queued" });
+  updateTorrent(db, hash, { stage: "deleted" });
+  updateTorrent(db, hash, { stage: "provider", provider: "realdebrid", provider_id: "RD123" });
+  expect(getTorrent(db, hash)).toMatchObject({
+    stage: "deleted",
+    provider: "realdebrid",
+    provider_id: "RD123",
+  });
+  // Any other stage still moves freely.
+  updateTorrent(db, hashOf(1), { stage: "waiting" });
+  updateTorrent(db, hashOf(1), { stage: "downloading" });
+  expect(getTorrent(db, hashOf(1))?.stage).toBe("downloading");
+});
