@@ -69,6 +69,7 @@ export const downloadsSchema = z.object({
   DOWNLOAD_REQUIRE_CACHED: bool(false),
   DOWNLOAD_SELECT_FILES: oneOf(["video", "all"], "video"),
   DOWNLOAD_MAX_ATTEMPTS: positiveInt(5),
+  DOWNLOAD_DELETE_AT_PROVIDER: oneOf(["never", "unfinished", "always"], "never"),
   DOWNLOAD_TICK_MS: positiveInt(500),
   DOWNLOAD_PROVIDER_POLL_MS: positiveInt(5000),
   ARIA2_BIN: text("aria2c"),
@@ -113,6 +114,8 @@ export function buildDownloads(env: DownloadsEnv) {
     requireCached: env.DOWNLOAD_REQUIRE_CACHED,
     selectFiles: env.DOWNLOAD_SELECT_FILES,
     maxAttempts: env.DOWNLOAD_MAX_ATTEMPTS,
+    /** Whether a torrent deleted here is removed from the debrid library too (never: it is the user's). */
+    deleteAtProvider: env.DOWNLOAD_DELETE_AT_PROVIDER,
     /** How often aria2c is polled while something downloads. */
     tickMs: env.DOWNLOAD_TICK_MS,
     /** How often one torrent still at the provider is polled (rate limits are per minute). */

@@ -9,6 +9,7 @@ import {
   updateTorrent,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
+import { ProviderError, type ProviderKind } from "../../providers/types.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { DOWNLOADS_TOPIC } from "./events.ts";
 import { incompleteFolder, resolveInside } from "./paths.ts";
@@ -96,5 +97,27 @@ export async function processDeletions(deps: Deps, engine: DownloadEngine): Prom
     }
     deleteTorrentRow(deps.dbh.db, torrent.hash);
     deps.log.info({ hash: torrent.hash, deleteFiles: torrent.delete_files }, "torrent deleted");
+    // Not awaited: a rate-limited provider must not hold up the downloads of this tick.
+    void removeAtProvider(deps, torrent);
+  }
+}
+
+/** DOWNLOAD_DELETE_AT_PROVIDER: the debrid library's copy goes too, when asked. */
+async function removeAtProvider(deps: Deps, torrent: DownloadTorrentRow): Promise<void> {
+  const policy = deps.config.downloads.deleteAtProvider;
+  if (policy === "never" || !torrent.provider || !torrent.provider_id) return;
+  if (policy === "unfinished" && torrent.completion_on !== null) return;
+  const provider = deps.providers.get(torrent.provider as ProviderKind);
+  if (!provider) return;
+  const where = { hash: torrent.hash, provider: torrent.provider, id: torrent.provider_id };
+  try {
+    await provider.deleteTorrent(torrent.provider_id);
+    deps.log.info(where, "torrent removed at the provider");
+  } catch (error) {
+    if (error instanceof ProviderError && error.kind === "not_found") return;
+    deps.log.warn(
+      { ...where, err: (error as Error).message },
+      "could not remove the torrent at the provider; it stays in your debrid library",
+    );
   }
 }

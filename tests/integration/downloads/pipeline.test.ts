@@ -330,3 +330,58 @@ describe("honest errors", () => {
     SLOW_TEST,
   );
 });
+
+describe("DOWNLOAD_DELETE_AT_PROVIDER", () => {
+  const rowGone = (p: Pipeline, hash: string) =>
+    p.deps.dbh.sqlite.query("select 1 from download_torrents where hash = ?").get(hash) === null;
+
+  for (const [policy, removed] of [
+    ["never", false],
+    ["unfinished", false],
+    ["always", true],
+  ] as const) {
+    test(
+      `${policy}: a finished torrent deleted by the *arr ${removed ? "is removed from" : "stays in"} the debrid library`,
+      async () => {
+        await using p = await startPipeline({ env: { ...ENV, DOWNLOAD_DELETE_AT_PROVIDER: policy } });
+        const c = client(p);
+        const { hash, magnet } = p.magnet(`Done.${policy}`, [{ path: `/Done.${policy}.mkv`, bytes: 5000 }]);
+        await c.call("POST", "torrents/add", { form: { urls: magnet, category: "radarr" } });
+        const done = await waitFor(async () => {
+          const t = await info(c, hash);
+          return t?.state === "pausedUP" ? t : null;
+        });
+        expect(p.fake.state.byHash(hash)).toBeDefined();
+        await c.call("POST", "torrents/delete", { form: { hashes: hash, deleteFiles: "true" } });
+        await waitFor(() => rowGone(p, hash));
+        expect(existsSync(done.content_path)).toBe(false);
+        if (removed) await waitFor(() => p.fake.state.byHash(hash) === undefined);
+        else {
+          // A removal would be one loopback call: give it far more time than it needs.
+          await Bun.sleep(500);
+          expect(p.fake.state.byHash(hash)).toBeDefined();
+        }
+      },
+      SLOW_TEST,
+    );
+  }
+
+  test(
+    "unfinished: a grab still at the provider is removed there when the *arr gives up on it",
+    async () => {
+      await using p = await startPipeline({
+        env: { ...ENV, DOWNLOAD_DELETE_AT_PROVIDER: "unfinished" },
+        fake: { instantAvailability: false, pollsPerStep: 100_000 },
+      });
+      const c = client(p);
+      const { hash, magnet } = p.magnet("Stalled", [{ path: "/Stalled.mkv", bytes: 5000 }]);
+      await c.call("POST", "torrents/add", { form: { urls: magnet, category: "tv-sonarr" } });
+      await waitFor(() => p.fake.state.byHash(hash) !== undefined);
+      expect((await info(c, hash))?.state).toMatch(/metaDL|downloading|queuedDL|stalledDL/);
+      await c.call("POST", "torrents/delete", { form: { hashes: hash, deleteFiles: "false" } });
+      await waitFor(() => rowGone(p, hash));
+      await waitFor(() => p.fake.state.byHash(hash) === undefined);
+    },
+    SLOW_TEST,
+  );
+});
