@@ -8,8 +8,7 @@ import { registerTorrentRoutes } from "./torrents.ts";
 const BASE = "/api/v2";
 
 /**
- * The qBittorrent WebAPI v2 that Sonarr and Radarr drive (contract:
- * /work/shared/reference/qbit-contract.md). Mounted before the web UI's login: it has its own
+ * The qBittorrent WebAPI v2, to the letter of what Sonarr and Radarr send and read. Mounted before the web UI's login: it has its own
  * SID session and answers 403, never 401, without one.
  */
 export function registerQbitApi(app: App, deps: Deps): void {

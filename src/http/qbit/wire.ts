@@ -7,7 +7,7 @@ import { ETA_UNKNOWN, etaSeconds } from "../../services/downloads/progress.ts";
 /**
  * Every qBittorrent JSON shape Redriva answers, built from domain rows by the functions below and
  * nowhere else. Field names and JSON types follow qBittorrent 4.5.2 / WebAPI 2.8.19
- * (/work/shared/reference/qbit-contract.md): integers stay integers, unknown is -1 or 8640000.
+ * (as Sonarr/Radarr parse them): integers stay integers, unknown is -1 or 8640000.
  */
 
 export const WEBAPI_VERSION = "2.8.19";
