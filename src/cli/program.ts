@@ -3,6 +3,7 @@ import { AppError } from "../errors.ts";
 import { registerBackupCommands } from "./commands/backup.ts";
 import { registerClearCommand } from "./commands/clear.ts";
 import { registerDiagnoseCommand } from "./commands/diagnose.ts";
+import { registerDownloadsCommand } from "./commands/downloads.ts";
 import { registerJobsCommand } from "./commands/jobs.ts";
 import { registerRepairCommand } from "./commands/repair.ts";
 import { registerStatsCommand } from "./commands/stats.ts";
@@ -24,6 +25,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerBackupCommands(program, ctx);
   registerRepairCommand(program, ctx);
   registerSymlinksCommand(program, ctx);
+  registerDownloadsCommand(program, ctx);
   return program;
 }
 
