@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { startFakeDebrid } from "../../../src/fake-debrid/index.ts";
 import { cli } from "../../helpers/cli.ts";
 import { count, rows as query } from "../../helpers/data-dir.ts";
