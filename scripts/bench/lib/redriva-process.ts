@@ -152,12 +152,11 @@ export async function redrivaDownload(r: Redriva, hash: string, sampleMs = 50): 
   db.close();
   const started = r.logTime(hash, "download started") ?? row.added_on;
   await r.form("torrents/delete", { hashes: hash, deleteFiles: "true" });
-  for (let i = 0; i < 200; i++) {
-    const list = (await (await r.api(`torrents/info?hashes=${hash}`)).json()) as unknown[];
-    if (list.length === 0) break;
-    await Bun.sleep(50);
-  }
-  await Bun.sleep(500);
+  // torrents/info hides it at once; the row goes once the file is removed: wait for that.
+  const reader = new Database(join(r.dataDir, "redriva.db"), { readonly: true });
+  const gone = reader.query("SELECT 1 FROM download_torrents WHERE hash = ?");
+  for (let i = 0; i < 400 && gone.get(hash) !== null; i++) await Bun.sleep(50);
+  reader.close();
   await sync();
   return {
     endToEndMs: row.completion_on - row.added_on,
