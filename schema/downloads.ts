@@ -1,4 +1,5 @@
 import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { DOWNLOAD_STAGES } from "../src/domain/download-stage.ts";
 
 /**
  * Torrents handed to Redriva through the qBittorrent API (or the /downloads page), as the *arr
@@ -20,8 +21,8 @@ export const downloadTorrents = sqliteTable(
     save_path: text("save_path").notNull(),
     /** Comma-separated, as qBittorrent stores them. */
     tags: text("tags").notNull().default(""),
-    /** queued | provider | waiting | downloading | moving | done | error | deleted */
-    stage: text("stage").notNull(),
+    /** Where the download is (src/domain/download-stage.ts says which moves are allowed). */
+    stage: text("stage", { enum: DOWNLOAD_STAGES }).notNull(),
     /** Wanted paused by the user (qBit pause/stop). */
     paused: integer("paused", { mode: "boolean" }).notNull().default(false),
     /** Why the downloader holds it although not paused: null | disk. */

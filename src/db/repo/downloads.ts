@@ -5,6 +5,12 @@ import {
   downloadTags,
   downloadTorrents,
 } from "../../../schema/downloads.ts";
+import {
+  type DownloadStage,
+  FINAL_STAGE,
+  PROVIDER_STAGES,
+  SETTLED_STAGES,
+} from "../../domain/download-stage.ts";
 import type { Db } from "../client.ts";
 import { IN_LIST, inList, rawTable, sqliteOf } from "../raw-table.ts";
 
@@ -22,16 +28,6 @@ export type DownloadFile = typeof downloadFiles.$inferSelect;
 export type NewDownloadFile = typeof downloadFiles.$inferInsert;
 export type TorrentPatch = Partial<Omit<DownloadTorrent, "hash">>;
 export type FilePatch = Partial<Omit<DownloadFile, "id" | "hash">>;
-
-export type Stage =
-  | "queued"
-  | "provider"
-  | "waiting"
-  | "downloading"
-  | "moving"
-  | "done"
-  | "error"
-  | "deleted";
 
 const torrents = rawTable<DownloadTorrent>(downloadTorrents);
 const files = rawTable<DownloadFile>(downloadFiles);
@@ -59,13 +55,16 @@ export function downloadsVersion(db: Db): string {
   return `${writeVersion}:${row?.data_version ?? 0}`;
 }
 
+/** Constant stage names as SQL literals (they are fixed words: no quoting issue). */
+const sqlList = (stages: readonly DownloadStage[]) => stages.map((s) => `'${s}'`).join(", ");
+
 // --- torrents ---------------------------------------------------------------------------------
 
-/** True while some torrent still has work to do (anything but done and error). */
+/** True while some torrent still has work to do (a stage that is not settled). */
 export function hasUnfinishedTorrents(db: Db): boolean {
   return (
     sqliteOf(db)
-      .query(`SELECT 1 FROM "download_torrents" WHERE "stage" NOT IN ('done', 'error') LIMIT 1`)
+      .query(`SELECT 1 FROM "download_torrents" WHERE "stage" NOT IN (${sqlList(SETTLED_STAGES)}) LIMIT 1`)
       .get() !== null
   );
 }
@@ -84,7 +83,7 @@ export function getTorrent(db: Db, hash: string): DownloadTorrent | undefined {
 export interface TorrentQuery {
   category?: string;
   hashes?: string[];
-  stages?: Stage[];
+  stages?: DownloadStage[];
 }
 
 /**
@@ -94,7 +93,7 @@ export interface TorrentQuery {
  */
 export function listTorrents(db: Db, query: TorrentQuery = {}): DownloadTorrentRow[] {
   if (query.hashes?.length === 0 || query.stages?.length === 0) return [];
-  const where = [`"stage" != 'deleted'`];
+  const where = [`"stage" != ${sqlList([FINAL_STAGE])}`];
   const params: string[] = [];
   if (query.category !== undefined) {
     where.push(`"category" = ?`);
@@ -116,7 +115,7 @@ export function listTorrents(db: Db, query: TorrentQuery = {}): DownloadTorrentR
 }
 
 /** Torrents in the given stages, deleted ones included when asked. */
-export function torrentsInStages(db: Db, stages: Stage[]): DownloadTorrentRow[] {
+export function torrentsInStages(db: Db, stages: readonly DownloadStage[]): DownloadTorrentRow[] {
   return torrents.all(
     db,
     `SELECT ${ROW_COLUMNS} FROM "download_torrents" WHERE "stage" IN ${IN_LIST} ORDER BY "queue_order"`,
@@ -129,7 +128,7 @@ export function torrentsDueAtProvider(db: Db, now: number, limit: number): Downl
   return torrents.all(
     db,
     `SELECT ${ALL_COLUMNS} FROM "download_torrents"
-     WHERE "stage" IN ('queued', 'provider') AND "paused" = 0 AND "next_attempt_at" <= ?
+     WHERE "stage" IN (${sqlList(PROVIDER_STAGES)}) AND "paused" = 0 AND "next_attempt_at" <= ?
      ORDER BY "queue_order" LIMIT ?`,
     now,
     limit,
@@ -155,7 +154,7 @@ export function updateTorrent(db: Db, hash: string, patch: TorrentPatch): void {
   const keys = Object.keys(patch);
   if (keys.length === 0) return;
   // A delete is final: a provider step or a transfer finishing meanwhile never brings it back.
-  torrents.update(db, "hash", hash, patch, { column: "stage", value: "deleted" });
+  torrents.update(db, "hash", hash, patch, { column: "stage", value: FINAL_STAGE });
   if (keys.some((k) => !BOOKKEEPING.has(k))) bump();
 }
 

@@ -8,6 +8,7 @@ import {
   updateTorrent,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
+import { FINAL_STAGE, INITIAL_STAGE, startOverPatch } from "../../domain/download-stage.ts";
 import { notifyChanged } from "./events.ts";
 import { resolveSavePath } from "./paths.ts";
 import { fromTorrentFile, fromUrl, type SourceResult, type TorrentSource } from "./sources.ts";
@@ -93,21 +94,10 @@ function insertSource(
   const now = deps.clock.now();
   const existing = getTorrent(db, source.hash);
   if (existing) {
-    if (existing.stage === "deleted") return "this torrent is being deleted; add it again in a moment";
+    if (existing.stage === FINAL_STAGE) return "this torrent is being deleted; add it again in a moment";
     // A new grab of a failed torrent retries it from the start; anything else is already there.
-    if (existing.stage === "error") {
-      updateTorrent(db, source.hash, {
-        stage: "queued",
-        error: null,
-        message: null,
-        attempts: 0,
-        next_attempt_at: 0,
-        provider: null,
-        provider_id: null,
-        providers_tried: "",
-        paused: input.paused ?? false,
-      });
-    }
+    if (existing.stage === "error")
+      updateTorrent(db, source.hash, { ...startOverPatch(existing.stage), paused: input.paused ?? false });
     return true;
   }
   const tags = normaliseTags(input.tags ?? []);
@@ -122,7 +112,7 @@ function insertSource(
     category: input.category,
     save_path: input.savePath,
     tags: tags.join(","),
-    stage: "queued",
+    stage: INITIAL_STAGE,
     paused: input.paused ?? false,
     force_start: input.forceStart ?? false,
     queue_order: input.top ? bounds.min - 1 : bounds.max + 1,

@@ -11,6 +11,7 @@ import {
   updateTorrents,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
+import { FINAL_STAGE, moveTo, startOverPatch } from "../../domain/download-stage.ts";
 import { ConflictError } from "../../errors.ts";
 import { normaliseTags } from "./add.ts";
 import { notifyChanged } from "./events.ts";
@@ -57,22 +58,10 @@ export function resumeTorrents(deps: Deps, selection: Selection): number {
 
 function retryPatch(deps: Deps, t: DownloadTorrentRow): TorrentPatch {
   const files = filesOf(deps.dbh.db, t.hash);
-  if (files.length === 0) {
-    return {
-      paused: false,
-      stage: "queued",
-      error: null,
-      message: null,
-      attempts: 0,
-      next_attempt_at: 0,
-      provider: null,
-      provider_id: null,
-      providers_tried: "",
-    };
-  }
+  if (files.length === 0) return { paused: false, ...startOverPatch(t.stage) };
   for (const f of files)
     if (f.status === "error") updateFile(deps.dbh.db, f.id, { status: "pending", attempts: 0, error: null });
-  return { paused: false, stage: "waiting", error: null, message: null };
+  return { paused: false, ...moveTo(t.stage, "waiting"), error: null, message: null };
 }
 
 /**
@@ -80,7 +69,7 @@ function retryPatch(deps: Deps, t: DownloadTorrentRow): TorrentPatch {
  * deleteFiles, the partial and the finished data, then forgets the torrent.
  */
 export function deleteTorrents(deps: Deps, selection: Selection, deleteFiles: boolean): number {
-  return apply(deps, selection, () => ({ stage: "deleted", delete_files: deleteFiles }));
+  return apply(deps, selection, (t) => ({ ...moveTo(t.stage, FINAL_STAGE), delete_files: deleteFiles }));
 }
 
 /** setCategory: the category must exist ("" clears it); unfinished torrents follow its folder. */

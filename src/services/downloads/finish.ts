@@ -9,6 +9,7 @@ import {
   updateTorrent,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
+import { FINAL_STAGE, moveTo, TRANSFER_STAGES } from "../../domain/download-stage.ts";
 import { ProviderError, type ProviderKind } from "../../providers/types.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { DOWNLOADS_TOPIC } from "./events.ts";
@@ -19,7 +20,7 @@ import { incompleteFolder, resolveInside } from "./paths.ts";
  * one rename (the *arr never sees a half-written file at content_path), then report complete.
  */
 export async function finishCompleted(deps: Deps): Promise<void> {
-  for (const torrent of torrentsInStages(deps.dbh.db, ["waiting", "downloading", "moving"])) {
+  for (const torrent of torrentsInStages(deps.dbh.db, [...TRANSFER_STAGES, "moving"])) {
     if (torrent.paused) continue;
     const files = filesOf(deps.dbh.db, torrent.hash);
     if (files.length === 0 || files.some((f) => f.status !== "complete")) continue;
@@ -32,7 +33,7 @@ async function moveIntoPlace(deps: Deps, torrent: DownloadTorrentRow): Promise<v
   const config = deps.config.downloads;
   const rootName = torrent.root_name ?? torrent.hash;
   const source = join(incompleteFolder(config, torrent.hash), rootName);
-  updateTorrent(db, torrent.hash, { stage: "moving", speed: 0, message: null });
+  updateTorrent(db, torrent.hash, { ...moveTo(torrent.stage, "moving"), speed: 0, message: null });
   try {
     await mkdir(torrent.save_path, { recursive: true });
     const target = uniqueTarget(torrent.save_path, rootName);
@@ -48,7 +49,7 @@ async function moveIntoPlace(deps: Deps, torrent: DownloadTorrentRow): Promise<v
     await rm(incompleteFolder(config, torrent.hash), { recursive: true, force: true });
     const now = deps.clock.now();
     updateTorrent(db, torrent.hash, {
-      stage: "done",
+      ...moveTo("moving", "done"),
       content_path: target,
       completion_on: now,
       last_activity: now,
@@ -61,7 +62,7 @@ async function moveIntoPlace(deps: Deps, torrent: DownloadTorrentRow): Promise<v
     deps.bus.publish(DOWNLOADS_TOPIC, "completed", { hash: torrent.hash, name: torrent.name, path: target });
   } catch (error) {
     const message = `could not move the files into ${torrent.save_path}: ${(error as Error).message}`;
-    updateTorrent(db, torrent.hash, { stage: "error", error: message });
+    updateTorrent(db, torrent.hash, { ...moveTo("moving", "error"), error: message });
     deps.log.error({ hash: torrent.hash, err: message }, "download failed at the last step");
   }
 }
@@ -81,7 +82,7 @@ function uniqueTarget(folder: string, name: string): string {
  */
 export async function processDeletions(deps: Deps, engine: DownloadEngine): Promise<void> {
   const config = deps.config.downloads;
-  for (const torrent of torrentsInStages(deps.dbh.db, ["deleted"])) {
+  for (const torrent of torrentsInStages(deps.dbh.db, [FINAL_STAGE])) {
     const files = filesOf(deps.dbh.db, torrent.hash);
     for (const f of files) engine.queue.cancel(String(f.id));
     if (files.some((f) => f.status === "active" || f.status === "pending")) {

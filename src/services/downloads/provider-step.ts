@@ -7,6 +7,7 @@ import {
   updateTorrent,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
+import { moveTo } from "../../domain/download-stage.ts";
 import { buildMagnet } from "../../domain/magnet.ts";
 import {
   FAILED_STATUSES,
@@ -91,7 +92,7 @@ async function submit(deps: Deps, torrent: DownloadTorrent): Promise<void> {
       ...(first ? {} : { fallbackOn: NO_FALLBACK }),
     });
     updateTorrent(deps.dbh.db, torrent.hash, {
-      stage: "provider",
+      ...moveTo(torrent.stage, "provider"),
       provider: result.provider,
       provider_id: result.id,
       provider_status: "magnet_conversion",
@@ -127,7 +128,12 @@ async function submit(deps: Deps, torrent: DownloadTorrent): Promise<void> {
 }
 
 function fail(deps: Deps, torrent: DownloadTorrent, error: string): void {
-  updateTorrent(deps.dbh.db, torrent.hash, { stage: "error", error, message: null, provider_speed: 0 });
+  updateTorrent(deps.dbh.db, torrent.hash, {
+    ...moveTo(torrent.stage, "error"),
+    error,
+    message: null,
+    provider_speed: 0,
+  });
   deps.log.error({ hash: torrent.hash, name: torrent.name, error }, "download failed");
 }
 
@@ -136,7 +142,11 @@ async function poll(deps: Deps, torrent: DownloadTorrent): Promise<void> {
   const provider = deps.providers.get(kind);
   const now = deps.clock.now();
   if (!provider || !torrent.provider_id) {
-    updateTorrent(deps.dbh.db, torrent.hash, { stage: "queued", provider: null, provider_id: null });
+    updateTorrent(deps.dbh.db, torrent.hash, {
+      ...moveTo(torrent.stage, "queued"),
+      provider: null,
+      provider_id: null,
+    });
     return;
   }
   let info: ProviderTorrentInfo;
@@ -146,7 +156,7 @@ async function poll(deps: Deps, torrent: DownloadTorrent): Promise<void> {
     if (error instanceof ProviderError && error.kind === "not_found") {
       // Deleted on the provider's side (by hand, or expired): add it again.
       updateTorrent(deps.dbh.db, torrent.hash, {
-        stage: "queued",
+        ...moveTo(torrent.stage, "queued"),
         provider: null,
         provider_id: null,
         message: `${kind}: the torrent disappeared at the provider; adding it again`,
@@ -225,7 +235,7 @@ async function refusedAfterAdd(deps: Deps, torrent: DownloadTorrent, kind: Provi
   const message = `${kind}: ${error.message}`;
   if (alternatives.length > 0) {
     updateTorrent(deps.dbh.db, torrent.hash, {
-      stage: "queued",
+      ...moveTo(torrent.stage, "queued"),
       provider: null,
       provider_id: null,
       providers_tried: triedNow.join(","),
@@ -296,7 +306,7 @@ async function recordFiles(deps: Deps, torrent: DownloadTorrent, info: ProviderT
     })),
   );
   updateTorrent(deps.dbh.db, torrent.hash, {
-    stage: "waiting",
+    ...moveTo(torrent.stage, "waiting"),
     root_name: layout.rootName,
     size: entries.reduce((s, e) => s + e.bytes, 0),
     provider_progress: 100,

@@ -7,6 +7,7 @@ import {
   updateTorrent,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
+import { queuePriority, TRANSFER_STAGES } from "../../domain/download-stage.ts";
 import { formatBytes } from "../../lib/format.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { finishCompleted, processDeletions } from "./finish.ts";
@@ -48,13 +49,13 @@ async function stopUnwanted(deps: Deps, engine: DownloadEngine): Promise<void> {
 /** Files ready to download go to the size-aware queue (a no-op for those already in it). */
 function enqueuePending(deps: Deps, engine: DownloadEngine): void {
   const now = deps.clock.now();
-  for (const torrent of torrentsInStages(deps.dbh.db, ["waiting", "downloading"])) {
+  for (const torrent of torrentsInStages(deps.dbh.db, TRANSFER_STAGES)) {
     if (torrent.paused) continue;
     for (const file of filesOf(deps.dbh.db, torrent.hash)) {
       const id = String(file.id);
       if (file.status !== "pending") continue;
       if (engine.queue.has(id)) {
-        engine.queue.setPriority(id, (torrent.force_start ? 1e12 : 0) - torrent.queue_order);
+        engine.queue.setPriority(id, queuePriority(torrent));
         continue;
       }
       if (retryDue(file.id, now)) engine.queue.enqueue(queueItem(deps, engine, file, torrent));
@@ -86,7 +87,7 @@ async function watchDisk(deps: Deps, engine: DownloadEngine): Promise<void> {
     return;
   }
   if (engine.queue.snapshot().held) return;
-  for (const torrent of torrentsInStages(db, ["waiting", "downloading"])) {
+  for (const torrent of torrentsInStages(db, TRANSFER_STAGES)) {
     if (torrent.blocked === "disk") updateTorrent(db, torrent.hash, { blocked: null, message: null });
   }
 }

@@ -15,6 +15,7 @@ import {
   updateTorrent,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
+import { inTransferStage, moveTo, queuePriority } from "../../domain/download-stage.ts";
 import { Aria2RpcError, type Aria2Status } from "../../downloader/aria2/rpc.ts";
 import { downloadOptions } from "../../downloader/profile.ts";
 import type { QueueItem } from "../../downloader/queue.ts";
@@ -31,11 +32,6 @@ const retryAt = new Map<number, number>();
 /** GIDs being handed to aria2c right now (not yet marked active in the database). */
 const starting = new Set<string>();
 
-/** Priority in the dispatcher: force-started first, then the qBit queue order. */
-export function priorityOf(torrent: Pick<DownloadTorrentRow, "force_start" | "queue_order">): number {
-  return (torrent.force_start ? 1e12 : 0) - torrent.queue_order;
-}
-
 export function queueItem(
   deps: Deps,
   engine: DownloadEngine,
@@ -45,7 +41,7 @@ export function queueItem(
   return {
     id: String(file.id),
     size: file.size,
-    priority: priorityOf(torrent),
+    priority: queuePriority(torrent),
     hasSpace: () => hasSpaceFor(deps, engine, file.id),
     start: () => startFile(deps, engine, file.id),
   };
@@ -77,8 +73,7 @@ export async function startFile(deps: Deps, engine: DownloadEngine, fileId: numb
   const file = getFile(db, fileId);
   if (file?.status !== "pending") return false;
   const torrent = getTorrent(db, file.hash);
-  if (!torrent || torrent.paused || (torrent.stage !== "waiting" && torrent.stage !== "downloading"))
-    return false;
+  if (!torrent || torrent.paused || !inTransferStage(torrent)) return false;
   if (!engine.aria2Ready()) return false;
   const provider = torrent.provider ? deps.providers.get(torrent.provider as ProviderKind) : null;
   if (!provider) {
@@ -117,7 +112,7 @@ export async function startFile(deps: Deps, engine: DownloadEngine, fileId: numb
   starting.delete(file.gid);
   updateFile(db, file.id, { status: "active", error: null });
   updateTorrent(db, torrent.hash, {
-    ...(torrent.stage === "waiting" ? { stage: "downloading" } : {}),
+    ...moveTo(torrent.stage, "downloading"),
     blocked: null,
     message: null,
   });
@@ -168,8 +163,9 @@ function fileFailed(deps: Deps, file: DownloadFile, reason: string): void {
   const label = basename(file.path || "") || "file";
   if (attempts >= max) {
     updateFile(deps.dbh.db, file.id, { status: "error", attempts, error: reason, speed: 0 });
+    const stage = getTorrent(deps.dbh.db, file.hash)?.stage;
     updateTorrent(deps.dbh.db, file.hash, {
-      stage: "error",
+      ...(stage ? moveTo(stage, "error") : {}),
       error: `${label}: ${reason} (after ${attempts} attempts)`,
       speed: 0,
       message: null,
@@ -290,11 +286,7 @@ async function adoptOrDrop(deps: Deps, engine: DownloadEngine, live: Aria2Status
     const file = known.get(status.gid);
     if (file?.status === "active") continue;
     const torrent = file ? getTorrent(db, file.hash) : undefined;
-    const wanted =
-      file?.status === "pending" &&
-      torrent &&
-      !torrent.paused &&
-      (torrent.stage === "waiting" || torrent.stage === "downloading");
+    const wanted = file?.status === "pending" && torrent && !torrent.paused && inTransferStage(torrent);
     if (file && wanted) {
       engine.queue.cancel(String(file.id));
       engine.queue.attach(String(file.id), file.size);
@@ -327,7 +319,7 @@ function rollUp(deps: Deps, hashes: string[], now: number): void {
           downloaded,
           speed,
           ...(moved ? { progress_at: now, last_activity: now } : {}),
-          ...(!running && torrent.stage === "downloading" ? { stage: "waiting" } : {}),
+          ...(!running && torrent.stage === "downloading" ? moveTo(torrent.stage, "waiting") : {}),
         }),
       );
     }

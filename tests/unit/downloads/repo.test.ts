@@ -21,6 +21,7 @@ import {
   updateFile,
   updateTorrent,
 } from "../../../src/db/repo/downloads.ts";
+import type { DownloadStage } from "../../../src/domain/download-stage.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
 // The reconciler's queries run on raw cached statements: each must return exactly what drizzle
@@ -43,7 +44,7 @@ const torrentRow = (i: number): NewDownloadTorrent => ({
   torrent_file: i % 3 === 0 ? Buffer.from([0, 1, 2, 255, i % 256]) : null,
   category: i % 2 ? "tv-sonarr" : "radarr",
   save_path: `/downloads/${i}`,
-  stage: STAGES[i % STAGES.length] as string,
+  stage: STAGES[i % STAGES.length] as DownloadStage,
   paused: i % 4 === 0,
   force_start: i % 5 === 0,
   delete_files: i % 6 === 0,
