@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { lstatSync, unlinkSync } from "node:fs";
+import { lstatSync } from "node:fs";
+import { join } from "node:path";
 import {
   getScan,
   listProblems,
@@ -11,9 +12,10 @@ import {
 import type { Deps } from "../../deps.ts";
 import { ConflictError, errorMessage, NotFoundError, ValidationError } from "../../errors.ts";
 import { rescanPathsEverywhere } from "../arr/index.ts";
+import { type MediaRootHandle, openMediaRoot, type RootEntry } from "./beneath.ts";
 import { allocCheckBuffer, checkEntry, isMediaName, PHASE1_TYPES, type ProblemType } from "./check.ts";
 import { finalizeScan, publishProgress } from "./history.ts";
-import { isInside, resolveEntryForDeletion } from "./paths.ts";
+import { normalizeRelative } from "./paths.ts";
 import { progressFromRow, type ScanProgress } from "./progress.ts";
 import { type ActiveScan, activeScans, reconcileRunningScans } from "./registry.ts";
 import { invalidateTree } from "./tree.ts";
@@ -93,15 +95,17 @@ async function executeDeletion(deps: Deps, active: ActiveScan, items: SymlinkPro
   let skipped = 0;
   const buffer = allocCheckBuffer();
   const minSizeBytes = scanMinSize(deps, p.scanId);
+  let rootHandle: MediaRootHandle | null = null;
   try {
+    rootHandle = openMediaRoot(root);
     for (const [index, item] of items.entries()) {
       signal.throwIfAborted();
       // Unlinking is quick, but a long list must not hold the event loop.
       if (index % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
-      const outcome = deleteOne(root, item, { buffer, minSizeBytes });
+      const outcome = deleteOne(rootHandle, item, { buffer, minSizeBytes });
       if (outcome.deleted) {
         markProblemDeleted(deps.dbh.db, item.id, deps.clock.now());
-        deletedPaths.push(outcome.abs);
+        deletedPaths.push(join(root, item.path));
         p.deleted++;
       } else if (outcome.skipped) {
         markProblemDeleteFailed(deps.dbh.db, item.id, `skipped: ${outcome.reason}`);
@@ -132,6 +136,7 @@ async function executeDeletion(deps: Deps, active: ActiveScan, items: SymlinkPro
       p.error = errorMessage(error);
     }
   } finally {
+    rootHandle?.close();
     p.finishedAt = deps.clock.now();
     invalidateTree(root);
     finalizeScan(deps, active);
@@ -142,7 +147,7 @@ async function executeDeletion(deps: Deps, active: ActiveScan, items: SymlinkPro
   }
 }
 
-type DeleteOutcome = { deleted: true; abs: string } | { deleted: false; skipped: boolean; reason: string };
+type DeleteOutcome = { deleted: true } | { deleted: false; skipped: boolean; reason: string };
 
 function scanMinSize(deps: Deps, scanId: number): number {
   try {
@@ -154,20 +159,34 @@ function scanMinSize(deps: Deps, scanId: number): number {
 }
 
 function deleteOne(
-  root: string,
+  root: MediaRootHandle,
   item: SymlinkProblemRow,
   check: { buffer: Uint8Array; minSizeBytes: number },
 ): DeleteOutcome {
-  let abs: string;
+  let entry: RootEntry;
   try {
-    abs = resolveEntryForDeletion(root, item.path);
+    const rel = normalizeRelative(item.path);
+    if (rel === "") throw new ValidationError("refusing to delete the media root");
+    entry = root.open(rel);
   } catch (error) {
     return { deleted: false, skipped: false, reason: errorMessage(error) };
   }
-  if (!isInside(root, abs)) return { deleted: false, skipped: false, reason: "outside the media root" };
+  try {
+    return deleteEntry(entry, item, check);
+  } finally {
+    entry.close();
+  }
+}
+
+/** Re-checks the entry through its open folder, then removes it from that same folder. */
+function deleteEntry(
+  entry: RootEntry,
+  item: SymlinkProblemRow,
+  check: { buffer: Uint8Array; minSizeBytes: number },
+): DeleteOutcome {
   let stat: ReturnType<typeof lstatSync>;
   try {
-    stat = lstatSync(abs);
+    stat = lstatSync(entry.path);
   } catch {
     return { deleted: false, skipped: true, reason: "already gone" };
   }
@@ -181,14 +200,14 @@ function deleteOne(
     return { deleted: false, skipped: false, reason: "not a link or file" };
   if ((PHASE1_TYPES as readonly string[]).includes(item.type)) {
     const name = item.path.split("/").pop() ?? "";
-    const verdict = checkEntry(abs, stat.isSymbolicLink(), isMediaName(name), check);
+    const verdict = checkEntry(entry.path, stat.isSymbolicLink(), isMediaName(name), check);
     if (verdict.status === "ok") {
       return { deleted: false, skipped: true, reason: "works again since the scan" };
     }
   }
   try {
-    unlinkSync(abs);
-    return { deleted: true, abs };
+    entry.unlink();
+    return { deleted: true };
   } catch (error) {
     return { deleted: false, skipped: false, reason: `unlink failed: ${errorMessage(error)}` };
   }

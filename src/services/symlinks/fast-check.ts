@@ -1,7 +1,8 @@
-import { dlopen, FFIType, ptr, read as readPointer } from "bun:ffi";
+import { ptr, read as readPointer } from "bun:ffi";
 import { closeSync, constants, openSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { type CheckOptions, checkEntry, type Verdict } from "./check.ts";
+import { loadLibc } from "./libc.ts";
 
 /**
  * The fast path of phase 1 on Linux: `openat()` relative to the folder (one path component to
@@ -35,24 +36,6 @@ const { ENOENT, ENOTDIR, ELOOP } = osConstants.errno;
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 const MIN_READ = 512;
 const MAX_READ = 64 * 1024;
-
-function loadLibc() {
-  if (process.platform !== "linux") return null;
-  const symbols = {
-    openat: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
-    pread: { args: [FFIType.i32, FFIType.ptr, FFIType.u64, FFIType.i64], returns: FFIType.i64 },
-    close: { args: [FFIType.i32], returns: FFIType.i32 },
-    __errno_location: { args: [], returns: FFIType.ptr },
-  } as const;
-  for (const name of ["libc.so.6", `libc.musl-${process.arch === "arm64" ? "aarch64" : "x86_64"}.so.1`]) {
-    try {
-      return dlopen(name, symbols).symbols;
-    } catch {
-      // not this libc: try the next, or fall back to node:fs
-    }
-  }
-  return null;
-}
 
 /** The fast checker of this thread, or null where libc cannot be loaded (then use checkEntry). */
 export function createFastChecker(buffer: Uint8Array): FastChecker | null {
