@@ -1,6 +1,8 @@
 import { and, asc, desc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import { repairCandidates } from "../../../schema/repair.ts";
 import type { Db } from "../client.ts";
+import { sqliteOf } from "../raw-table.ts";
+import { type AttemptInput, insertAttempt } from "./repair-attempts.ts";
 
 /** Repair candidates and the retry queue (schema/repair.ts). Attempts: repair-attempts.ts. */
 
@@ -232,6 +234,22 @@ export function updateCandidate(db: Db, id: number, patch: CandidatePatch, now: 
     })
     .where(eq(repairCandidates.id, id))
     .run();
+}
+
+/**
+ * The end of one attempt: the candidate's next state and the attempt row, in one transaction
+ * (a crash between the two would leave a candidate moved on without its attempt). Returns the
+ * attempt's id.
+ */
+export function recordAttempt(
+  db: Db,
+  record: { candidateId: number; patch: CandidatePatch; attempt: AttemptInput },
+  now: number,
+): number {
+  return sqliteOf(db).transaction(() => {
+    updateCandidate(db, record.candidateId, record.patch, now);
+    return insertAttempt(db, record.attempt);
+  })();
 }
 
 /**

@@ -1,5 +1,4 @@
-import { type CandidateState, updateCandidate } from "../../db/repo/repair.ts";
-import { insertAttempt } from "../../db/repo/repair-attempts.ts";
+import { recordAttempt } from "../../db/repo/repair.ts";
 import { markTorrentDeleted } from "../../db/repo/repair-library.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
@@ -10,9 +9,10 @@ import {
   notifyPermanentFailure,
   removeTorrentLinks,
 } from "./aftermath.ts";
-import { classify, FAILURE_POLICY, RepairFailure } from "./policy.ts";
+import { classify, RepairFailure } from "./policy.ts";
 import { type CallMeter, currentInfo, meter, type RepairTarget, reinject } from "./reinject.ts";
 import type { ItemResult, RepairTrigger } from "./types.ts";
+import { type Verdict, verdictForFailure, verdictForResult } from "./verdict.ts";
 
 /** Shared by the candidates of one run. */
 export interface RunContext {
@@ -36,10 +36,19 @@ export interface CandidateSnapshot {
   knownLinks: string[];
 }
 
+/** How one attempt went, before anything is written: the verdict and what the record keeps. */
+interface AttemptRun {
+  verdict: Verdict;
+  /** reinject, or delete (a virus). */
+  action: string;
+  detail: Record<string, unknown>;
+}
+
 /**
  * Applies the per-failure policy to one candidate: re-inject it (or, for a virus, delete it),
- * record the attempt, and move the candidate to its next state. In a dry run nothing is
- * written, deleted or sent: the result only says what would be done.
+ * decide what comes next (verdict.ts), carry out the cleanup the verdict asks for, then record
+ * the attempt and the candidate's next state in one transaction, and notify last. In a dry run
+ * nothing is written, deleted or sent: the result only says what would be done.
  */
 export async function handleCandidate(
   deps: Deps,
@@ -65,141 +74,57 @@ export async function handleCandidate(
     requests: 0,
     responseMs: 0,
   };
-  const { config } = deps;
-  let action = "reinject";
-  let detail: Record<string, unknown> = {};
-  let next: { state: CandidateState; dueAt?: number | null; resolved?: boolean } = { state: "skipped" };
-  let countAttempt = true;
-  try {
-    if (target.reason === "virus") {
-      action = "delete";
-      await deleteVirus(deps, target, calls, ctx, item);
-      next = { state: "failed", resolved: true };
-    } else {
-      const result = await reinject(deps, target, { dryRun: ctx.dryRun, calls, signal: ctx.signal });
-      if (result.kind === "planned") {
-        item.outcome = "planned";
-        item.links = await linksOfTorrent(deps, target, snapshot.knownLinks, ctx.links);
-        item.plan = {
-          ...result.plan,
-          steps: [
-            ...result.plan.steps,
-            item.links.length > 0
-              ? `if the provider answers infringing_file: remove ${item.links.length} library link(s) and rescan`
-              : "if the provider answers infringing_file: no library link points at it",
-          ],
-        };
-        ctx.log(`dry run, ${target.filename || target.torrentId}: ${item.plan.steps.join(" → ")}`);
-      } else if (result.kind === "skipped") {
-        item.outcome = "skipped";
-        item.error = result.why;
-        countAttempt = false;
-        next = { state: "skipped", resolved: true };
-        detail = { why: result.why, status: result.status };
-      } else {
-        item.outcome = "repaired";
-        item.newTorrentId = result.newTorrentId;
-        next = { state: "repaired", resolved: true };
-        detail = {
-          status: result.status,
-          selection: result.selection,
-          deletedOld: result.deletedOld,
-          deleteError: result.deleteError,
-          renamedLocal: result.renamedLocal,
-        };
-        ctx.log(
-          `repaired ${target.filename || target.torrentId}: ${target.torrentId} → ${result.newTorrentId}`,
-        );
-      }
-    }
-  } catch (error) {
-    const failure = error instanceof RepairFailure ? error : classify(error);
-    const policy = FAILURE_POLICY[failure.failure];
-    item.failure = failure.failure;
-    item.error = failure.message;
-    detail = { code: failure.code };
-    if (ctx.signal?.aborted || failure.failure === "auth") {
-      // Stopped (shutdown, cancel) or the token was refused: not the torrent's fault, so it
-      // keeps its place and its attempt count.
-      item.outcome = "aborted";
-      countAttempt = false;
-      next = { state: snapshot.attempts > 0 ? "retry" : "pending", dueAt: started };
-    } else if (policy.permanent) {
-      item.outcome = "failed";
-      next = { state: "failed", resolved: true };
-      if (policy.cleanupLinks) {
-        const cleanup = await removeTorrentLinks(deps, target, snapshot.knownLinks, ctx.links, {
-          dryRun: ctx.dryRun,
-        });
-        item.links = cleanup.removed;
-        ctx.removedLinks.push(...cleanup.removed);
-        detail = {
-          ...detail,
-          linksRemoved: cleanup.removed,
-          linksRefused: cleanup.refused,
-          note: cleanup.note,
-        };
-      }
-      if (policy.deleteTorrent && !ctx.dryRun) detail.deletedOld = await deleteQuietly(deps, target, calls);
-    } else {
-      const attempts = snapshot.attempts + 1;
-      if (attempts >= config.repair.maxAttempts) {
-        item.outcome = "failed";
-        item.error = `${failure.message}; gave up after ${attempts} attempt(s)`;
-        next = { state: "failed", resolved: true };
-      } else {
-        item.outcome = "retry";
-        next = { state: "retry" }; // due time set below, from the moment the attempt ended
-      }
-    }
-    if (policy.haltRun) ctx.halted ??= { failure: failure.failure, message: failure.message };
-    ctx.log(
-      `${target.filename || target.torrentId}: ${item.outcome} (${failure.failure}): ${failure.message}`,
-      "warn",
-    );
-  }
+  const run = await attempt(deps, target, snapshot, ctx, calls, item);
+  const { verdict } = run;
+  item.outcome = verdict.outcome;
+  if (verdict.error !== null) item.error = verdict.error;
   item.requests = calls.requests;
   item.responseMs = calls.responseMs;
   const finished = deps.clock.now();
-  if (item.outcome === "retry") {
-    item.dueAt = finished + config.repair.retryDelayMs;
-    next.dueAt = item.dueAt;
-  }
+  const dueAt =
+    verdict.due === "start"
+      ? started
+      : verdict.due === "retry_delay"
+        ? finished + deps.config.repair.retryDelayMs
+        : null;
+  if (verdict.due === "retry_delay") item.dueAt = dueAt;
   if (ctx.dryRun || snapshot.id === null) return item;
 
-  if (countAttempt) item.attempts = snapshot.attempts + 1;
-  updateCandidate(
+  if (verdict.countAttempt) item.attempts = snapshot.attempts + 1;
+  recordAttempt(
     deps.dbh.db,
-    snapshot.id,
     {
-      state: next.state,
-      attempts: item.attempts,
-      dueAt: next.dueAt ?? null,
-      failure: item.failure,
-      lastError: item.error,
-      ...(item.newTorrentId ? { newTorrentId: item.newTorrentId } : {}),
-      resolved: next.resolved,
+      candidateId: snapshot.id,
+      patch: {
+        state: verdict.state,
+        attempts: item.attempts,
+        dueAt,
+        failure: item.failure,
+        lastError: item.error,
+        ...(item.newTorrentId ? { newTorrentId: item.newTorrentId } : {}),
+        resolved: verdict.resolved,
+      },
+      attempt: {
+        candidate_id: snapshot.id,
+        torrent_id: target.torrentId,
+        hash: target.hash,
+        action: run.action,
+        trigger: ctx.trigger,
+        started_at: started,
+        finished_at: finished,
+        outcome: item.outcome,
+        failure: item.failure,
+        error: item.error,
+        error_code: typeof run.detail.code === "string" ? run.detail.code : null,
+        response_ms: Math.round(calls.responseMs),
+        requests: calls.requests,
+        new_torrent_id: item.newTorrentId,
+        detail: run.detail,
+      },
     },
     finished,
   );
-  insertAttempt(deps.dbh.db, {
-    candidate_id: snapshot.id,
-    torrent_id: target.torrentId,
-    hash: target.hash,
-    action,
-    trigger: ctx.trigger,
-    started_at: started,
-    finished_at: finished,
-    outcome: item.outcome,
-    failure: item.failure,
-    error: item.error,
-    error_code: typeof detail.code === "string" ? detail.code : null,
-    response_ms: Math.round(calls.responseMs),
-    requests: calls.requests,
-    new_torrent_id: item.newTorrentId,
-    detail,
-  });
-  if (item.outcome === "failed") {
+  if (verdict.notify) {
     await notifyPermanentFailure(deps, target, item.failure ?? "unknown", item.error ?? "", item.attempts);
   }
   deps.bus.publish("repair", "attempt", {
@@ -209,6 +134,108 @@ export async function handleCandidate(
     failure: item.failure,
   });
   return item;
+}
+
+/** Runs the provider side of the attempt and, on a failure, the cleanup its verdict asks for. */
+async function attempt(
+  deps: Deps,
+  target: RepairTarget,
+  snapshot: CandidateSnapshot,
+  ctx: RunContext,
+  calls: CallMeter,
+  item: ItemResult,
+): Promise<AttemptRun> {
+  const action = target.reason === "virus" ? "delete" : "reinject";
+  try {
+    if (target.reason === "virus") {
+      await deleteVirus(deps, target, calls, ctx, item);
+      return { action, verdict: verdictForResult(ctx.dryRun ? "planned" : "virus_deleted"), detail: {} };
+    }
+    const result = await reinject(deps, target, { dryRun: ctx.dryRun, calls, signal: ctx.signal });
+    if (result.kind === "planned") {
+      item.links = await linksOfTorrent(deps, target, snapshot.knownLinks, ctx.links);
+      item.plan = {
+        ...result.plan,
+        steps: [
+          ...result.plan.steps,
+          item.links.length > 0
+            ? `if the provider answers infringing_file: remove ${item.links.length} library link(s) and rescan`
+            : "if the provider answers infringing_file: no library link points at it",
+        ],
+      };
+      ctx.log(`dry run, ${target.filename || target.torrentId}: ${item.plan.steps.join(" → ")}`);
+      return { action, verdict: verdictForResult("planned"), detail: {} };
+    }
+    if (result.kind === "skipped") {
+      item.error = result.why;
+      return {
+        action,
+        verdict: verdictForResult("skipped"),
+        detail: { why: result.why, status: result.status },
+      };
+    }
+    item.newTorrentId = result.newTorrentId;
+    ctx.log(`repaired ${target.filename || target.torrentId}: ${target.torrentId} → ${result.newTorrentId}`);
+    return {
+      action,
+      verdict: verdictForResult("repaired"),
+      detail: {
+        status: result.status,
+        selection: result.selection,
+        deletedOld: result.deletedOld,
+        deleteError: result.deleteError,
+        renamedLocal: result.renamedLocal,
+      },
+    };
+  } catch (error) {
+    const failure = error instanceof RepairFailure ? error : classify(error);
+    item.failure = failure.failure;
+    item.error = failure.message;
+    const verdict = verdictForFailure(failure.failure, {
+      aborted: ctx.signal?.aborted ?? false,
+      dryRun: ctx.dryRun,
+      attempts: snapshot.attempts,
+      maxAttempts: deps.config.repair.maxAttempts,
+      message: failure.message,
+    });
+    const detail: Record<string, unknown> = {
+      code: failure.code,
+      ...(await cleanUp(deps, target, snapshot, ctx, calls, verdict, item)),
+    };
+    if (verdict.haltRun) ctx.halted ??= { failure: failure.failure, message: failure.message };
+    ctx.log(
+      `${target.filename || target.torrentId}: ${verdict.outcome} (${failure.failure}): ${failure.message}`,
+      "warn",
+    );
+    return { action, verdict, detail };
+  }
+}
+
+/** A permanent failure's cleanup: library links (listed only in a dry run), the torrent at the provider. */
+async function cleanUp(
+  deps: Deps,
+  target: RepairTarget,
+  snapshot: CandidateSnapshot,
+  ctx: RunContext,
+  calls: CallMeter,
+  verdict: Verdict,
+  item: ItemResult,
+): Promise<Record<string, unknown>> {
+  const detail: Record<string, unknown> = {};
+  if (verdict.cleanupLinks) {
+    const cleanup = await removeTorrentLinks(deps, target, snapshot.knownLinks, ctx.links, {
+      dryRun: ctx.dryRun,
+    });
+    item.links = cleanup.removed;
+    ctx.removedLinks.push(...cleanup.removed);
+    Object.assign(detail, {
+      linksRemoved: cleanup.removed,
+      linksRefused: cleanup.refused,
+      note: cleanup.note,
+    });
+  }
+  if (verdict.deleteTorrent) detail.deletedOld = await deleteQuietly(deps, target, calls);
+  return detail;
 }
 
 /** Virus: permanent failure, the torrent is deleted at the provider (dry run: planned only). */
@@ -227,7 +254,6 @@ async function deleteVirus(
       target.torrentId,
       meter(deps, calls),
     );
-    item.outcome = "planned";
     item.plan = {
       steps: old
         ? [`delete ${target.torrentId} (status ${old.status}) at the provider`, "mark it failed for good"]
@@ -236,7 +262,6 @@ async function deleteVirus(
     return;
   }
   await deleteQuietly(deps, target, calls, true);
-  item.outcome = "failed";
 }
 
 /** Deletes the old torrent; a torrent already gone counts as deleted. */
