@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { serveStatic } from "hono/bun";
 import { requestId } from "hono/request-id";
 import type { Deps } from "../deps.ts";
+import { withAbsoluteUrl } from "./absolute-url.ts";
 import type { AppEnv } from "./context.ts";
 import { registerDownloadsPages } from "./downloads/index.ts";
 import { handleError, handleNotFound } from "./errors.ts";
@@ -42,5 +43,8 @@ export function createApp(deps: Deps) {
   registerRepairPages(app, deps);
   registerSymlinkPages(app, deps);
   registerDownloadsPages(app, deps);
+  const dispatch = app.fetch;
+  app.fetch = (request, ...rest) =>
+    dispatch(withAbsoluteUrl(request, deps.config.host, deps.config.port), ...rest);
   return app;
 }

@@ -76,6 +76,13 @@ export function insertTorrent(db: Db, row: NewDownloadTorrent): boolean {
   return result.changes > 0;
 }
 
+/** Inserts many in one statement (a batch from torrents/add); hashes already there are skipped. */
+export function insertTorrents(db: Db, rows: NewDownloadTorrent[]): void {
+  if (rows.length === 0) return;
+  db.insert(downloadTorrents).values(rows).onConflictDoNothing().run();
+  bump();
+}
+
 export function getTorrent(db: Db, hash: string): DownloadTorrent | undefined {
   return torrents.get(db, `SELECT ${ALL_COLUMNS} FROM "download_torrents" WHERE "hash" = ?`, hash);
 }

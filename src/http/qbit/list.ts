@@ -49,7 +49,7 @@ const FILTERS: Record<string, (t: QbitTorrent) => boolean> = {
 };
 
 export function isKnownFilter(filter: string): boolean {
-  return filter in FILTERS;
+  return Object.hasOwn(FILTERS, filter);
 }
 
 export function torrentsInfo(deps: Deps, query: InfoQuery, now = deps.clock.now()): QbitTorrent[] {
@@ -67,9 +67,11 @@ export function torrentsInfo(deps: Deps, query: InfoQuery, now = deps.clock.now(
     );
   }
   let list = selected.map((r) => toQbitTorrent(r, ctx));
-  const filter = FILTERS[query.filter ?? "all"] ?? FILTERS.all;
+  // Own keys only: `filter=__proto__` or `sort=constructor` must not reach Object.prototype.
+  const filterName = query.filter ?? "all";
+  const filter = Object.hasOwn(FILTERS, filterName) ? FILTERS[filterName] : undefined;
   if (filter) list = list.filter(filter);
-  if (query.sort && list.length > 0 && query.sort in (list[0] as object)) {
+  if (query.sort && list.length > 0 && Object.hasOwn(list[0] as object, query.sort)) {
     const key = query.sort as keyof QbitTorrent;
     list.sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0));
   }

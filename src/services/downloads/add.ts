@@ -3,14 +3,16 @@ import {
   getTorrent,
   insertCategory,
   insertTags,
-  insertTorrent,
+  insertTorrents,
+  inTransaction,
+  type NewDownloadTorrent,
   queueOrderBounds,
   updateTorrent,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import { FINAL_STAGE, INITIAL_STAGE, startOverPatch } from "../../domain/download-stage.ts";
 import { notifyChanged } from "./events.ts";
-import { resolveSavePath } from "./paths.ts";
+import { isValidCategoryName, resolveSavePath } from "./paths.ts";
 import { fromTorrentFile, fromUrl, type SourceResult, type TorrentSource } from "./sources.ts";
 
 export interface AddTorrentsInput {
@@ -37,11 +39,25 @@ export interface AddTorrentsResult {
 }
 
 /**
+ * Most sources (magnets, URLs, files) one `torrents/add` takes. qBittorrent sets no limit, but
+ * 10,000 magnets in one call held the server for 44 s; a bigger call is refused whole (`Fails.`).
+ */
+export const MAX_SOURCES_PER_ADD = 1000;
+/** Rows written per transaction; the event loop runs other requests between two chunks. */
+const INSERT_CHUNK = 100;
+
+/**
  * `torrents/add`: validates every source, lists each torrent at once (stage queued, with the real
  * info-hash) and wakes the downloader. Answers before any provider call.
  */
 export async function addTorrents(deps: Deps, input: AddTorrentsInput): Promise<AddTorrentsResult> {
   const result: AddTorrentsResult = { added: [], failed: [] };
+  const total = input.urls.length + input.files.length;
+  if (total > MAX_SOURCES_PER_ADD) {
+    const reason = `${total} torrents in one add; at most ${MAX_SOURCES_PER_ADD} are taken at once`;
+    deps.log.warn({ sources: total }, `torrents/add refused: ${reason}`);
+    return { added: [], failed: [{ source: `${total} sources`, reason }] };
+  }
   const results: Array<{ label: string; parsed: SourceResult }> = [];
   for (const url of input.urls) results.push({ label: describeSource(url), parsed: await fromUrl(url) });
   for (const file of input.files)
@@ -49,18 +65,32 @@ export async function addTorrents(deps: Deps, input: AddTorrentsInput): Promise<
 
   const category = (input.category ?? "").trim();
   const savePath = prepareCategoryAndPath(deps, category, input.savepath);
-  for (const { label, parsed } of results) {
-    if (!parsed.ok) {
-      result.failed.push({ source: label, reason: parsed.reason });
-      continue;
-    }
-    if ("error" in savePath) {
-      result.failed.push({ source: label, reason: savePath.error });
-      continue;
-    }
-    const outcome = insertSource(deps, parsed.source, { ...input, category, savePath: savePath.path });
-    if (outcome === true) result.added.push(parsed.source.hash);
-    else result.failed.push({ source: label, reason: outcome });
+  const target = "error" in savePath ? null : { ...input, category, savePath: savePath.path };
+  for (let start = 0; start < results.length; start += INSERT_CHUNK) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    inTransaction(deps.dbh.db, () => {
+      const fresh: NewDownloadTorrent[] = [];
+      const order = queueOrderBounds(deps.dbh.db);
+      for (const { label, parsed } of results.slice(start, start + INSERT_CHUNK)) {
+        const reason = !parsed.ok ? parsed.reason : "error" in savePath ? savePath.error : null;
+        if (reason !== null || !parsed.ok || target === null) {
+          result.failed.push({ source: label, reason: reason ?? "refused" });
+          continue;
+        }
+        const outcome = existingOutcome(deps, parsed.source.hash, input.paused);
+        if (outcome === undefined) {
+          if (fresh.some((r) => r.hash === parsed.source.hash)) continue;
+          order.min -= 1;
+          order.max += 1;
+          fresh.push(newRow(deps, parsed.source, target, input.top ? order.min : order.max));
+          result.added.push(parsed.source.hash);
+        } else if (outcome === true) result.added.push(parsed.source.hash);
+        else result.failed.push({ source: label, reason: outcome });
+      }
+      const tags = normaliseTags(input.tags ?? []);
+      if (fresh.length > 0 && tags.length > 0) insertTags(deps.dbh.db, tags);
+      insertTorrents(deps.dbh.db, fresh);
+    });
   }
   for (const failure of result.failed)
     deps.log.warn({ source: failure.source, reason: failure.reason }, "torrent refused");
@@ -72,7 +102,9 @@ export async function addTorrents(deps: Deps, input: AddTorrentsInput): Promise<
 }
 
 function prepareCategoryAndPath(deps: Deps, category: string, savepath: string | undefined) {
-  // qBittorrent creates an unknown category on add; so do we.
+  // qBittorrent creates an unknown category on add (with createCategory's name rule); so do we.
+  if (category !== "" && !isValidCategoryName(category))
+    return { error: `invalid category name ${category}` };
   let row = category === "" ? undefined : getCategory(deps.dbh.db, category);
   if (category !== "" && !row) {
     insertCategory(deps.dbh.db, category, "");
@@ -85,25 +117,25 @@ function prepareCategoryAndPath(deps: Deps, category: string, savepath: string |
   });
 }
 
-function insertSource(
+/** What a new grab of a hash already listed means: undefined when it is not there yet. */
+function existingOutcome(deps: Deps, hash: string, paused: boolean | undefined): true | string | undefined {
+  const existing = getTorrent(deps.dbh.db, hash);
+  if (!existing) return undefined;
+  if (existing.stage === FINAL_STAGE) return "this torrent is being deleted; add it again in a moment";
+  // A new grab of a failed torrent retries it from the start; anything else is already there.
+  if (existing.stage === "error")
+    updateTorrent(deps.dbh.db, hash, { ...startOverPatch(existing.stage), paused: paused ?? false });
+  return true;
+}
+
+function newRow(
   deps: Deps,
   source: TorrentSource,
   input: AddTorrentsInput & { category: string; savePath: string },
-): true | string {
-  const db = deps.dbh.db;
+  queueOrder: number,
+): NewDownloadTorrent {
   const now = deps.clock.now();
-  const existing = getTorrent(db, source.hash);
-  if (existing) {
-    if (existing.stage === FINAL_STAGE) return "this torrent is being deleted; add it again in a moment";
-    // A new grab of a failed torrent retries it from the start; anything else is already there.
-    if (existing.stage === "error")
-      updateTorrent(db, source.hash, { ...startOverPatch(existing.stage), paused: input.paused ?? false });
-    return true;
-  }
-  const tags = normaliseTags(input.tags ?? []);
-  if (tags.length > 0) insertTags(db, tags);
-  const bounds = queueOrderBounds(db);
-  insertTorrent(db, {
+  return {
     hash: source.hash,
     name: input.rename?.trim() || source.name?.trim() || source.hash,
     source_kind: source.kind,
@@ -111,11 +143,11 @@ function insertSource(
     torrent_file: source.torrentFile ? Buffer.from(source.torrentFile) : null,
     category: input.category,
     save_path: input.savePath,
-    tags: tags.join(","),
+    tags: normaliseTags(input.tags ?? []).join(","),
     stage: INITIAL_STAGE,
     paused: input.paused ?? false,
     force_start: input.forceStart ?? false,
-    queue_order: input.top ? bounds.min - 1 : bounds.max + 1,
+    queue_order: queueOrder,
     size: source.size,
     ratio_limit: input.ratioLimit ?? -2,
     seeding_time_limit: input.seedingTimeLimit ?? -2,
@@ -123,8 +155,7 @@ function insertSource(
     added_on: now,
     last_activity: now,
     progress_at: now,
-  });
-  return true;
+  };
 }
 
 export function normaliseTags(tags: string[]): string[] {

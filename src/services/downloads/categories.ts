@@ -13,7 +13,7 @@ import { ConflictError, ValidationError } from "../../errors.ts";
 import { normaliseTags } from "./add.ts";
 import { stripTags } from "./control.ts";
 import { notifyChanged } from "./events.ts";
-import { categoryFolder, checkCategorySavePath } from "./paths.ts";
+import { categoryFolder, checkCategorySavePath, isValidCategoryName } from "./paths.ts";
 
 export interface CategoryView {
   name: string;
@@ -30,11 +30,8 @@ export function listCategoryViews(deps: Deps): CategoryView[] {
 }
 
 function validName(name: string): string {
-  const trimmed = name.trim();
-  // qBittorrent's rule: no leading/trailing slash, no empty or "//" segments.
-  if (trimmed === "" || /^\/|\/$|\/\//.test(trimmed) || trimmed.includes("\\") || trimmed.includes("\0"))
-    throw new ValidationError("Invalid category name");
-  return trimmed;
+  if (!isValidCategoryName(name)) throw new ValidationError("Invalid category name");
+  return name.trim();
 }
 
 function validSavePath(deps: Deps, savePath: string): string {

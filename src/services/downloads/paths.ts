@@ -39,6 +39,20 @@ export function resolveInside(root: string, path: string): string | null {
   return full === base || full.startsWith(base.endsWith(sep) ? base : base + sep) ? full : null;
 }
 
+/**
+ * qBittorrent's rule for category names (no leading/trailing slash, no empty or "//" segments),
+ * plus no backslash or NUL: the name becomes a folder. True when `name` (trimmed) is usable.
+ */
+export function isValidCategoryName(name: string): boolean {
+  const trimmed = name.trim();
+  return !(
+    trimmed === "" ||
+    /^\/|\/$|\/\//.test(trimmed) ||
+    trimmed.includes("\\") ||
+    trimmed.includes("\0")
+  );
+}
+
 /** Folder of a category: its own save path (relative to DOWNLOAD_DIR) or DOWNLOAD_DIR/<category>. */
 export function categoryFolder(
   config: DownloadsConfig,
