@@ -14,8 +14,13 @@ import { FakeDebridState, type FakeOptions } from "./state.ts";
  * the end, the rate limit with 429s that count, and serves real bytes (with Range) for links.
  */
 export interface FaultOptions {
-  /** Share of API requests answered with a bare 5xx. */
+  /** Share of API requests answered with a transient 5xx (500, 502, 503 or 504). */
   serverErrorRate?: number;
+  /**
+   * Body of those 5xx: a proxy's HTML page, the provider's own JSON error (`internal_error`,
+   * `service_unavailable`), or either at random (default).
+   */
+  serverErrorBodies?: "html" | "json" | "mixed";
   /** Share of API requests refused with 429 even under the limit. */
   rateLimitRate?: number;
   /** Share of API requests whose connection is dropped without an answer. */
@@ -145,7 +150,7 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
       }
       if (faults.serverErrorRate && roll() < faults.serverErrorRate) {
         stats.injected.serverErrors++;
-        return send(res, { status: roll() < 0.5 ? 502 : 503, text: "<html><body>Bad gateway</body></html>" });
+        return send(res, injectedServerError(faults.serverErrorBodies ?? "mixed", roll(), roll()));
       }
       stats.admitted++;
       const reply = await handler.handler(state, req, res, handler.path, url);
@@ -221,6 +226,26 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
     },
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/** One transient 5xx as a proxy (HTML 502/504) or the provider itself (JSON 500/503) answers it. */
+function injectedServerError(
+  bodies: "html" | "json" | "mixed",
+  pickBody: number,
+  pickStatus: number,
+): FakeReply {
+  const json = bodies === "json" || (bodies === "mixed" && pickBody < 0.5);
+  if (json) {
+    return pickStatus < 0.5
+      ? { status: 500, json: { error: "internal_error", error_code: -1 } }
+      : { status: 503, json: { error: "service_unavailable", error_code: 25 } };
+  }
+  const status = pickStatus < 0.5 ? 502 : 504;
+  return {
+    status,
+    text: `<html><body><h1>${status} Bad gateway</h1></body></html>`,
+    headers: { "Content-Type": "text/html" },
   };
 }
 

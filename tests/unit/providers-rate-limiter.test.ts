@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/lib/clock.ts";
-import { retryAfterMs } from "../../src/providers/http/http-client.ts";
 import { SlidingWindowLimiter } from "../../src/providers/http/rate-limiter.ts";
 
 describe("SlidingWindowLimiter", () => {
@@ -36,15 +35,5 @@ describe("SlidingWindowLimiter", () => {
     limiter.pauseUntil(started + 150);
     (await limiter.acquire()).release();
     expect(Date.now() - started).toBeGreaterThanOrEqual(145);
-  });
-});
-
-describe("retryAfterMs", () => {
-  test("reads seconds and HTTP dates, ignores garbage", () => {
-    const now = Date.parse("2026-01-01T00:00:00Z");
-    expect(retryAfterMs(new Headers({ "retry-after": "3" }), now)).toBe(3000);
-    expect(retryAfterMs(new Headers({ "retry-after": "Thu, 01 Jan 2026 00:00:10 GMT" }), now)).toBe(10_000);
-    expect(retryAfterMs(new Headers({ "retry-after": "soon" }), now)).toBeNull();
-    expect(retryAfterMs(new Headers(), now)).toBeNull();
   });
 });

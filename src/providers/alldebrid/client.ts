@@ -13,7 +13,13 @@ import {
   type RequestStats,
   type UnrestrictedLink,
 } from "../types.ts";
-import { adError, allDebridBodyError, mapAllDebridError, readAdError } from "./errors.ts";
+import {
+  adError,
+  allDebridBodyError,
+  isDefinitiveAllDebridError,
+  mapAllDebridError,
+  readAdError,
+} from "./errors.ts";
 import { mapMagnet, mapMagnetInfo } from "./map.ts";
 import type { AdDelayed, AdUnlock, AdUser } from "./wire.ts";
 
@@ -80,6 +86,7 @@ export class AllDebridProvider implements DebridProvider {
       log: options.log.child({ module: "alldebrid" }),
       timeoutMs: options.timeoutMs,
       mapError: mapAllDebridError,
+      isDefinitive: isDefinitiveAllDebridError,
       bodyError: allDebridBodyError,
       secrets: [options.apiKey],
       maxRetries: options.maxRetries,

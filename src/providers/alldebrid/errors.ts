@@ -166,3 +166,8 @@ export function allDebridBodyError(response: HttpResponse): ProviderError | null
     httpStatus: response.status,
   });
 }
+
+/** An AllDebrid error code in a 5xx body (MAINTENANCE…) is its definitive answer: fall back at once. */
+export function isDefinitiveAllDebridError(error: ProviderError): boolean {
+  return error.providerCode !== null;
+}

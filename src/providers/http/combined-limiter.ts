@@ -1,3 +1,5 @@
+import type { RateLimitVerdict } from "./adaptive-rate.ts";
+
 /**
  * What the shared HTTP client needs from a limiter. `SlidingWindowLimiter` fits it, and so does
  * `CombinedLimiter` for providers with several limits at once (AllDebrid: 12/s AND 600/min).
@@ -7,6 +9,10 @@ export interface RequestLimiter {
   readonly windowMs: number;
   acquire(signal?: AbortSignal): Promise<{ release(): void }>;
   pauseUntil(until: number): void;
+  /** The provider answered 429: the verdict says how long every request waits (see AdaptiveRate). */
+  rateLimited(retryAfterMs: number | null): RateLimitVerdict;
+  /** The provider answered with anything but 429. */
+  accepted(): void;
 }
 
 /**
@@ -47,5 +53,19 @@ export class CombinedLimiter implements RequestLimiter {
 
   pauseUntil(until: number): void {
     for (const limiter of this.limiters) limiter.pauseUntil(until);
+  }
+
+  /** Every limit slows down; the longest verdict wins (an overrun of any limit is an overrun). */
+  rateLimited(retryAfterMs: number | null): RateLimitVerdict {
+    let worst: RateLimitVerdict | null = null;
+    for (const limiter of this.limiters) {
+      const verdict = limiter.rateLimited(retryAfterMs);
+      if (!worst || verdict.pauseMs > worst.pauseMs) worst = verdict;
+    }
+    return worst as RateLimitVerdict;
+  }
+
+  accepted(): void {
+    for (const limiter of this.limiters) limiter.accepted();
   }
 }

@@ -1,3 +1,4 @@
+import { type BackoffPolicy, retryAfterFrom, sleepBackoff } from "../../lib/backoff.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { type Logger, maskSecrets } from "../../logger.ts";
 import { ProviderError, type ProviderKind, type RequestStats } from "../types.ts";
@@ -52,13 +53,18 @@ export interface HttpClientOptions {
   mapError: ErrorMapper;
   /** Errors carried by 2xx JSON answers; they get the same handling as mapError's. */
   bodyError?: BodyErrorMapper;
+  /**
+   * 5xx answers that are the provider's definitive word (a dead file, a hoster down, maintenance):
+   * not retried. Every other 500/502/503/504 is, whatever its body.
+   */
+  isDefinitive?: (error: ProviderError) => boolean;
   /** Secrets to mask in any message or log line. */
   secrets: Array<string | undefined>;
   maxRetries?: number;
   /** Backoff base; doubles per attempt, with full jitter. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  /** Pause applied after a 429 that carries no Retry-After. */
+  /** Pause applied after a 429 that carries no Retry-After when the quota is spent (an overrun). */
   defaultRetryAfterMs?: number;
   onResponse?: (info: { provider: ProviderKind; status: number; elapsedMs: number; path: string }) => void;
 }
@@ -71,14 +77,12 @@ export interface HttpClientOptions {
 export class DebridHttpClient {
   private readonly counters: RequestStats = { requests: 0, rateLimited: 0, retries: 0, failures: 0 };
   private readonly maxRetries: number;
-  private readonly backoffBaseMs: number;
-  private readonly backoffMaxMs: number;
+  private readonly backoffPolicy: BackoffPolicy;
   private readonly defaultRetryAfterMs: number;
 
   constructor(private readonly options: HttpClientOptions) {
     this.maxRetries = options.maxRetries ?? 6;
-    this.backoffBaseMs = options.backoffBaseMs ?? 500;
-    this.backoffMaxMs = options.backoffMaxMs ?? 30_000;
+    this.backoffPolicy = { baseMs: options.backoffBaseMs ?? 500, maxMs: options.backoffMaxMs ?? 30_000 };
     this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? Math.min(60_000, options.limiter.windowMs);
   }
 
@@ -94,10 +98,14 @@ export class DebridHttpClient {
         let response = outcome.response;
         let error: ProviderError | null = null;
         if (response.status < 400) {
-          if (!req.json || response.status === 204 || response.text.trim() === "") return response;
+          if (!req.json || response.status === 204 || response.text.trim() === "") {
+            this.options.limiter.accepted();
+            return response;
+          }
           try {
             response = { ...response, data: JSON.parse(response.text) };
           } catch (cause) {
+            this.options.limiter.accepted();
             if (req.idempotent !== false && attempt++ < this.maxRetries) {
               this.counters.retries++;
               this.options.log.debug({ path: req.path, attempt }, "malformed JSON answer; retrying");
@@ -114,15 +122,17 @@ export class DebridHttpClient {
             });
           }
           error = this.options.bodyError?.(response) ?? null;
-          if (!error) return response;
+          if (!error) {
+            this.options.limiter.accepted();
+            return response;
+          }
         } else {
           error = this.options.mapError(response);
         }
-        if (response.status === 429 || error.kind === "rate_limited") {
+        if (response.status !== 429 && error.kind !== "rate_limited") this.options.limiter.accepted();
+        else {
           this.counters.rateLimited++;
-          const waitMs = retryAfterMs(response.headers, this.options.clock.now()) ?? this.defaultRetryAfterMs;
-          this.options.limiter.pauseUntil(this.options.clock.now() + waitMs);
-          this.options.log.warn({ path: req.path, waitMs }, "rate limited by provider; pausing all requests");
+          this.pauseAfterRateLimit(response, req.path);
           if (attempt++ < this.maxRetries) {
             this.counters.retries++;
             continue;
@@ -130,10 +140,19 @@ export class DebridHttpClient {
           this.counters.failures++;
           throw error;
         }
-        if (error.kind === "unavailable" && response.status >= 500 && error.providerCode === null) {
-          // A bare 5xx: the provider is struggling; back off and try again.
+        if (
+          isTransientServerError(response.status) &&
+          error.kind === "unavailable" &&
+          !this.options.isDefinitive?.(error)
+        ) {
+          // The provider is struggling (whatever its body says: HTML from a proxy, or its own
+          // JSON `internal_error`/`service_unavailable`): back off and try again.
           if (attempt++ < this.maxRetries) {
             this.counters.retries++;
+            this.options.log.debug(
+              { path: req.path, attempt, status: response.status },
+              "server error; retrying",
+            );
             await this.backoff(attempt, req.signal);
             continue;
           }
@@ -228,18 +247,35 @@ export class DebridHttpClient {
     return params;
   }
 
+  /**
+   * A 429: a short pause and a lower rate when our own window is under the limit (someone else
+   * shares the quota), the full window when the quota is really spent, Retry-After when given.
+   */
+  private pauseAfterRateLimit(response: HttpResponse, path: string): void {
+    const now = this.options.clock.now();
+    const verdict = this.options.limiter.rateLimited(retryAfterFrom(response.headers, now));
+    const waitMs = verdict.kind === "overrun" ? this.defaultRetryAfterMs : verdict.pauseMs;
+    this.options.limiter.pauseUntil(now + waitMs);
+    this.options.log.warn(
+      { path, waitMs: Math.round(waitMs), verdict: verdict.kind },
+      verdict.kind === "shared"
+        ? "rate limited while under our own limit (shared quota?); slowing down"
+        : "rate limited by provider; pausing all requests",
+    );
+  }
+
   private backoff(attempt: number, signal?: AbortSignal): Promise<void> {
-    const cap = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempt - 1));
-    const delay = cap / 2 + Math.random() * (cap / 2);
-    return this.options.clock.sleep(delay, signal);
+    return sleepBackoff(this.options.clock, this.backoffPolicy, attempt, signal);
   }
 }
 
-/** Retry-After in seconds or as an HTTP date, in ms from now; null when absent or unreadable. */
-export function retryAfterMs(headers: Headers, now: number): number | null {
-  const value = headers.get("retry-after");
-  if (!value) return null;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
+/**
+ * 5xx answers worth another try: an internal error, a proxy that could not reach the provider,
+ * a service briefly unavailable, a gateway timeout (and the CDN's 52x equivalents). 501, 505
+ * and Real-Debrid's 509 ("too many active downloads") will not change by asking again.
+ */
+export function isTransientServerError(status: number): boolean {
+  return (
+    status === 500 || status === 502 || status === 503 || status === 504 || (status >= 520 && status <= 524)
+  );
 }

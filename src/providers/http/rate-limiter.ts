@@ -1,4 +1,5 @@
 import type { Clock } from "../../lib/clock.ts";
+import { AdaptiveRate, type RateLimitVerdict } from "./adaptive-rate.ts";
 
 /**
  * A sliding-window limiter that throttles *before* sending: at most `limit` requests whose
@@ -9,19 +10,27 @@ import type { Clock } from "../../lib/clock.ts";
  * too by the time the slot frees: the limiter can run at 100% of the allowed rate without ever
  * overrunning the server's count, whatever the latency. Refused (429) requests keep their slot,
  * as Real-Debrid counts them.
+ *
+ * The provider's 429s tune the rate (`rateLimited`/`accepted`, see AdaptiveRate): a 429 while
+ * this window is under the limit lowers our own rate for a while instead of stopping everything.
  */
 export class SlidingWindowLimiter {
   private readonly finished: number[] = [];
   private inFlight = 0;
   private pausedUntil = 0;
   private readonly waiters: Array<() => void> = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Cancels the pending wake-up (the clock's sleep), when a sooner one is needed. */
+  private timer: AbortController | null = null;
+  private readonly adaptive: AdaptiveRate;
 
   constructor(
     readonly limit: number,
     readonly windowMs: number,
     private readonly clock: Clock,
-  ) {}
+    random?: () => number,
+  ) {
+    this.adaptive = new AdaptiveRate(limit, windowMs, random);
+  }
 
   /** Waits for a slot. Call `release()` on the returned ticket when the response is in. */
   async acquire(signal?: AbortSignal): Promise<{ release(): void }> {
@@ -50,6 +59,21 @@ export class SlidingWindowLimiter {
     this.schedule();
   }
 
+  /** The provider refused a request with 429: how long everyone waits, and why. */
+  rateLimited(retryAfterMs: number | null): RateLimitVerdict {
+    return this.adaptive.rateLimited(this.used(), retryAfterMs);
+  }
+
+  /** The provider answered (anything but 429): the rate recovers step by step. */
+  accepted(): void {
+    this.adaptive.accepted();
+  }
+
+  /** Requests allowed per window right now (lowered after 429s, back to `limit` over time). */
+  currentLimit(): number {
+    return this.adaptive.limit();
+  }
+
   /** Requests currently counted against the window (in flight or finished within it). */
   used(): number {
     this.expire();
@@ -66,7 +90,7 @@ export class SlidingWindowLimiter {
   private tryTake(): boolean {
     if (this.clock.now() < this.pausedUntil) return false;
     this.expire();
-    if (this.finished.length + this.inFlight >= this.limit) return false;
+    if (this.finished.length + this.inFlight >= this.adaptive.limit()) return false;
     this.inFlight++;
     return true;
   }
@@ -74,23 +98,29 @@ export class SlidingWindowLimiter {
   /** Wakes the waiters when the earliest slot can free (or the pause ends). */
   private schedule(): void {
     if (this.waiters.length === 0) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.abort();
     this.expire();
     const now = this.clock.now();
     let wakeAt = now;
     if (now < this.pausedUntil) wakeAt = this.pausedUntil;
-    else if (this.finished.length + this.inFlight >= this.limit) {
-      // Full with only in-flight requests: a release() will call us again.
-      if (this.finished.length === 0) return;
-      wakeAt = (this.finished[0] as number) + this.windowMs + 1;
+    else {
+      const over = this.finished.length + this.inFlight - this.adaptive.limit();
+      if (over >= 0) {
+        // Full with only in-flight requests: a release() will call us again.
+        if (over >= this.finished.length) return;
+        // The slot that frees first below the (possibly lowered) limit.
+        wakeAt = (this.finished[over] as number) + this.windowMs + 1;
+      }
     }
-    this.timer = setTimeout(
+    const timer = new AbortController();
+    this.timer = timer;
+    this.clock.sleep(Math.max(0, wakeAt - now), timer.signal).then(
       () => {
-        this.timer = null;
+        if (this.timer === timer) this.timer = null;
         const ready = this.waiters.splice(0, this.waiters.length);
         for (const wake of ready) wake();
       },
-      Math.max(0, wakeAt - now),
+      () => undefined,
     );
   }
 }

@@ -11,7 +11,7 @@ import {
   type RequestStats,
   type UnrestrictedLink,
 } from "../types.ts";
-import { mapRealDebridError } from "./errors.ts";
+import { isDefinitiveRealDebridError, mapRealDebridError } from "./errors.ts";
 import { mapTorrentInfo, mapTorrentItem } from "./map.ts";
 import type { RdTraffic, RdUnrestrict, RdUser } from "./wire.ts";
 
@@ -51,6 +51,7 @@ export class RealDebridProvider implements DebridProvider {
       log: options.log.child({ module: "realdebrid" }),
       timeoutMs: options.timeoutMs,
       mapError: mapRealDebridError,
+      isDefinitive: isDefinitiveRealDebridError,
       secrets: [options.token],
       maxRetries: options.maxRetries,
       backoffBaseMs: options.backoffBaseMs,

@@ -85,3 +85,10 @@ export function mapRealDebridError(response: HttpResponse): ProviderError {
     providerError: name,
   });
 }
+
+/** Real-Debrid's 5xx answers that asking again will not change (a dead file, a hoster down). */
+const DEFINITIVE_CODES: ReadonlySet<number> = new Set([17, 18, 19, 24]);
+
+export function isDefinitiveRealDebridError(error: ProviderError): boolean {
+  return typeof error.providerCode === "number" && DEFINITIVE_CODES.has(error.providerCode);
+}

@@ -9,6 +9,7 @@ import {
 import type { Deps } from "../../deps.ts";
 import { moveTo } from "../../domain/download-stage.ts";
 import { buildMagnet } from "../../domain/magnet.ts";
+import { backoffDelayMs } from "../../lib/backoff.ts";
 import {
   FAILED_STATUSES,
   ProviderError,
@@ -54,7 +55,11 @@ export function remainingProviders(
 }
 
 function backoffMs(deps: Deps, attempts: number): number {
-  return Math.min(10 * 60_000, deps.config.downloads.providerPollMs * 2 ** Math.max(0, attempts - 1));
+  // No jitter: the wait is stored and shown ("retry 3/5 in 40 s").
+  return backoffDelayMs(
+    { baseMs: deps.config.downloads.providerPollMs, maxMs: 10 * 60_000, jitter: "none" },
+    attempts,
+  );
 }
 
 function tried(torrent: Pick<DownloadTorrent, "providers_tried">): string[] {

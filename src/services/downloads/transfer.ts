@@ -19,6 +19,7 @@ import { inTransferStage, moveTo, queuePriority } from "../../domain/download-st
 import { Aria2RpcError, type Aria2Status } from "../../downloader/aria2/rpc.ts";
 import { downloadOptions } from "../../downloader/profile.ts";
 import type { QueueItem } from "../../downloader/queue.ts";
+import { backoffDelayMs } from "../../lib/backoff.ts";
 import { formatBytes } from "../../lib/format.ts";
 import type { ProviderKind } from "../../providers/types.ts";
 import type { DownloadEngine } from "./engine.ts";
@@ -175,7 +176,11 @@ function fileFailed(deps: Deps, file: DownloadFile, reason: string): void {
   }
   retryAt.set(
     file.id,
-    deps.clock.now() + Math.min(60_000, deps.config.downloads.providerPollMs * 2 ** (attempts - 1)),
+    deps.clock.now() +
+      backoffDelayMs(
+        { baseMs: deps.config.downloads.providerPollMs, maxMs: 60_000, jitter: "none" },
+        attempts,
+      ),
   );
   updateFile(deps.dbh.db, file.id, { status: "pending", attempts, error: reason, speed: 0 });
   updateTorrent(deps.dbh.db, file.hash, { message: `Retrying (${attempts}/${max - 1}): ${reason}` });

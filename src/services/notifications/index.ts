@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
+import { backoffDelayMs, retryAfterFrom } from "../../lib/backoff.ts";
 import { discordMessage } from "./discord.ts";
 import { DEFAULT_SEVERITY, type NotificationEvent, type WebhookPayload } from "./types.ts";
 
@@ -7,6 +8,8 @@ export type { NotificationEvent, WebhookPayload } from "./types.ts";
 
 const TIMEOUT_MS = 10_000;
 const MAX_RETRY_WAIT_MS = 5_000;
+/** The wait before the one retry when the target says nothing (Retry-After). */
+const RETRY_BACKOFF = { baseMs: 500, maxMs: MAX_RETRY_WAIT_MS };
 
 export interface NotifyResult {
   /** Targets that accepted the message ("discord", "webhook"). */
@@ -60,7 +63,7 @@ export async function notify(deps: Deps, event: NotificationEvent): Promise<Noti
 async function post(deps: Deps, url: string, body: unknown): Promise<void> {
   let lastError: Error = new Error("not sent");
   for (let attempt = 1; attempt <= 2; attempt++) {
-    let retryAfterMs = 500;
+    let retryAfterMs = backoffDelayMs(RETRY_BACKOFF, attempt);
     try {
       const response = await fetch(url, {
         method: "POST",
@@ -72,8 +75,7 @@ async function post(deps: Deps, url: string, body: unknown): Promise<void> {
       if (response.ok) return;
       lastError = new Error(`HTTP ${response.status}`);
       if (response.status !== 429 && response.status < 500) throw lastError;
-      const header = Number(response.headers.get("retry-after"));
-      if (Number.isFinite(header) && header > 0) retryAfterMs = header * 1000;
+      retryAfterMs = retryAfterFrom(response.headers, deps.clock.now()) ?? retryAfterMs;
     } catch (error) {
       if (error === lastError) throw error;
       lastError = new Error(errorMessage(error).replace(url, "[webhook]"));

@@ -96,8 +96,9 @@ describe("Real-Debrid adapter against the fake server", () => {
       library: { size: 200, seed: 4 },
       faults: { serverErrorRate: 0.05, rateLimitRate: 0.03, dropRate: 0.03, malformedRate: 0.03 },
     });
-    const rd = provider(fake.rdApiUrl, { rateWindowMs: 60_000, maxRetries: 8 });
-    // 429s pause everything for the configured window; keep it short for the test.
+    // Room above the 200 requests and their retries: each 429 lowers our own rate for a while.
+    const rd = provider(fake.rdApiUrl, { rateLimit: 1000, rateWindowMs: 60_000, maxRetries: 8 });
+    // A real overrun pauses everything for the configured window; keep it short for the test.
     (rd as unknown as { http: { defaultRetryAfterMs: number } }).http.defaultRetryAfterMs = 20;
     const ids = [...fake.state.library.torrents.keys()];
     const infos = await Promise.all(ids.map((id) => rd.getTorrent(id)));

@@ -123,6 +123,23 @@ describe("redriva sync (CLI against the fake Real-Debrid)", () => {
     expect(count(dir.path, "SELECT COUNT(*) AS n FROM torrent_details")).toBe(600);
   });
 
+  test("5% transient 5xx with the provider's own JSON bodies (500 internal_error, 503 service_unavailable) and 1% drops: the full sync ends complete", async () => {
+    using dir = tempDir();
+    await using fake = await startFakeDebrid({
+      library: { size: 400, seed: 18 },
+      rateLimit: 2000,
+      rateWindowMs: 1000,
+      faults: { serverErrorRate: 0.05, serverErrorBodies: "json", dropRate: 0.01 },
+    });
+    const env = envFor(dir.path, fake.rdApiUrl, { RD_RATE_LIMIT: "2000", RD_RATE_WINDOW_MS: "1000" });
+    const run = await cli(["sync", "full"], env);
+    expect(fake.stats.injected.serverErrors).toBeGreaterThan(5);
+    expect(run.stdout).not.toContain("MISSING");
+    expect(run.code).toBe(0);
+    expect(count(dir.path, "SELECT COUNT(DISTINCT id) AS n FROM torrent_details")).toBe(400);
+    expect(count(dir.path, "SELECT COUNT(*) AS n FROM sync_runs WHERE status = 'succeeded'")).toBe(1);
+  });
+
   test("hostile, unicode and huge names, unknown statuses and malformed answers are stored faithfully", async () => {
     using dir = tempDir();
     await using fake = await startFakeDebrid({

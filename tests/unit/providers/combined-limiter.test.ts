@@ -34,12 +34,16 @@ describe("CombinedLimiter", () => {
         return { release: () => void released++ };
       },
       pauseUntil: () => {},
+      rateLimited: () => ({ kind: "shared", pauseMs: 0 }),
+      accepted: () => {},
     };
     // What SlidingWindowLimiter.acquire does on an aborted signal.
     const aborting: RequestLimiter = {
       windowMs: 1000,
       acquire: () => Promise.reject(new Error("aborted")),
       pauseUntil: () => {},
+      rateLimited: () => ({ kind: "shared", pauseMs: 0 }),
+      accepted: () => {},
     };
     const limiter = new CombinedLimiter([aborting, first]);
     await expect(limiter.acquire()).rejects.toThrow("aborted");
