@@ -1,4 +1,13 @@
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 /**
  * The mirrored debrid library. `torrents` and `torrent_details` keep the column names of the
@@ -6,12 +15,16 @@ import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm
  *
  * `seq` is an explicit INTEGER PRIMARY KEY because the full-text index is keyed by rowid, and
  * VACUUM (used by backups) may renumber implicit rowids.
+ *
+ * A torrent is identified by (provider, id): two providers may hand out the same id. The unique
+ * index is (id, provider) so that lookups by `id` alone (users' SQL, a pasted id) still use it
+ * (migration 0012_library_provider_key).
  */
 export const torrents = sqliteTable(
   "torrents",
   {
     seq: integer("seq").primaryKey({ autoIncrement: true }),
-    id: text("id").notNull().unique(),
+    id: text("id").notNull(),
     provider: text("provider").notNull().default("realdebrid"),
     filename: text("filename").notNull().default(""),
     status: text("status").notNull(),
@@ -40,6 +53,7 @@ export const torrents = sqliteTable(
     details_error_at: integer("details_error_at"),
   },
   (t) => [
+    uniqueIndex("torrents_id_provider_unique").on(t.id, t.provider),
     index("idx_torrents_status").on(t.status),
     index("idx_torrents_added").on(t.added_on),
     index("idx_torrents_bytes").on(t.bytes),
@@ -54,9 +68,8 @@ export const torrents = sqliteTable(
 export const torrentDetails = sqliteTable(
   "torrent_details",
   {
-    id: text("id")
-      .primaryKey()
-      .references(() => torrents.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    provider: text("provider").notNull().default("realdebrid"),
+    id: text("id").notNull(),
     name: text("name").notNull().default(""),
     original_filename: text("original_filename"),
     status: text("status").notNull(),
@@ -76,21 +89,33 @@ export const torrentDetails = sqliteTable(
     /** Epoch ms when these details were fetched. */
     fetched_at: integer("fetched_at").notNull(),
   },
-  (t) => [index("idx_details_status").on(t.status), index("idx_details_fetched").on(t.fetched_at)],
+  (t) => [
+    primaryKey({ columns: [t.provider, t.id] }),
+    foreignKey({ columns: [t.provider, t.id], foreignColumns: [torrents.provider, torrents.id] })
+      .onDelete("cascade")
+      .onUpdate("cascade"),
+    index("idx_details_status").on(t.status),
+    index("idx_details_fetched").on(t.fetched_at),
+  ],
 );
 
 export const torrentFiles = sqliteTable(
   "torrent_files",
   {
-    torrent_id: text("torrent_id")
-      .notNull()
-      .references(() => torrents.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    provider: text("provider").notNull().default("realdebrid"),
+    torrent_id: text("torrent_id").notNull(),
     file_id: integer("file_id").notNull(),
     path: text("path").notNull(),
     bytes: integer("bytes").notNull().default(0),
     selected: integer("selected").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.torrent_id, t.file_id] }), index("idx_files_path").on(t.path)],
+  (t) => [
+    primaryKey({ columns: [t.provider, t.torrent_id, t.file_id] }),
+    foreignKey({ columns: [t.provider, t.torrent_id], foreignColumns: [torrents.provider, torrents.id] })
+      .onDelete("cascade")
+      .onUpdate("cascade"),
+    index("idx_files_path").on(t.path),
+  ],
 );
 
 /** One row per sync run: what it did, what it cost, how it ended. */
@@ -98,6 +123,8 @@ export const syncRuns = sqliteTable(
   "sync_runs",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The provider whose library this run mirrors (one run per provider). */
+    provider: text("provider").notNull().default("realdebrid"),
     mode: text("mode").notNull(),
     /** running | succeeded | failed | interrupted | cancelled */
     status: text("status").notNull(),

@@ -31,8 +31,8 @@ export function libraryTotals(dbh: DbHandle): LibraryTotals {
     .query<{ removed: number; withDetails: number }, []>(
       `SELECT (SELECT COUNT(*) FROM torrents WHERE removed_at IS NOT NULL) AS removed,
               (SELECT COUNT(*) FROM torrent_details)
-                - (SELECT COUNT(*) FROM torrent_details
-                    WHERE id IN (SELECT id FROM torrents WHERE removed_at IS NOT NULL)) AS withDetails`,
+                - (SELECT COUNT(*) FROM torrents t JOIN torrent_details d ON d.provider = t.provider AND d.id = t.id
+                    WHERE t.removed_at IS NOT NULL) AS withDetails`,
     )
     .get();
   return {
@@ -80,10 +80,10 @@ export function topHosts(
 export function biggestTorrents(
   dbh: DbHandle,
   limit: number,
-): Array<{ id: string; filename: string; bytes: number; status: string }> {
+): Array<{ provider: string; id: string; filename: string; bytes: number; status: string }> {
   return dbh.sqlite
-    .query<{ id: string; filename: string; bytes: number; status: string }, [number]>(
-      "SELECT id, filename, bytes, status FROM torrents WHERE removed_at IS NULL ORDER BY bytes DESC LIMIT ?",
+    .query<{ provider: string; id: string; filename: string; bytes: number; status: string }, [number]>(
+      "SELECT provider, id, filename, bytes, status FROM torrents WHERE removed_at IS NULL ORDER BY bytes DESC LIMIT ?",
     )
     .all(limit);
 }
@@ -92,7 +92,8 @@ export function staleDetailsCount(dbh: DbHandle, before: number): number {
   return (
     dbh.sqlite
       .query<{ n: number }, [number]>(
-        "SELECT COUNT(*) AS n FROM torrent_details d JOIN torrents t ON t.id = d.id WHERE t.removed_at IS NULL AND d.fetched_at < ?",
+        `SELECT COUNT(*) AS n FROM torrent_details d JOIN torrents t ON t.provider = d.provider AND t.id = d.id
+          WHERE t.removed_at IS NULL AND d.fetched_at < ?`,
       )
       .get(before)?.n ?? 0
   );

@@ -24,16 +24,17 @@ export interface KnownTorrent {
   details_error_at: number | null;
 }
 
-export function knownTorrents(sqlite: Database, ids: string[]): Map<string, KnownTorrent> {
+/** The provider's torrents among `ids`, keyed by id. */
+export function knownTorrents(sqlite: Database, provider: string, ids: string[]): Map<string, KnownTorrent> {
   const rows = sqlite
-    .query<KnownTorrent, [string]>(
+    .query<KnownTorrent, [string, string]>(
       `SELECT t.id, t.status, t.progress, t.bytes, t.links, t.filename, t.removed_at,
               d.fetched_at AS details_fetched_at, d.status AS details_status,
               d.links AS details_links, d.size AS details_size, t.details_error_at
-         FROM torrents t LEFT JOIN torrent_details d ON d.id = t.id
-        WHERE t.id IN (SELECT value FROM json_each(?))`,
+         FROM torrents t LEFT JOIN torrent_details d ON d.provider = t.provider AND d.id = t.id
+        WHERE t.id IN (SELECT value FROM json_each(?)) AND t.provider = ?`,
     )
-    .all(JSON.stringify(ids));
+    .all(JSON.stringify(ids), provider);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -50,8 +51,8 @@ export function upsertListPage(
                            speed, seeders, links, links_count, first_seen_at, last_seen_at, changed_at, removed_at)
      VALUES ($id, $provider, $filename, $status, $bytes, $added, $ended, $hash, $host, $split, $progress,
              $speed, $seeders, $links, $links_count, $now, $now, $now, NULL)
-     ON CONFLICT(id) DO UPDATE SET
-       provider = excluded.provider, filename = excluded.filename, status = excluded.status, bytes = excluded.bytes,
+     ON CONFLICT(id, provider) DO UPDATE SET
+       filename = excluded.filename, status = excluded.status, bytes = excluded.bytes,
        added_on = excluded.added_on, ended_on = excluded.ended_on, hash = excluded.hash, host = excluded.host,
        split = excluded.split, progress = excluded.progress, speed = excluded.speed, seeders = excluded.seeders,
        links = excluded.links, links_count = excluded.links_count, last_seen_at = excluded.last_seen_at,
@@ -65,7 +66,7 @@ export function upsertListPage(
   // (downloaded → dead) costs no request.
   const followStatus = sqlite.prepare(
     `UPDATE torrent_details SET status = $status, progress = $progress
-      WHERE id = $id AND (status IS NOT $status OR progress IS NOT $progress)`,
+      WHERE id = $id AND provider = $provider AND (status IS NOT $status OR progress IS NOT $progress)`,
   );
   sqlite.transaction(() => {
     for (const t of items) {
@@ -88,7 +89,7 @@ export function upsertListPage(
         $links_count: t.links.length,
         $now: seenAt,
       });
-      followStatus.run({ $id: t.id, $status: t.status, $progress: t.progress });
+      followStatus.run({ $id: t.id, $provider: provider, $status: t.status, $progress: t.progress });
     }
   })();
 }
@@ -112,8 +113,10 @@ export function markUnseenRemoved(
   return rows.map((r) => r.id);
 }
 
-export function markRemoved(dbh: DbHandle, id: string, now: number): void {
-  dbh.sqlite.query("UPDATE torrents SET removed_at = ? WHERE id = ? AND removed_at IS NULL").run(now, id);
+export function markRemoved(dbh: DbHandle, provider: string, id: string, now: number): void {
+  dbh.sqlite
+    .query("UPDATE torrents SET removed_at = ? WHERE id = ? AND provider = ? AND removed_at IS NULL")
+    .run(now, id, provider);
 }
 
 /** Stores one torrent's details, its files and their paths in the search index, atomically. */
@@ -128,11 +131,11 @@ export function saveTorrentDetails(
     upsertListPage(dbh, provider, [info], now);
     sqlite
       .query(
-        `INSERT INTO torrent_details (id, name, original_filename, status, size, original_bytes, files_count, progress,
+        `INSERT INTO torrent_details (provider, id, name, original_filename, status, size, original_bytes, files_count, progress,
                                       links, hash, host, error, added_on, ended_on, speed, seeders, fetched_at)
-         VALUES ($id, $name, $original, $status, $size, $original_bytes, $files_count, $progress, $links, $hash, $host,
+         VALUES ($provider, $id, $name, $original, $status, $size, $original_bytes, $files_count, $progress, $links, $hash, $host,
                  NULL, $added, $ended, $speed, $seeders, $now)
-         ON CONFLICT(id) DO UPDATE SET
+         ON CONFLICT(provider, id) DO UPDATE SET
            name = excluded.name, original_filename = excluded.original_filename, status = excluded.status,
            size = excluded.size, original_bytes = excluded.original_bytes, files_count = excluded.files_count,
            progress = excluded.progress, links = excluded.links, hash = excluded.hash, host = excluded.host,
@@ -140,6 +143,7 @@ export function saveTorrentDetails(
            seeders = excluded.seeders, fetched_at = excluded.fetched_at`,
       )
       .run({
+        $provider: provider,
         $id: info.id,
         $name: info.filename,
         $original: info.originalFilename,
@@ -157,24 +161,35 @@ export function saveTorrentDetails(
         $seeders: info.seeders,
         $now: now,
       });
-    sqlite.query("DELETE FROM torrent_files WHERE torrent_id = ?").run(info.id);
+    sqlite.query("DELETE FROM torrent_files WHERE provider = ? AND torrent_id = ?").run(provider, info.id);
     const insertFile = sqlite.prepare(
-      "INSERT INTO torrent_files (torrent_id, file_id, path, bytes, selected) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO torrent_files (provider, torrent_id, file_id, path, bytes, selected) VALUES (?, ?, ?, ?, ?, ?)",
     );
-    for (const f of info.files) insertFile.run(info.id, f.id, f.path, f.bytes, f.selected ? 1 : 0);
+    for (const f of info.files) insertFile.run(provider, info.id, f.id, f.path, f.bytes, f.selected ? 1 : 0);
     sqlite
-      .query(`UPDATE torrent_search SET paths = ? WHERE rowid = (SELECT seq FROM torrents WHERE id = ?)`)
-      .run(info.files.map((f) => f.path).join("\n"), info.id);
+      .query(
+        `UPDATE torrent_search SET paths = ?
+          WHERE rowid = (SELECT seq FROM torrents WHERE id = ? AND provider = ?)`,
+      )
+      .run(info.files.map((f) => f.path).join("\n"), info.id, provider);
     sqlite
-      .query("UPDATE torrents SET details_error = NULL, details_error_at = NULL WHERE id = ?")
-      .run(info.id);
+      .query(
+        "UPDATE torrents SET details_error = NULL, details_error_at = NULL WHERE id = ? AND provider = ?",
+      )
+      .run(info.id, provider);
   })();
 }
 
-export function recordDetailsError(dbh: DbHandle, id: string, error: string, now: number): void {
+export function recordDetailsError(
+  dbh: DbHandle,
+  provider: string,
+  id: string,
+  error: string,
+  now: number,
+): void {
   dbh.sqlite
-    .query("UPDATE torrents SET details_error = ?, details_error_at = ? WHERE id = ?")
-    .run(error, now, id);
+    .query("UPDATE torrents SET details_error = ?, details_error_at = ? WHERE id = ? AND provider = ?")
+    .run(error, now, id, provider);
 }
 
 /** Present torrents for a smart plan's background reasons: stale, missing or failed details. */
@@ -189,7 +204,7 @@ export function detailGaps(
       [string, number]
     >(
       `SELECT t.id, t.status, d.fetched_at, t.details_error_at
-         FROM torrents t LEFT JOIN torrent_details d ON d.id = t.id
+         FROM torrents t LEFT JOIN torrent_details d ON d.provider = t.provider AND d.id = t.id
         WHERE t.provider = ? AND t.removed_at IS NULL
           AND (d.id IS NULL OR d.fetched_at < ? OR t.details_error_at IS NOT NULL)`,
     )

@@ -25,34 +25,46 @@ export interface LocalFile {
   selected: number;
 }
 
-export function localTorrent(dbh: DbHandle, id: string): LocalTorrent | null {
+export function localTorrent(dbh: DbHandle, provider: string, id: string): LocalTorrent | null {
   return (
     dbh.sqlite
-      .query<LocalTorrent, [string]>(
-        "SELECT id, provider, hash, filename, status, removed_at FROM torrents WHERE id = ?",
+      .query<LocalTorrent, [string, string]>(
+        "SELECT id, provider, hash, filename, status, removed_at FROM torrents WHERE id = ? AND provider = ?",
       )
-      .get(id) ?? null
+      .get(id, provider) ?? null
   );
 }
 
-export function localFiles(dbh: DbHandle, id: string): LocalFile[] {
+/** Every provider's torrent with this id (ids are only unique per provider). */
+export function localTorrentsWithId(dbh: DbHandle, id: string): LocalTorrent[] {
   return dbh.sqlite
-    .query<LocalFile, [string]>(
-      "SELECT file_id, path, bytes, selected FROM torrent_files WHERE torrent_id = ? ORDER BY file_id",
+    .query<LocalTorrent, [string]>(
+      "SELECT id, provider, hash, filename, status, removed_at FROM torrents WHERE id = ? ORDER BY provider",
     )
     .all(id);
+}
+
+export function localFiles(dbh: DbHandle, provider: string, id: string): LocalFile[] {
+  return dbh.sqlite
+    .query<LocalFile, [string, string]>(
+      `SELECT file_id, path, bytes, selected FROM torrent_files
+        WHERE provider = ? AND torrent_id = ? ORDER BY file_id`,
+    )
+    .all(provider, id);
 }
 
 /** Torrents and their file paths, to map a broken symlink back to the torrent it came from. */
 export function symlinkMappingRows(dbh: DbHandle): {
   torrents: LocalTorrent[];
-  files: Array<{ torrent_id: string; path: string }>;
+  files: Array<{ provider: string; torrent_id: string; path: string }>;
 } {
   const torrents = dbh.sqlite
     .query<LocalTorrent, []>("SELECT id, provider, hash, filename, status, removed_at FROM torrents")
     .all();
   const files = dbh.sqlite
-    .query<{ torrent_id: string; path: string }, []>("SELECT torrent_id, path FROM torrent_files")
+    .query<{ provider: string; torrent_id: string; path: string }, []>(
+      "SELECT provider, torrent_id, path FROM torrent_files",
+    )
     .all();
   return { torrents, files };
 }
@@ -72,12 +84,12 @@ export function replaceTorrentId(
   const { sqlite, db } = dbh;
   const newId = change.info.id;
   return sqlite.transaction(() => {
-    const old = localTorrent(dbh, change.oldId);
+    const old = localTorrent(dbh, change.provider, change.oldId);
     if (old && change.oldId !== newId) {
-      sqlite.query("DELETE FROM torrents WHERE id = ?").run(newId);
+      sqlite.query("DELETE FROM torrents WHERE id = ? AND provider = ?").run(newId, change.provider);
       sqlite
-        .query("UPDATE torrents SET id = ?, removed_at = NULL, changed_at = ? WHERE id = ?")
-        .run(newId, now, change.oldId);
+        .query("UPDATE torrents SET id = ?, removed_at = NULL, changed_at = ? WHERE id = ? AND provider = ?")
+        .run(newId, now, change.oldId, change.provider);
       saveTorrentDetails(dbh, change.provider, change.info, now);
     }
     recordRename(db, change.oldId, newId, change.provider, now);
@@ -86,6 +98,8 @@ export function replaceTorrentId(
 }
 
 /** The provider deleted this torrent on our request: mark it gone (history stays). */
-export function markTorrentDeleted(dbh: DbHandle, id: string, now: number): void {
-  dbh.sqlite.query("UPDATE torrents SET removed_at = ? WHERE id = ? AND removed_at IS NULL").run(now, id);
+export function markTorrentDeleted(dbh: DbHandle, provider: string, id: string, now: number): void {
+  dbh.sqlite
+    .query("UPDATE torrents SET removed_at = ? WHERE id = ? AND provider = ? AND removed_at IS NULL")
+    .run(now, id, provider);
 }

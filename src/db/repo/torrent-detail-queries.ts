@@ -28,6 +28,7 @@ export interface TorrentRecord {
 }
 
 export interface DetailsRecord {
+  provider: string;
   id: string;
   name: string;
   original_filename: string | null;
@@ -54,28 +55,43 @@ export interface FileRecord {
   selected: number;
 }
 
-export function torrentById(dbh: DbHandle, id: string): TorrentRecord | null {
-  return dbh.sqlite.query<TorrentRecord, [string]>("SELECT * FROM torrents WHERE id = ?").get(id);
-}
-
-export function detailsById(dbh: DbHandle, id: string): DetailsRecord | null {
-  return dbh.sqlite.query<DetailsRecord, [string]>("SELECT * FROM torrent_details WHERE id = ?").get(id);
-}
-
-export function filesOf(dbh: DbHandle, id: string): FileRecord[] {
+export function torrentById(dbh: DbHandle, provider: string, id: string): TorrentRecord | null {
   return dbh.sqlite
-    .query<FileRecord, [string]>(
-      "SELECT file_id, path, bytes, selected FROM torrent_files WHERE torrent_id = ? ORDER BY file_id",
-    )
-    .all(id);
+    .query<TorrentRecord, [string, string]>("SELECT * FROM torrents WHERE id = ? AND provider = ?")
+    .get(id, provider);
 }
 
-/** Ids that exist among `ids` (bulk actions check what they were given). */
-export function existingIds(dbh: DbHandle, ids: readonly string[]): string[] {
+export function detailsById(dbh: DbHandle, provider: string, id: string): DetailsRecord | null {
+  return dbh.sqlite
+    .query<DetailsRecord, [string, string]>("SELECT * FROM torrent_details WHERE provider = ? AND id = ?")
+    .get(provider, id);
+}
+
+export function filesOf(dbh: DbHandle, provider: string, id: string): FileRecord[] {
+  return dbh.sqlite
+    .query<FileRecord, [string, string]>(
+      `SELECT file_id, path, bytes, selected FROM torrent_files
+        WHERE provider = ? AND torrent_id = ? ORDER BY file_id`,
+    )
+    .all(provider, id);
+}
+
+/** The providers whose library has this id. */
+export function providersWithId(dbh: DbHandle, id: string): string[] {
+  return dbh.sqlite
+    .query<{ provider: string }, [string]>("SELECT provider FROM torrents WHERE id = ? ORDER BY provider")
+    .all(id)
+    .map((r) => r.provider);
+}
+
+/** Ids of this provider that exist among `ids` (bulk actions check what they were given). */
+export function existingIds(dbh: DbHandle, provider: string, ids: readonly string[]): string[] {
   if (ids.length === 0) return [];
   return dbh.sqlite
-    .query<{ id: string }, [string]>("SELECT id FROM torrents WHERE id IN (SELECT value FROM json_each(?))")
-    .all(JSON.stringify(ids))
+    .query<{ id: string }, [string, string]>(
+      "SELECT id FROM torrents WHERE id IN (SELECT value FROM json_each(?)) AND provider = ?",
+    )
+    .all(JSON.stringify(ids), provider)
     .map((r) => r.id);
 }
 

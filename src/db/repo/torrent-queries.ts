@@ -114,7 +114,7 @@ function orderedSeqSql(filter: ListFilter, order: ListOrder): { sql: string; par
     case "missing_details":
       return {
         sql: `SELECT seq FROM torrents t INDEXED BY ${cols.index}
-               WHERE ${search(["removed_at IS NULL", "NOT EXISTS (SELECT 1 FROM torrent_details d WHERE d.id = t.id)"])}
+               WHERE ${search(["removed_at IS NULL", "NOT EXISTS (SELECT 1 FROM torrent_details d WHERE d.provider = t.provider AND d.id = t.id)"])}
                ORDER BY ${orderBy(order)}`,
         params,
       };
@@ -149,7 +149,8 @@ export function rowsBySeq(dbh: DbHandle, seqs: readonly number[]): TorrentListRo
   const rows = dbh.sqlite
     .query<TorrentListRow, [string]>(
       `SELECT t.seq, t.id, t.provider, t.filename, t.status, t.bytes, t.added_on, t.progress, t.host, t.links_count,
-              t.removed_at, EXISTS (SELECT 1 FROM torrent_details d WHERE d.id = t.id) AS has_details
+              t.removed_at,
+              EXISTS (SELECT 1 FROM torrent_details d WHERE d.provider = t.provider AND d.id = t.id) AS has_details
          FROM torrents t WHERE t.seq IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(seqs));
@@ -188,7 +189,8 @@ export function statusCounts(dbh: DbHandle): StatusCounts {
     dbh.sqlite
       .query<{ n: number }, []>(
         `SELECT (SELECT COUNT(*) FROM torrent_details)
-              - (SELECT COUNT(*) FROM torrents t JOIN torrent_details d ON d.id = t.id WHERE t.removed_at IS NOT NULL) AS n`,
+              - (SELECT COUNT(*) FROM torrents t JOIN torrent_details d ON d.provider = t.provider AND d.id = t.id
+                   WHERE t.removed_at IS NOT NULL) AS n`,
       )
       .get()?.n ?? 0;
   return { byStatus, present, removed, withDetails };

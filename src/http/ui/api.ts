@@ -1,5 +1,5 @@
 import type { Deps } from "../../deps.ts";
-import { torrentDetail } from "../../services/library-view/detail.ts";
+import { resolveTorrentId, type TorrentRef, torrentDetail } from "../../services/library-view/detail.ts";
 import { listTorrents } from "../../services/library-view/list.ts";
 import type { App } from "../context.ts";
 import { listUrl, parseListQuery } from "./list-query.ts";
@@ -33,9 +33,9 @@ export function registerUiApi(app: App, deps: Deps): void {
     });
   });
 
-  app.get("/api/torrents/:id", (c) => {
-    const detail = torrentDetail(deps, c.req.param("id"));
-    return c.json({
+  const detailJson = (ref: TorrentRef) => {
+    const detail = torrentDetail(deps, ref);
+    return {
       torrent: { ...detail.torrent, links: detail.links },
       details: detail.details,
       files: detail.files.map((f) => ({
@@ -45,6 +45,12 @@ export function registerUiApi(app: App, deps: Deps): void {
         selected: f.selected === 1,
       })),
       repairAttempts: detail.attempts,
-    });
-  });
+    };
+  };
+
+  app.get("/api/torrents/:provider/:id", (c) =>
+    c.json(detailJson({ provider: c.req.param("provider"), id: c.req.param("id") })),
+  );
+  // A bare id: the one provider that has it (400 naming them when several do).
+  app.get("/api/torrents/:id", (c) => c.json(detailJson(resolveTorrentId(deps, c.req.param("id")))));
 }

@@ -8,11 +8,11 @@ import {
   reinject,
   unrestrictTorrentLink,
 } from "../../services/library-view/actions.ts";
-import { torrentDetail } from "../../services/library-view/detail.ts";
+import { resolveTorrentId, type TorrentRef, torrentDetail } from "../../services/library-view/detail.ts";
 import type { App, AppEnv } from "../context.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
 import { toastTrigger } from "./htmx.ts";
-import { viewHelpers } from "./view-helpers.ts";
+import { torrentUrl, viewHelpers } from "./view-helpers.ts";
 
 /** Plain-text summary for "copy info". */
 function infoText(detail: ReturnType<typeof torrentDetail>): string {
@@ -29,10 +29,15 @@ function infoText(detail: ReturnType<typeof torrentDetail>): string {
   ].join("\n");
 }
 
-/** /torrents/:id and its actions (refresh, unrestrict a link, re-inject, delete). */
+const refOf = (c: Context<AppEnv>): TorrentRef => ({
+  provider: c.req.param("provider") ?? "",
+  id: c.req.param("id") ?? "",
+});
+
+/** /torrents/:provider/:id and its actions (refresh, unrestrict a link, re-inject, delete). */
 export function registerTorrentDetail(app: App, deps: Deps): void {
-  const page = (c: Context<AppEnv>, id: string) => {
-    const detail = torrentDetail(deps, id);
+  const page = (c: Context<AppEnv>, ref: TorrentRef) => {
+    const detail = torrentDetail(deps, ref);
     return render(
       c,
       "ui/torrent",
@@ -47,22 +52,25 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
     );
   };
 
-  app.get("/torrents/:id", (c) => page(c, c.req.param("id")));
+  // Links from before ids were per provider: the one provider that has the id.
+  app.get("/torrents/:id", (c) => c.redirect(torrentUrl(resolveTorrentId(deps, c.req.param("id"))), 301));
 
-  app.post("/torrents/:id/refresh", async (c) => {
-    const id = c.req.param("id");
-    await refreshTorrent(deps, id);
-    if (!isHtmx(c)) return c.redirect(`/torrents/${id}`, 303);
+  app.get("/torrents/:provider/:id", (c) => page(c, refOf(c)));
+
+  app.post("/torrents/:provider/:id/refresh", async (c) => {
+    const ref = refOf(c);
+    await refreshTorrent(deps, ref);
+    if (!isHtmx(c)) return c.redirect(torrentUrl(ref), 303);
     c.header("HX-Trigger", toastTrigger("ok", "Refreshed from the provider"));
-    return page(c, id);
+    return page(c, ref);
   });
 
-  app.post("/torrents/:id/unrestrict", async (c) => {
-    const id = c.req.param("id");
+  app.post("/torrents/:provider/:id/unrestrict", async (c) => {
+    const ref = refOf(c);
     const body = await c.req.parseBody();
     const link = typeof body.link === "string" ? body.link : "";
     if (!link) throw new ValidationError("link is required");
-    const direct = await unrestrictTorrentLink(deps, id, link);
+    const direct = await unrestrictTorrentLink(deps, ref, link);
     // The page turns it into a clickable link: only web addresses, never javascript: or data:.
     if (!/^https?:\/\//i.test(direct.download))
       throw new ValidationError("the provider returned a link that is not http(s)");
@@ -73,11 +81,12 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
     });
   });
 
-  app.post("/torrents/:id/reinject", async (c) => {
-    const id = c.req.param("id");
-    const result = await reinject(deps, id);
+  app.post("/torrents/:provider/:id/reinject", async (c) => {
+    const ref = refOf(c);
+    const result = await reinject(deps, ref);
     const message = describeReinject(result);
-    if (!isHtmx(c)) return c.redirect(`/torrents/${result.newTorrentId ?? id}`, 303);
+    const after = torrentUrl({ provider: ref.provider, id: result.newTorrentId ?? ref.id });
+    if (!isHtmx(c)) return c.redirect(after, 303);
     const level =
       result.outcome === "failed"
         ? "error"
@@ -85,18 +94,18 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
           ? "ok"
           : "warn";
     c.header("HX-Trigger", toastTrigger(level, `Re-inject: ${message}`));
-    if (result.newTorrentId && result.newTorrentId !== id) {
-      c.header("HX-Redirect", `/torrents/${result.newTorrentId}`);
+    if (result.newTorrentId && result.newTorrentId !== ref.id) {
+      c.header("HX-Redirect", after);
       return c.body(null, 204);
     }
-    return page(c, id);
+    return page(c, ref);
   });
 
-  app.post("/torrents/:id/delete", async (c) => {
-    const id = c.req.param("id");
-    await deleteTorrent(deps, id);
-    if (!isHtmx(c)) return c.redirect(`/torrents/${id}`, 303);
+  app.post("/torrents/:provider/:id/delete", async (c) => {
+    const ref = refOf(c);
+    await deleteTorrent(deps, ref);
+    if (!isHtmx(c)) return c.redirect(torrentUrl(ref), 303);
     c.header("HX-Trigger", toastTrigger("ok", "Deleted from the debrid service"));
-    return page(c, id);
+    return page(c, ref);
   });
 }

@@ -15,8 +15,16 @@ const STATUS_COLORS: Record<string, string> = {
   virus: "#db61a2",
 };
 
+/** The detail page of a library torrent (provider and id: ids are only unique per provider). */
+export function torrentUrl(ref: { provider: string; id: string }): string {
+  return `/torrents/${encodeURIComponent(ref.provider)}/${encodeURIComponent(ref.id)}`;
+}
+
 /** Formatting helpers every web UI template receives as `it.h`. */
 export const viewHelpers = {
+  torrentUrl,
+  /** The value of a bulk-selection checkbox. */
+  torrentToken: (t: { provider: string; id: string }) => `${t.provider}:${t.id}`,
   bytes: (n: number | null | undefined, digits = 1) => formatBytes(n ?? 0, digits),
   /** Axis labels: `2 TB`, `1.5 TB` (no trailing `.0`). */
   axisBytes: (n: number) => formatBytes(n, 1).replace(".0 ", " "),

@@ -9,7 +9,7 @@ import {
   type UnrestrictedLink,
 } from "../../providers/types.ts";
 import { reinjectTorrent } from "../repair/index.ts";
-import { assertTorrentId, torrentDetail } from "./detail.ts";
+import { parseTorrentToken, type TorrentRef, torrentDetail } from "./detail.ts";
 
 /** Torrent actions of the web UI: thin verbs over the provider, the library and repair. */
 
@@ -22,39 +22,44 @@ function providerOf(deps: Deps, kind: string): DebridProvider {
 }
 
 /** Fetches the torrent again from its provider and stores what it says. */
-export async function refreshTorrent(deps: Deps, id: string): Promise<void> {
-  const { torrent } = torrentDetail(deps, id);
+export async function refreshTorrent(deps: Deps, ref: TorrentRef): Promise<void> {
+  const { torrent } = torrentDetail(deps, ref);
   const provider = providerOf(deps, torrent.provider);
-  const info = await provider.getTorrent(id);
+  const info = await provider.getTorrent(ref.id);
   saveTorrentDetails(deps.dbh, torrent.provider, info, deps.clock.now());
 }
 
 /** Unrestricts one of the torrent's own links (never an arbitrary URL) into a direct link. */
-export async function unrestrictTorrentLink(deps: Deps, id: string, link: string): Promise<UnrestrictedLink> {
-  const detail = torrentDetail(deps, id);
+export async function unrestrictTorrentLink(
+  deps: Deps,
+  ref: TorrentRef,
+  link: string,
+): Promise<UnrestrictedLink> {
+  const detail = torrentDetail(deps, ref);
   if (!detail.links.includes(link)) throw new ValidationError("this link does not belong to the torrent");
   return providerOf(deps, detail.torrent.provider).unrestrictLink(link);
 }
 
 /** Deletes the torrent at the provider and marks it removed here (its history stays). */
-export async function deleteTorrent(deps: Deps, id: string): Promise<void> {
-  const { torrent } = torrentDetail(deps, id);
+export async function deleteTorrent(deps: Deps, ref: TorrentRef): Promise<void> {
+  const { torrent } = torrentDetail(deps, ref);
   if (torrent.removed_at === null) {
     try {
-      await providerOf(deps, torrent.provider).deleteTorrent(id);
+      await providerOf(deps, torrent.provider).deleteTorrent(ref.id);
     } catch (error) {
       // Already gone at the provider: the goal (not there any more) is reached.
       if (!(error instanceof ProviderError && error.kind === "not_found")) throw error;
     }
   }
-  markRemoved(deps.dbh, id, deps.clock.now());
+  markRemoved(deps.dbh, torrent.provider, ref.id, deps.clock.now());
 }
 
 export type ReinjectOutcome = Awaited<ReturnType<typeof reinjectTorrent>>;
 
 /** Re-injects now through the repair service (dry run while DRY_RUN is on). */
-export function reinject(deps: Deps, id: string): Promise<ReinjectOutcome> {
-  return reinjectTorrent(deps, assertTorrentId(id), { trigger: "manual" });
+export function reinject(deps: Deps, ref: TorrentRef): Promise<ReinjectOutcome> {
+  const { torrent } = torrentDetail(deps, ref);
+  return reinjectTorrent(deps, ref.id, { trigger: "manual", provider: torrent.provider as ProviderKind });
 }
 
 export const BULK_ACTIONS = ["reinject", "refresh", "delete"] as const;
@@ -67,28 +72,38 @@ export interface BulkOutcome {
   message: string;
 }
 
-/** Runs an action over selected torrents one by one (the provider client paces the requests). */
-export async function bulkAction(deps: Deps, action: BulkAction, ids: string[]): Promise<BulkOutcome[]> {
-  if (ids.length === 0) throw new ValidationError("select at least one torrent");
-  if (ids.length > MAX_BULK)
-    throw new ValidationError(`at most ${MAX_BULK} torrents at once (got ${ids.length})`);
-  for (const id of ids) assertTorrentId(id);
-  const known = new Set(existingIds(deps.dbh, ids));
+/**
+ * Runs an action over selected torrents one by one (the provider client paces the requests).
+ * `tokens` are `provider:id` (a bare id is read as the one provider that has it).
+ */
+export async function bulkAction(deps: Deps, action: BulkAction, tokens: string[]): Promise<BulkOutcome[]> {
+  if (tokens.length === 0) throw new ValidationError("select at least one torrent");
+  if (tokens.length > MAX_BULK)
+    throw new ValidationError(`at most ${MAX_BULK} torrents at once (got ${tokens.length})`);
+  const refs: Array<TorrentRef | null> = tokens.map((token) => {
+    try {
+      return parseTorrentToken(deps, token);
+    } catch (error) {
+      if (error instanceof ValidationError) throw error;
+      return null; // not in the library: reported as unknown below
+    }
+  });
   const outcomes: BulkOutcome[] = [];
-  for (const id of ids) {
-    if (!known.has(id)) {
+  for (const [i, ref] of refs.entries()) {
+    const id = ref ? ref.id : (tokens[i] as string);
+    if (!ref || existingIds(deps.dbh, ref.provider, [ref.id]).length === 0) {
       outcomes.push({ id, ok: false, message: "unknown torrent" });
       continue;
     }
     try {
       if (action === "delete") {
-        await deleteTorrent(deps, id);
+        await deleteTorrent(deps, ref);
         outcomes.push({ id, ok: true, message: "deleted" });
       } else if (action === "refresh") {
-        await refreshTorrent(deps, id);
+        await refreshTorrent(deps, ref);
         outcomes.push({ id, ok: true, message: "refreshed" });
       } else {
-        const result = await reinject(deps, id);
+        const result = await reinject(deps, ref);
         outcomes.push({ id, ok: result.outcome !== "failed", message: describeReinject(result) });
       }
     } catch (error) {

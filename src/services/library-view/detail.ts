@@ -4,6 +4,7 @@ import {
   detailsById,
   type FileRecord,
   filesOf,
+  providersWithId,
   type TorrentRecord,
   torrentById,
 } from "../../db/repo/torrent-detail-queries.ts";
@@ -14,10 +15,46 @@ import { torrentRepairAttempts } from "../repair/index.ts";
 /** Provider torrent ids (Real-Debrid: 13 base32 chars; AllDebrid: digits). */
 export const TORRENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Provider kinds as they appear in URLs and the `provider` column. */
+export const PROVIDER_NAME = /^[a-z0-9_-]{1,32}$/;
+
 export function assertTorrentId(id: string): string {
   if (!TORRENT_ID.test(id))
     throw new ValidationError(`invalid torrent id ${JSON.stringify(id.slice(0, 80))}`);
   return id;
+}
+
+/** A torrent of the library: ids are only unique within their provider. */
+export interface TorrentRef {
+  provider: string;
+  id: string;
+}
+
+export function assertTorrentRef(ref: TorrentRef): TorrentRef {
+  if (!PROVIDER_NAME.test(ref.provider))
+    throw new ValidationError(`invalid provider ${JSON.stringify(ref.provider.slice(0, 40))}`);
+  assertTorrentId(ref.id);
+  return ref;
+}
+
+/** `provider:id`, the form bulk actions send; a bare id is read as the only provider that has it. */
+export function parseTorrentToken(deps: Deps, token: string): TorrentRef {
+  const colon = token.indexOf(":");
+  if (colon > 0) return assertTorrentRef({ provider: token.slice(0, colon), id: token.slice(colon + 1) });
+  return resolveTorrentId(deps, assertTorrentId(token));
+}
+
+/**
+ * The library torrent behind a bare id (old links, pasted ids): the one provider that has it.
+ * NotFoundError when none has it; ValidationError naming the providers when several do.
+ */
+export function resolveTorrentId(deps: Deps, id: string): TorrentRef {
+  assertTorrentId(id);
+  const providers = providersWithId(deps.dbh, id);
+  if (providers.length === 0) throw new NotFoundError("torrent", id);
+  if (providers.length > 1)
+    throw new ValidationError(`torrent ${id} exists at ${providers.join(" and ")}: name the provider`);
+  return { provider: providers[0] as string, id };
 }
 
 export interface TorrentDetail {
@@ -39,16 +76,16 @@ function parseLinks(torrent: TorrentRecord, details: DetailsRecord | null): stri
   }
 }
 
-/** Everything stored about one torrent; NotFoundError when the id is unknown. */
-export function torrentDetail(deps: Deps, id: string): TorrentDetail {
-  assertTorrentId(id);
-  const torrent = torrentById(deps.dbh, id);
-  if (!torrent) throw new NotFoundError("torrent", id);
-  const details = detailsById(deps.dbh, id);
+/** Everything stored about one torrent; NotFoundError when the provider has no such id. */
+export function torrentDetail(deps: Deps, ref: TorrentRef): TorrentDetail {
+  const { provider, id } = assertTorrentRef(ref);
+  const torrent = torrentById(deps.dbh, provider, id);
+  if (!torrent) throw new NotFoundError("torrent", `${provider}:${id}`);
+  const details = detailsById(deps.dbh, provider, id);
   return {
     torrent,
     details,
-    files: filesOf(deps.dbh, id),
+    files: filesOf(deps.dbh, provider, id),
     links: parseLinks(torrent, details),
     attempts: torrentRepairAttempts(deps, id),
   };

@@ -36,7 +36,7 @@ export async function linksOfTorrent(
   known: readonly string[],
   cache: MediaLinkCache,
 ): Promise<string[]> {
-  const local: LocalTorrent = localTorrent(deps.dbh, target.torrentId) ?? {
+  const local: LocalTorrent = localTorrent(deps.dbh, target.provider, target.torrentId) ?? {
     id: target.torrentId,
     provider: target.provider,
     hash: target.hash,
@@ -44,14 +44,16 @@ export async function linksOfTorrent(
     status: "",
     removed_at: null,
   };
-  const files = localFiles(deps.dbh, target.torrentId).map((f) => ({
+  const files = localFiles(deps.dbh, target.provider, target.torrentId).map((f) => ({
+    provider: target.provider,
     torrent_id: target.torrentId,
     path: f.path,
   }));
   const index = new TorrentLinkIndex([local], files);
   const found = new Set(known);
   for (const link of await cache.links()) {
-    if (index.match(link.resolved)?.torrent.id === target.torrentId) found.add(link.path);
+    const torrent = index.match(link.resolved)?.torrent;
+    if (torrent?.id === target.torrentId && torrent.provider === target.provider) found.add(link.path);
   }
   return [...found].sort();
 }

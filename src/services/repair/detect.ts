@@ -10,7 +10,7 @@ import {
   type ProviderKind,
   type ProviderTorrent,
 } from "../../providers/types.ts";
-import { TorrentLinkIndex, walkMediaLinks } from "./media-links.ts";
+import { TorrentLinkIndex, torrentKey, walkMediaLinks } from "./media-links.ts";
 import { repairMediaRoot } from "./media-root.ts";
 import { type CallMeter, meter } from "./reinject.ts";
 
@@ -259,9 +259,10 @@ async function scanSymlinks(deps: Deps, result: ScanResult, options: ScanOptions
       if (result.unmapped.length < 50) result.unmapped.push(link.path);
       continue;
     }
-    const group = byTorrent.get(hit.torrent.id) ?? { torrent: hit.torrent, links: [], by: hit.by };
+    const key = torrentKey(hit.torrent.provider, hit.torrent.id);
+    const group = byTorrent.get(key) ?? { torrent: hit.torrent, links: [], by: hit.by };
     group.links.push(link.path);
-    byTorrent.set(hit.torrent.id, group);
+    byTorrent.set(key, group);
   }
   for (const { torrent, links: paths, by } of byTorrent.values()) {
     record(deps, result, {

@@ -283,6 +283,6 @@ async function deleteQuietly(
       return false;
     }
   }
-  markTorrentDeleted(deps.dbh, target.torrentId, deps.clock.now());
+  markTorrentDeleted(deps.dbh, target.provider, target.torrentId, deps.clock.now());
   return true;
 }

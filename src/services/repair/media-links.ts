@@ -78,19 +78,22 @@ export class TorrentLinkIndex {
   private readonly byName = new Map<string, LocalTorrent>();
   private readonly byFileName = new Map<string, Array<{ torrent: LocalTorrent; path: string }>>();
 
-  constructor(torrents: readonly LocalTorrent[], files: readonly { torrent_id: string; path: string }[]) {
+  constructor(
+    torrents: readonly LocalTorrent[],
+    files: readonly { provider: string; torrent_id: string; path: string }[],
+  ) {
     const byId = new Map<string, LocalTorrent>();
     // Present torrents last so they overwrite removed ones with the same key.
     const ordered = [...torrents].sort(
       (a, b) => Number(a.removed_at === null) - Number(b.removed_at === null),
     );
     for (const t of ordered) {
-      byId.set(t.id, t);
+      byId.set(torrentKey(t.provider, t.id), t);
       if (t.hash) this.byHash.set(t.hash.toLowerCase(), t);
       if (t.filename) this.byName.set(t.filename.normalize("NFC"), t);
     }
     for (const f of files) {
-      const torrent = byId.get(f.torrent_id);
+      const torrent = byId.get(torrentKey(f.provider, f.torrent_id));
       if (!torrent) continue;
       const path = clean(f.path);
       const key = basename(path);
@@ -121,6 +124,11 @@ export class TorrentLinkIndex {
     }
     return null;
   }
+}
+
+/** One key per library torrent: ids are only unique within their provider. */
+export function torrentKey(provider: string, id: string): string {
+  return `${provider}:${id}`;
 }
 
 /** True when `path` is inside `root` (or is it). */

@@ -98,7 +98,7 @@ export async function reinject(
   const old = await currentInfo(provider, target.torrentId, timed).catch((error) => {
     throw classify(error);
   });
-  const local = localTorrent(deps.dbh, target.torrentId);
+  const local = localTorrent(deps.dbh, target.provider, target.torrentId);
   const hash = normalizeInfoHash(old?.hash ?? target.hash ?? local?.hash ?? "");
   if (!hash) {
     throw new RepairFailure(
@@ -126,7 +126,7 @@ export async function reinject(
     // Found for another reason (a broken link), but the provider flags it: never re-add a virus.
     throw new RepairFailure("virus", "flagged as a virus by the provider: deleted, not re-added", "virus");
   }
-  const originalSelected = originalSelection(deps, target.torrentId, old);
+  const originalSelected = originalSelection(deps, target, old);
   const magnet = buildMagnet(hash, target.filename || old?.filename || null);
 
   if (options.dryRun) {
@@ -247,10 +247,10 @@ export async function reinject(
 }
 
 /** The files the original torrent had selected: from the provider, else from the local mirror. */
-function originalSelection(deps: Deps, torrentId: string, old: ProviderTorrentInfo | null) {
+function originalSelection(deps: Deps, target: RepairTarget, old: ProviderTorrentInfo | null) {
   const fromProvider = (old?.files ?? []).filter((f) => f.selected).map((f) => ({ id: f.id, path: f.path }));
   if (fromProvider.length > 0) return fromProvider;
-  return localFiles(deps.dbh, torrentId)
+  return localFiles(deps.dbh, target.provider, target.torrentId)
     .filter((f) => f.selected)
     .map((f) => ({ id: f.file_id, path: f.path }));
 }

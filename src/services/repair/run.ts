@@ -9,7 +9,7 @@ import {
   updateCandidate,
   upsertCandidate,
 } from "../../db/repo/repair.ts";
-import { localTorrent } from "../../db/repo/repair-library.ts";
+import { localTorrent, localTorrentsWithId } from "../../db/repo/repair-library.ts";
 import type { Deps } from "../../deps.ts";
 import { ConflictError, errorMessage, ValidationError } from "../../errors.ts";
 import type { ProviderKind } from "../../providers/types.ts";
@@ -191,6 +191,21 @@ function defer(deps: Deps, row: CandidateRow, ctx: RunContext): ItemResult {
 const TORRENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
+ * Whose torrent an id is when the caller did not say: the one provider whose library has it, else
+ * the only configured provider. Ids are only unique per provider, so anything else is a question.
+ */
+function torrentProvider(deps: Deps, torrentId: string): ProviderKind {
+  const owners = localTorrentsWithId(deps.dbh, torrentId).map((t) => t.provider as ProviderKind);
+  if (owners.length === 1) return owners[0] as ProviderKind;
+  const configured = deps.providers.configured();
+  if (owners.length === 0 && configured.length === 1) return configured[0] as ProviderKind;
+  const among = owners.length > 0 ? owners : configured;
+  throw new ValidationError(
+    `torrent ${torrentId} could belong to ${among.join(" or ")}: name the provider (--provider or ?provider=)`,
+  );
+}
+
+/**
  * "Re-inject now" (web UI, torrent detail page, CLI): handles one torrent at once, whatever its
  * queue position or due time, even a healthy one or one that failed for good. Dry run (default:
  * DRY_RUN) returns the plan and writes nothing.
@@ -198,7 +213,7 @@ const TORRENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export async function reinjectTorrent(
   deps: Deps,
   torrentId: string,
-  options: { dryRun?: boolean; trigger?: RepairTrigger; signal?: AbortSignal } = {},
+  options: { dryRun?: boolean; trigger?: RepairTrigger; signal?: AbortSignal; provider?: ProviderKind } = {},
 ): Promise<ItemResult & { dryRun: boolean; arr: RunResult["arr"] }> {
   if (!TORRENT_ID.test(torrentId))
     throw new ValidationError(`invalid torrent id: ${JSON.stringify(torrentId)}`);
@@ -208,8 +223,8 @@ export async function reinjectTorrent(
   }
   const { db } = deps.dbh;
   const now = deps.clock.now();
-  const local = localTorrent(deps.dbh, torrentId);
-  const provider = (local?.provider ?? "realdebrid") as ProviderKind;
+  const provider = options.provider ?? torrentProvider(deps, torrentId);
+  const local = localTorrent(deps.dbh, provider, torrentId);
   const reason: string =
     local && ["dead", "error", "magnet_error", "virus"].includes(local.status) ? local.status : "manual";
   let row = getCandidateByTorrent(db, provider, torrentId);

@@ -58,12 +58,12 @@ export async function fetchPendingDetails(
         }
         if (error instanceof ProviderError && error.kind === "not_found") {
           // Deleted at the provider since the list was read.
-          markRemoved(deps.dbh, item.torrent_id, deps.clock.now());
+          markRemoved(deps.dbh, provider.kind, item.torrent_id, deps.clock.now());
           markRunItem(deps.dbh, runId, item.torrent_id, "gone");
           result.gone++;
         } else {
           const message = errorMessage(error);
-          recordDetailsError(deps.dbh, item.torrent_id, message, deps.clock.now());
+          recordDetailsError(deps.dbh, provider.kind, item.torrent_id, message, deps.clock.now());
           markRunItem(deps.dbh, runId, item.torrent_id, "failed", message);
           result.failed++;
           options.onLog?.(`details ${item.torrent_id} failed: ${message}`, "warn");

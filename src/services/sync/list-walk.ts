@@ -30,6 +30,7 @@ export async function walkList(
     result.pages++;
     const known = knownTorrents(
       deps.dbh.sqlite,
+      provider.kind,
       page.map((t) => t.id),
     );
     for (const item of page) {

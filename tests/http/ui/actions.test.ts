@@ -39,7 +39,7 @@ const toast = (res: Response) => JSON.parse(res.headers.get("HX-Trigger") ?? "{}
 async function downloadedTorrent(): Promise<{ id: string; links: string[] }> {
   const list = await json("/api/torrents?status=downloaded&per_page=200");
   const id = list.torrents.find((t: { links: number }) => t.links > 0).id as string;
-  const detail = await json(`/api/torrents/${id}`);
+  const detail = await json(`/api/torrents/realdebrid/${id}`);
   return { id, links: detail.torrent.links };
 }
 
@@ -49,16 +49,16 @@ describe("torrent actions", () => {
     const fake = fx.fake.state.library.torrents.get(id);
     if (!fake) throw new Error("torrent missing from the fake");
     fake.status = "dead";
-    const res = await post(`/torrents/${id}/refresh`);
+    const res = await post(`/torrents/realdebrid/${id}/refresh`);
     expect(res.status).toBe(200);
     expect(toast(res).message).toBe("Refreshed from the provider");
     expect(await res.text()).toContain('<span class="badge badge-failed">Dead</span>');
-    expect((await json(`/api/torrents/${id}`)).torrent.status).toBe("dead");
+    expect((await json(`/api/torrents/realdebrid/${id}`)).torrent.status).toBe("dead");
   });
 
   test("unrestrict turns one of the torrent's links into a direct link to copy", async () => {
     const { id, links } = await downloadedTorrent();
-    const res = await post(`/torrents/${id}/unrestrict`, { link: links[0] as string, index: "0" });
+    const res = await post(`/torrents/realdebrid/${id}/unrestrict`, { link: links[0] as string, index: "0" });
     expect(res.status).toBe(200);
     const html = await res.text();
     const direct = /value="(http:\/\/127\.0\.0\.1:\d+\/dl\/[^"]+)"/.exec(html)?.[1];
@@ -70,17 +70,19 @@ describe("torrent actions", () => {
 
   test("unrestrict refuses links that are not the torrent's", async () => {
     const { id } = await downloadedTorrent();
-    const res = await post(`/torrents/${id}/unrestrict`, { link: "https://real-debrid.com/d/SOMEONEELSE" });
+    const res = await post(`/torrents/realdebrid/${id}/unrestrict`, {
+      link: "https://real-debrid.com/d/SOMEONEELSE",
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("does not belong to the torrent");
-    expect((await post(`/torrents/${id}/unrestrict`, {})).status).toBe(400);
+    expect((await post(`/torrents/realdebrid/${id}/unrestrict`, {})).status).toBe(400);
   });
 
   test("re-inject goes through the repair service (a dry run while DRY_RUN is on)", async () => {
     const list = await json("/api/torrents?status=failed&per_page=25");
     const id = list.torrents[0].id as string;
     const before = fx.fake.state.library.torrents.size;
-    const res = await post(`/torrents/${id}/reinject`);
+    const res = await post(`/torrents/realdebrid/${id}/reinject`);
     expect(res.status).toBe(200);
     expect(toast(res).message).toContain("dry run");
     expect(fx.fake.state.library.torrents.size).toBe(before);
@@ -88,11 +90,11 @@ describe("torrent actions", () => {
 
   test("delete removes it at the provider and marks it removed here", async () => {
     const { id } = await downloadedTorrent();
-    const res = await post(`/torrents/${id}/delete`);
+    const res = await post(`/torrents/realdebrid/${id}/delete`);
     expect(res.status).toBe(200);
     expect(fx.fake.state.library.torrents.has(id)).toBe(false);
     expect(await res.text()).toContain("Removed");
-    expect((await json(`/api/torrents/${id}`)).torrent.removed_at).toBeGreaterThan(0);
+    expect((await json(`/api/torrents/realdebrid/${id}`)).torrent.removed_at).toBeGreaterThan(0);
     const list = await json("/api/torrents?per_page=200");
     expect(list.torrents.some((t: { id: string }) => t.id === id)).toBe(false);
     expect((await json("/api/torrents?status=removed")).torrents.map((t: { id: string }) => t.id)).toContain(

@@ -100,14 +100,14 @@ describe("pages answer with full HTML, fragments on HX-Request", () => {
     const list = await (await get("/api/torrents?status=downloaded&per_page=25")).json();
     const id = list.torrents[0].id as string;
     const torrent = fx.fake.state.library.torrents.get(id);
-    const res = await get(`/torrents/${id}`);
+    const res = await get(`/torrents/realdebrid/${id}`);
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain(id);
     expect(html).toContain(torrent?.hash ?? "no hash");
     expect(html).toContain("Unrestrict");
     for (const f of torrent?.files ?? []) expect(html).toContain(escapeHtml(f.path));
-    const frag = await (await get(`/torrents/${id}`, htmx)).text();
+    const frag = await (await get(`/torrents/realdebrid/${id}`, htmx)).text();
     expect(frag).not.toContain("<!doctype html>");
     expect(frag).toContain("Refresh from provider");
   });
@@ -159,7 +159,7 @@ describe("names from strangers render as text", () => {
       expect(html.includes(escapeHtml(name))).toBe(true);
       const row = json.torrents.find((t: { name: string }) => t.name === name);
       expect(row).toBeDefined();
-      const detail = await (await get(`/torrents/${row.id}`)).text();
+      const detail = await (await get(`/torrents/realdebrid/${row.id}`)).text();
       expect(detail.includes(`<h1>${escapeHtml(name)}</h1>`)).toBe(true);
       if (name.includes("<")) expect(detail.includes(name)).toBe(false);
     }
