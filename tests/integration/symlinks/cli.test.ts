@@ -3,10 +3,9 @@ import { chmodSync, chownSync, lstatSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../../helpers/cli.ts";
+import { readableCheckout } from "../../helpers/readable-checkout.ts";
 import { startSymlinkEnv } from "./helpers.ts";
 import { snapshotTree } from "./media-tree.ts";
-
-const CLI_ENTRY = join(import.meta.dir, "../../../src/cli/index.ts");
 
 describe("redriva symlinks (CLI)", () => {
   test("scan: dry-run lists problems and changes nothing; bad usage exits 2; a failed scan exits 1", async () => {
@@ -73,12 +72,23 @@ describe("redriva symlinks (CLI)", () => {
     await using env = await startSymlinkEnv();
     const asRoot = process.getuid?.() === 0;
     const dataDir = mkdtempSync(join(tmpdir(), "redriva-nobody-"));
+    // The CLI runs from a world-readable copy: the checkout may sit in a folder "nobody" cannot enter.
+    using checkout = readableCheckout();
     try {
       chmodSync(env.tree.base, 0o755);
       if (asRoot) chownSync(dataDir, 65534, 65534);
       const prefix = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
       const proc = Bun.spawnSync(
-        [...prefix, process.execPath, CLI_ENTRY, "symlinks", "scan", "--json", "--paths", "tv/Show Two"],
+        [
+          ...prefix,
+          process.execPath,
+          join(checkout.path, "src/cli/index.ts"),
+          "symlinks",
+          "scan",
+          "--json",
+          "--paths",
+          "tv/Show Two",
+        ],
         {
           env: {
             PATH: process.env.PATH,
@@ -87,7 +97,7 @@ describe("redriva symlinks (CLI)", () => {
             MEDIA_ROOT: env.tree.media,
             LOG_LEVEL: "silent",
           },
-          cwd: join(import.meta.dir, "../../.."),
+          cwd: checkout.path,
         },
       );
       expect(proc.stderr.toString()).not.toContain("rror");

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { allocCheckBuffer, checkEntry, isMediaName } from "../../../src/services/symlinks/check.ts";
+import { readableCheckout } from "../../helpers/readable-checkout.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
 const options = { minSizeBytes: 1024, buffer: allocCheckBuffer() };
@@ -72,13 +73,16 @@ describe("phase 1 check of one entry", () => {
     symlinkSync(locked, join(dir.path, "locked-link.mkv"));
     const asUser =
       process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+    // The child reads a world-readable copy: the checkout may sit in a folder "nobody" cannot enter.
+    using checkout = readableCheckout();
     const script = `
-      import { allocCheckBuffer, checkEntry } from ${JSON.stringify(join(import.meta.dir, "../../../src/services/symlinks/check.ts"))};
+      import { allocCheckBuffer, checkEntry } from ${JSON.stringify(join(checkout.path, "src/services/symlinks/check.ts"))};
       const o = { minSizeBytes: 1, buffer: allocCheckBuffer() };
       console.log(JSON.stringify([checkEntry(${JSON.stringify(locked)}, false, true, o), checkEntry(${JSON.stringify(join(dir.path, "locked-link.mkv"))}, true, true, o)]));
     `;
     const run = Bun.spawnSync([...asUser, process.execPath, "-e", script], {
       env: { PATH: process.env.PATH, HOME: dir.path },
+      cwd: checkout.path,
     });
     expect(run.stderr.toString()).toBe("");
     const [file, link] = JSON.parse(run.stdout.toString());
