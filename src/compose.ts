@@ -4,14 +4,21 @@ import type { Deps } from "./deps.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { EventBus } from "./lib/event-bus.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import type { ProviderDescriptor } from "./providers/descriptor.ts";
+import { PROVIDERS, providerSecretPaths } from "./providers/list.ts";
 import { ProviderRegistry } from "./providers/registry.ts";
 
 /**
  * Builds the dependencies of one process from a validated config. The server, the CLI and the
  * tests all come through here, so they share exactly the same wiring.
  */
-export function createDeps(config: Config, overrides: { log?: Logger; clock?: Clock } = {}): Deps {
-  const log = overrides.log ?? createLogger({ level: config.logLevel });
+export function createDeps(
+  config: Config,
+  overrides: { log?: Logger; clock?: Clock; providers?: readonly ProviderDescriptor[] } = {},
+): Deps {
+  const providers = overrides.providers ?? PROVIDERS;
+  const log =
+    overrides.log ?? createLogger({ level: config.logLevel, redact: providerSecretPaths(providers) });
   const clock = overrides.clock ?? systemClock;
   const dbh = openDatabase(config.dbPath);
   return {
@@ -20,6 +27,6 @@ export function createDeps(config: Config, overrides: { log?: Logger; clock?: Cl
     dbh,
     clock,
     bus: new EventBus(),
-    providers: new ProviderRegistry(config, clock, log),
+    providers: new ProviderRegistry(config, clock, log, providers),
   };
 }

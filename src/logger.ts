@@ -24,16 +24,19 @@ const REDACT = [
   "*.secret",
   "headers.authorization",
   "headers.cookie",
-  "config.realDebrid.token",
-  "config.allDebrid.apiKey",
+  "config.providers.*.token",
+  "config.providers.*.apiKey",
   "config.auth.password",
 ];
 
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+/** `redact`: more paths to blank, e.g. the providers' declared secrets (providerSecretPaths). */
+export function createLogger(
+  options: { level?: string; destination?: pino.DestinationStream; redact?: readonly string[] } = {},
+): Logger {
   return pino(
     {
       level: options.level ?? "info",
-      redact: { paths: REDACT, censor: "[redacted]" },
+      redact: { paths: [...new Set([...REDACT, ...(options.redact ?? [])])], censor: "[redacted]" },
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
     },

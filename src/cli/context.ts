@@ -3,6 +3,7 @@ import { type Config, ConfigError, loadConfig } from "../config/index.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
 import { createLogger } from "../logger.ts";
+import { PROVIDERS, providerSecretPaths } from "../providers/list.ts";
 
 import { EXIT } from "./exit-codes.ts";
 
@@ -74,7 +75,7 @@ export function createCliContext(
     deps() {
       if (!deps) {
         // The CLI speaks to the terminal; the logger only reports warnings unless asked.
-        const log = createLogger({ level: env.LOG_LEVEL ?? "warn" });
+        const log = createLogger({ level: env.LOG_LEVEL ?? "warn", redact: providerSecretPaths(PROVIDERS) });
         deps = createDeps(loadValidConfig(), { log });
       }
       return deps;

@@ -1,7 +1,9 @@
 import type { z } from "zod";
+import type { ProviderDescriptor } from "../providers/descriptor.ts";
+import { PROVIDERS } from "../providers/list.ts";
 import { arrSchema, buildArr } from "./sections/arr.ts";
 import { buildCore, coreSchema } from "./sections/core.ts";
-import { buildDebrid, debridSchema } from "./sections/debrid.ts";
+import { type DebridConfig, debridSection } from "./sections/debrid.ts";
 import { buildDownloads, downloadsSchema } from "./sections/downloads.ts";
 import { buildJobs, jobsSchema } from "./sections/jobs.ts";
 import { buildNotifications, notificationsSchema } from "./sections/notifications.ts";
@@ -10,42 +12,35 @@ import { buildSymlinks, symlinksSchema } from "./sections/symlinks.ts";
 
 export type Env = Record<string, string | undefined>;
 
-/** Alternative names users already have in their .env files (from the tools Redriva replaces). */
-const ALIASES: Record<string, string[]> = {
-  RD_API_TOKEN: ["RD_TOKEN"],
-  AD_API_KEY: ["ALLDEBRID_API_KEY"],
-};
-
-/** Names whose values must never be printed, even in a validation error. */
-export const SECRET_KEYS = new Set([
-  "RD_API_TOKEN",
-  "RD_TOKEN",
-  "AD_API_KEY",
-  "ALLDEBRID_API_KEY",
+/** Names whose values must never be printed, even in a validation error (plus the providers'). */
+const SECRET_KEYS: readonly string[] = [
   "REDRIVA_PASSWORD",
   "SONARR_API_KEY",
   "RADARR_API_KEY",
   "DISCORD_WEBHOOK_URL",
   "WEBHOOK_URL",
-]);
+];
 
 function section<S extends z.ZodObject, R>(schema: S, build: (value: z.infer<S>) => R) {
   return { schema, build };
 }
 
-const SECTIONS = {
-  core: section(coreSchema, buildCore),
-  debrid: section(debridSchema, buildDebrid),
-  jobs: section(jobsSchema, buildJobs),
-  repair: section(repairSchema, buildRepair),
-  arr: section(arrSchema, buildArr),
-  symlinks: section(symlinksSchema, buildSymlinks),
-  downloads: section(downloadsSchema, buildDownloads),
-  notifications: section(notificationsSchema, buildNotifications),
-};
+/** The sections; the debrid one and category routing follow the list of providers. */
+function sections(providers: readonly ProviderDescriptor[]) {
+  return {
+    core: section(coreSchema, buildCore),
+    debrid: debridSection(providers),
+    jobs: section(jobsSchema, buildJobs),
+    repair: section(repairSchema, buildRepair),
+    arr: section(arrSchema, buildArr),
+    symlinks: section(symlinksSchema, buildSymlinks),
+    downloads: section(downloadsSchema(providers.map((p) => p.kind)), buildDownloads),
+    notifications: section(notificationsSchema, buildNotifications),
+  };
+}
 
 export type Config = ReturnType<typeof buildCore> &
-  ReturnType<typeof buildDebrid> & {
+  DebridConfig & {
     jobs: ReturnType<typeof buildJobs>;
     repair: ReturnType<typeof buildRepair>;
     arr: ReturnType<typeof buildArr>;
@@ -61,9 +56,10 @@ export class ConfigError extends Error {
   }
 }
 
-function withAliases(env: Env): Env {
+/** Alternative names users already have in their .env files (from the tools Redriva replaces). */
+function withAliases(env: Env, providers: readonly ProviderDescriptor[]): Env {
   const merged: Env = { ...env };
-  for (const [name, aliases] of Object.entries(ALIASES)) {
+  for (const [name, aliases] of providers.flatMap((p) => Object.entries(p.aliases))) {
     if (merged[name] === undefined || merged[name] === "") {
       const alias = aliases.find((a) => merged[a] !== undefined && merged[a] !== "");
       if (alias) merged[name] = merged[alias];
@@ -72,27 +68,29 @@ function withAliases(env: Env): Env {
   return merged;
 }
 
-function describeValue(key: string, value: string | undefined): string {
+function describeValue(key: string, value: string | undefined, secrets: ReadonlySet<string>): string {
   if (value === undefined) return "nothing";
-  if (SECRET_KEYS.has(key)) return "a value (hidden)";
+  if (secrets.has(key)) return "a value (hidden)";
   return JSON.stringify(value);
 }
 
 /**
  * Parses and validates the whole configuration once. Bun has already merged `.env` into the
  * environment by the time this runs. Throws a ConfigError listing one line per problem:
- * `RD_RATE_LIMIT: expected a positive integer, got "abc"`.
+ * `RD_RATE_LIMIT: expected a positive integer, got "abc"`. `providers`: the list to configure
+ * (tests add a throwaway one to prove nothing else needs an edit).
  */
-export function loadConfig(rawEnv: Env = process.env): Config {
-  const env = withAliases(rawEnv);
+export function loadConfig(rawEnv: Env = process.env, providers = PROVIDERS): Config {
+  const env = withAliases(rawEnv, providers);
+  const secrets = new Set([...SECRET_KEYS, ...providers.flatMap((p) => p.secretVariables)]);
   const problems: string[] = [];
   const built: Record<string, unknown> = {};
-  for (const [name, { schema, build }] of Object.entries(SECTIONS)) {
+  for (const [name, { schema, build }] of Object.entries(sections(providers))) {
     const result = schema.safeParse(env);
     if (!result.success) {
       for (const issue of result.error.issues) {
         const key = String(issue.path[0] ?? name);
-        problems.push(`${key}: ${issue.message}, got ${describeValue(key, env[key])}`);
+        problems.push(`${key}: ${issue.message}, got ${describeValue(key, env[key], secrets)}`);
       }
       continue;
     }
@@ -111,12 +109,26 @@ export function loadConfig(rawEnv: Env = process.env): Config {
   }) as Config;
 }
 
-/** The effective configuration with every secret replaced, for logs and the settings page. */
-export function redactConfig(config: Config): Record<string, unknown> {
+const MASK = "••••••";
+
+/**
+ * The effective configuration with every secret replaced, for logs and the settings page: the
+ * providers' declared secret fields, and any key that looks like a secret.
+ */
+export function redactConfig(config: Config, providers = PROVIDERS): Record<string, unknown> {
+  const masked: Record<string, unknown> = { ...config.providers };
+  for (const p of providers) {
+    const settings = config.providers[p.kind];
+    if (!settings) continue;
+    masked[p.kind] = {
+      ...settings,
+      ...Object.fromEntries(p.secretFields.filter((f) => settings[f]).map((f) => [f, MASK])),
+    };
+  }
   return JSON.parse(
-    JSON.stringify(config, (key, value) =>
+    JSON.stringify({ ...config, providers: masked }, (key, value) =>
       /token|password|apikey|api_key|secret|webhook/i.test(key) && typeof value === "string" && value
-        ? "••••••"
+        ? MASK
         : value,
     ),
   );

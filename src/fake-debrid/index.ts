@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_FAKE_AD_KEY, handleAllDebrid } from "./alldebrid/server.ts";
+import { DEFAULT_FAKE_AD_KEY } from "./alldebrid/server.ts";
 import { serveContent } from "./content.ts";
 import type { LibraryOptions } from "./library.ts";
+import { FAKE_PROVIDERS, type FakeMount, type FakeProvider } from "./providers.ts";
 import { RequestWindow } from "./rate-window.ts";
 import type { FakeReply } from "./realdebrid/model.ts";
-import { handleRealDebrid } from "./realdebrid/server.ts";
 import { FakeDebridState, type FakeOptions } from "./state.ts";
 
 /**
@@ -65,25 +65,9 @@ export interface StartOptions extends Partial<FakeOptions> {
   port?: number;
   /** Deterministic fault injection. */
   faultSeed?: number;
+  /** The providers served (default: every built-in fake); a test may add its own. */
+  providers?: readonly FakeProvider[];
 }
-
-type Handler = (
-  state: FakeDebridState,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  url: URL,
-) => Promise<FakeReply>;
-
-/**
- * Other providers mount here (prefix → handler). `ownRateLimit`: the handler enforces its
- * provider's own limits, so the Real-Debrid window neither counts nor refuses its requests.
- */
-export const extraHandlers: Array<{ prefix: string; handler: Handler; ownRateLimit?: boolean }> = [];
-extraHandlers.push(
-  { prefix: "/v4.1/", handler: handleAllDebrid, ownRateLimit: true },
-  { prefix: "/v4/", handler: handleAllDebrid, ownRateLimit: true },
-);
 
 const emptyStats = (): FakeServerStats => ({
   requests: 0,
@@ -177,14 +161,11 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
     }
   });
 
-  function route(pathname: string): { handler: Handler; path: string; ownRateLimit?: boolean } | null {
-    if (pathname.startsWith("/rest/1.0/"))
-      return { handler: handleRealDebrid, path: pathname.slice("/rest/1.0".length) };
-    for (const extra of extraHandlers) {
-      if (pathname.startsWith(extra.prefix))
-        return { handler: extra.handler, path: pathname, ownRateLimit: extra.ownRateLimit };
-    }
-    return null;
+  const mounts: FakeMount[] = (options.providers ?? FAKE_PROVIDERS).flatMap((p) => p.mounts);
+  function route(pathname: string): (FakeMount & { path: string }) | null {
+    const mount = mounts.find((m) => pathname.startsWith(m.prefix));
+    if (!mount) return null;
+    return { ...mount, path: mount.stripPrefix ? pathname.slice(mount.stripPrefix.length) : pathname };
   }
 
   function serveDownload(req: IncomingMessage, res: ServerResponse, url: URL) {

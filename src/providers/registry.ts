@@ -1,21 +1,13 @@
 import type { Config } from "../config/index.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../logger.ts";
-import { AllDebridProvider } from "./alldebrid/client.ts";
-import { RealDebridProvider } from "./realdebrid/client.ts";
+import type { ProviderCapabilities, ProviderDescriptor, ResponseListener } from "./descriptor.ts";
+import { PROVIDERS } from "./list.ts";
 import type { DebridProvider, ProviderKind } from "./types.ts";
 
-/** Listener for every provider response (metrics). */
-export type ResponseListener = (info: {
-  provider: ProviderKind;
-  status: number;
-  elapsedMs: number;
-  path: string;
-}) => void;
-
 /**
- * The configured providers. The only place that switches on provider kind: adding a provider is
- * one folder plus one branch here.
+ * The configured providers, built on first use from their descriptors. Nothing here knows a
+ * provider by name: `list` (src/providers/list.ts by default) is the only place that does.
  */
 export class ProviderRegistry {
   private readonly providers = new Map<ProviderKind, DebridProvider>();
@@ -25,9 +17,10 @@ export class ProviderRegistry {
     private readonly config: Config,
     private readonly clock: Clock,
     private readonly log: Logger,
+    readonly list: readonly ProviderDescriptor[] = PROVIDERS,
   ) {}
 
-  /** The provider, or null when its credentials are not configured. */
+  /** The provider, or null when its credentials are not configured (or it is unknown). */
   get(kind: ProviderKind): DebridProvider | null {
     const existing = this.providers.get(kind);
     if (existing) return existing;
@@ -39,18 +32,28 @@ export class ProviderRegistry {
   /** The provider, or a clear error naming the variable to set. */
   require(kind: ProviderKind): DebridProvider {
     const provider = this.get(kind);
-    if (!provider) {
-      const variable = kind === "realdebrid" ? "RD_API_TOKEN" : "AD_API_KEY";
-      throw new Error(`${kind} is not configured: set ${variable} (in the environment or .env)`);
-    }
+    if (!provider) throw new Error(this.notConfigured(kind));
     return provider;
   }
 
+  /** "alldebrid is not configured: set AD_API_KEY (in the environment or .env)" */
+  notConfigured(kind: ProviderKind): string {
+    const descriptor = this.descriptor(kind);
+    if (!descriptor) return `unknown provider "${kind}" (${this.list.map((p) => p.kind).join(", ")})`;
+    return `${kind} is not configured: set ${descriptor.credentialVariable} (in the environment or .env)`;
+  }
+
+  /** Kinds with a credential set, in list order. */
   configured(): ProviderKind[] {
-    const kinds: ProviderKind[] = [];
-    if (this.config.realDebrid.token) kinds.push("realdebrid");
-    if (this.config.allDebrid.apiKey) kinds.push("alldebrid");
-    return kinds;
+    return this.list.filter((p) => this.settingsOf(p)).map((p) => p.kind);
+  }
+
+  descriptor(kind: ProviderKind): ProviderDescriptor | undefined {
+    return this.list.find((p) => p.kind === kind);
+  }
+
+  capabilities(kind: ProviderKind): ProviderCapabilities | undefined {
+    return this.descriptor(kind)?.capabilities;
   }
 
   onResponse(listener: ResponseListener): () => void {
@@ -58,40 +61,19 @@ export class ProviderRegistry {
     return () => this.listeners.delete(listener);
   }
 
+  /** The descriptor's settings when its credential is set; null otherwise. */
+  private settingsOf(descriptor: ProviderDescriptor) {
+    const settings = this.config.providers[descriptor.kind];
+    return settings?.[descriptor.credentialField] ? settings : null;
+  }
+
   private create(kind: ProviderKind): DebridProvider | null {
+    const descriptor = this.descriptor(kind);
+    const settings = descriptor && this.settingsOf(descriptor);
+    if (!descriptor || !settings) return null;
     const onResponse: ResponseListener = (info) => {
       for (const l of this.listeners) l(info);
     };
-    switch (kind) {
-      case "realdebrid": {
-        const rd = this.config.realDebrid;
-        if (!rd.token) return null;
-        return new RealDebridProvider({
-          token: rd.token,
-          apiUrl: rd.apiUrl,
-          rateLimit: rd.rateLimit,
-          rateWindowMs: rd.rateWindowMs,
-          timeoutMs: rd.timeoutMs,
-          maxRetries: rd.maxRetries,
-          clock: this.clock,
-          log: this.log,
-          onResponse,
-        });
-      }
-      case "alldebrid": {
-        const ad = this.config.allDebrid;
-        if (!ad.apiKey) return null;
-        return new AllDebridProvider({
-          apiKey: ad.apiKey,
-          apiUrl: ad.apiUrl,
-          rateLimit: ad.rateLimit,
-          rateWindowMs: ad.rateWindowMs,
-          timeoutMs: ad.timeoutMs,
-          clock: this.clock,
-          log: this.log,
-          onResponse,
-        });
-      }
-    }
+    return descriptor.create(settings, { clock: this.clock, log: this.log, onResponse });
   }
 }

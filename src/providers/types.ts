@@ -1,6 +1,11 @@
 import { AppError } from "../errors.ts";
 
-export type ProviderKind = "realdebrid" | "alldebrid";
+/**
+ * A provider's kind as its descriptor names it ("realdebrid", "alldebrid"). A plain string on
+ * purpose: the list in src/providers/list.ts is the one source of truth, checked at runtime
+ * (config validation, the registry), so adding a provider edits no type here.
+ */
+export type ProviderKind = string;
 
 /**
  * Torrent statuses, in Real-Debrid's vocabulary (the richest one). Other providers map onto it.

@@ -5,9 +5,9 @@ describe("loadConfig", () => {
   test("applies the documented defaults", () => {
     const config = loadConfig({});
     expect(config.port).toBe(6500);
-    expect(config.realDebrid.apiUrl).toBe("https://api.real-debrid.com/rest/1.0");
-    expect(config.allDebrid.apiUrl).toBe("https://api.alldebrid.com");
-    expect(config.realDebrid.rateLimit).toBe(250);
+    expect(config.providers.realdebrid?.apiUrl).toBe("https://api.real-debrid.com/rest/1.0");
+    expect(config.providers.alldebrid?.apiUrl).toBe("https://api.alldebrid.com");
+    expect(config.providers.realdebrid?.rateLimit).toBe(250);
     expect(config.dbPath.endsWith("/data/redriva.db")).toBe(true);
     expect(config.auth.enabled).toBe(false);
     expect(config.host).toBe("127.0.0.1");
@@ -15,8 +15,8 @@ describe("loadConfig", () => {
 
   test("accepts the alias names users already have", () => {
     const config = loadConfig({ RD_TOKEN: "abc123", ALLDEBRID_API_KEY: "def456" });
-    expect(config.realDebrid.token).toBe("abc123");
-    expect(config.allDebrid.apiKey).toBe("def456");
+    expect(config.providers.realdebrid?.token).toBe("abc123");
+    expect(config.providers.alldebrid?.apiKey).toBe("def456");
   });
 
   test("reports one line per problem with the value it got", () => {

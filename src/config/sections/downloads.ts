@@ -1,14 +1,18 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import type { ProviderKind } from "../../providers/types.ts";
 import { bool, byteSize, oneOf, optionalText, positiveInt, text } from "../fields.ts";
 
 const GIB = 1024 ** 3;
-const PROVIDERS = ["realdebrid", "alldebrid"] as const;
-type ProviderName = (typeof PROVIDERS)[number];
-
-/** `tv-sonarr=realdebrid,radarr=alldebrid` → { "tv-sonarr": "realdebrid", radarr: "alldebrid" } */
-export function parseCategoryProviders(input: string): Record<string, ProviderName> | null {
-  const map: Record<string, ProviderName> = {};
+/**
+ * `tv-sonarr=realdebrid,radarr=alldebrid` → { "tv-sonarr": "realdebrid", radarr: "alldebrid" };
+ * null when a pair is malformed or names a provider not in `kinds`.
+ */
+export function parseCategoryProviders(
+  input: string,
+  kinds: readonly ProviderKind[],
+): Record<string, ProviderKind> | null {
+  const map: Record<string, ProviderKind> = {};
   for (const part of input.split(",").map((p) => p.trim())) {
     if (part === "") continue;
     const eq = part.lastIndexOf("=");
@@ -18,21 +22,22 @@ export function parseCategoryProviders(input: string): Record<string, ProviderNa
       .slice(eq + 1)
       .trim()
       .toLowerCase();
-    if (category === "" || !(PROVIDERS as readonly string[]).includes(provider)) return null;
-    map[category] = provider as ProviderName;
+    if (category === "" || !kinds.includes(provider)) return null;
+    map[category] = provider;
   }
   return map;
 }
 
-const categoryProviders = z
-  .string()
-  .optional()
-  .transform((s) => s ?? "")
-  .refine(
-    (s) => parseCategoryProviders(s) !== null,
-    "expected category=provider pairs (tv-sonarr=realdebrid,radarr=alldebrid)",
-  )
-  .transform((s) => parseCategoryProviders(s) as Record<string, ProviderName>);
+const categoryProviders = (kinds: readonly ProviderKind[]) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => s ?? "")
+    .refine(
+      (s) => parseCategoryProviders(s, kinds) !== null,
+      `expected category=provider pairs with a provider among ${kinds.join(", ")} (tv-sonarr=${kinds[0]})`,
+    )
+    .transform((s) => parseCategoryProviders(s, kinds) as Record<string, ProviderKind>);
 
 const optionalSize = () =>
   z
@@ -54,47 +59,51 @@ const optionalCount = (max: number) =>
     })
     .transform((s) => (s === undefined || s === "" ? undefined : Number(s)));
 
-/** Download client: where files land, how the size-aware queue behaves, aria2c overrides. */
-export const downloadsSchema = z.object({
-  /** Read here too: the default download folder lives inside it. */
-  DATA_DIR: optionalText(),
-  DOWNLOAD_DIR: optionalText(),
-  DOWNLOAD_INCOMPLETE_DIR: optionalText(),
-  STORAGE_TYPE: oneOf(["auto", "hdd", "ssd"], "auto"),
-  LARGE_FILE_THRESHOLD: byteSize(20 * GIB),
-  SMALL_FILE_THRESHOLD: byteSize(5 * GIB),
-  MAX_CONCURRENT_DOWNLOADS: positiveInt(6),
-  DOWNLOAD_MIN_FREE_SPACE: byteSize(2 * GIB),
-  DOWNLOAD_CATEGORY_PROVIDERS: categoryProviders,
-  DOWNLOAD_REQUIRE_CACHED: bool(false),
-  DOWNLOAD_SELECT_FILES: oneOf(["video", "all"], "video"),
-  DOWNLOAD_MAX_ATTEMPTS: positiveInt(5),
-  DOWNLOAD_DELETE_AT_PROVIDER: oneOf(["never", "unfinished", "always"], "never"),
-  DOWNLOAD_TICK_MS: positiveInt(500),
-  DOWNLOAD_PROVIDER_POLL_MS: positiveInt(5000),
-  ARIA2_BIN: text("aria2c"),
-  ARIA2_SPLIT: optionalCount(16),
-  ARIA2_MAX_CONNECTION_PER_SERVER: optionalCount(16),
-  ARIA2_MIN_SPLIT_SIZE: optionalSize(),
-  ARIA2_FILE_ALLOCATION: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .optional()
-    .refine((s) => s === undefined || s === "" || ["none", "prealloc", "trunc", "falloc"].includes(s), {
-      message: "expected one of none, prealloc, trunc, falloc",
-    })
-    .transform((s) =>
-      s === undefined || s === "" ? undefined : (s as "none" | "prealloc" | "trunc" | "falloc"),
-    ),
-  ARIA2_DISK_CACHE: optionalSize(),
-  ARIA2_MAX_OVERALL_DOWNLOAD_LIMIT: optionalSize(),
-  ARIA2_MAX_TRIES: optionalCount(100),
-  ARIA2_RETRY_WAIT: optionalCount(600),
-  ARIA2_AUTO_SAVE_INTERVAL: optionalCount(600),
-});
+/**
+ * Download client: where files land, how the size-aware queue behaves, aria2c overrides.
+ * `kinds`: the providers categories may be routed to.
+ */
+export const downloadsSchema = (kinds: readonly ProviderKind[]) =>
+  z.object({
+    /** Read here too: the default download folder lives inside it. */
+    DATA_DIR: optionalText(),
+    DOWNLOAD_DIR: optionalText(),
+    DOWNLOAD_INCOMPLETE_DIR: optionalText(),
+    STORAGE_TYPE: oneOf(["auto", "hdd", "ssd"], "auto"),
+    LARGE_FILE_THRESHOLD: byteSize(20 * GIB),
+    SMALL_FILE_THRESHOLD: byteSize(5 * GIB),
+    MAX_CONCURRENT_DOWNLOADS: positiveInt(6),
+    DOWNLOAD_MIN_FREE_SPACE: byteSize(2 * GIB),
+    DOWNLOAD_CATEGORY_PROVIDERS: categoryProviders(kinds),
+    DOWNLOAD_REQUIRE_CACHED: bool(false),
+    DOWNLOAD_SELECT_FILES: oneOf(["video", "all"], "video"),
+    DOWNLOAD_MAX_ATTEMPTS: positiveInt(5),
+    DOWNLOAD_DELETE_AT_PROVIDER: oneOf(["never", "unfinished", "always"], "never"),
+    DOWNLOAD_TICK_MS: positiveInt(500),
+    DOWNLOAD_PROVIDER_POLL_MS: positiveInt(5000),
+    ARIA2_BIN: text("aria2c"),
+    ARIA2_SPLIT: optionalCount(16),
+    ARIA2_MAX_CONNECTION_PER_SERVER: optionalCount(16),
+    ARIA2_MIN_SPLIT_SIZE: optionalSize(),
+    ARIA2_FILE_ALLOCATION: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .optional()
+      .refine((s) => s === undefined || s === "" || ["none", "prealloc", "trunc", "falloc"].includes(s), {
+        message: "expected one of none, prealloc, trunc, falloc",
+      })
+      .transform((s) =>
+        s === undefined || s === "" ? undefined : (s as "none" | "prealloc" | "trunc" | "falloc"),
+      ),
+    ARIA2_DISK_CACHE: optionalSize(),
+    ARIA2_MAX_OVERALL_DOWNLOAD_LIMIT: optionalSize(),
+    ARIA2_MAX_TRIES: optionalCount(100),
+    ARIA2_RETRY_WAIT: optionalCount(600),
+    ARIA2_AUTO_SAVE_INTERVAL: optionalCount(600),
+  });
 
-export type DownloadsEnv = z.infer<typeof downloadsSchema>;
+export type DownloadsEnv = z.infer<ReturnType<typeof downloadsSchema>>;
 
 export function buildDownloads(env: DownloadsEnv) {
   // Same default as core's DATA_DIR ("./data"): downloads never land in the working directory.

@@ -1,16 +1,22 @@
 import { redactConfig } from "../../config/index.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage, ValidationError } from "../../errors.ts";
-import type { ProviderKind } from "../../providers/types.ts";
 import type { App } from "../context.ts";
 import { render, renderPartial } from "../render.ts";
 import { registerSettingsSection, settingsSections } from "./settings-sections.ts";
 import { viewHelpers } from "./view-helpers.ts";
 
-const PROVIDERS: Array<{ kind: ProviderKind; label: string; variable: string }> = [
-  { kind: "realdebrid", label: "Real-Debrid", variable: "RD_API_TOKEN" },
-  { kind: "alldebrid", label: "AllDebrid", variable: "AD_API_KEY" },
-];
+/** One row per listed provider: its label, the variable to set and what it can do. */
+function providerRows(deps: Deps) {
+  const configured = deps.providers.configured();
+  return deps.providers.list.map((p) => ({
+    kind: p.kind,
+    label: p.label,
+    variable: p.credentialVariable,
+    capabilities: p.capabilities,
+    configured: configured.includes(p.kind),
+  }));
+}
 
 /** `{a: {b: 1}}` → `[["a.b", "1"]]`, for a readable table of the effective configuration. */
 export function flattenConfig(value: unknown, prefix = ""): Array<[string, string]> {
@@ -30,9 +36,7 @@ function builtInSections(): void {
     title: "Debrid accounts",
     order: 10,
     partial: "ui/settings-accounts",
-    data: (deps) => ({
-      providers: PROVIDERS.map((p) => ({ ...p, configured: deps.providers.configured().includes(p.kind) })),
-    }),
+    data: (deps) => ({ providers: providerRows(deps) }),
   });
   registerSettingsSection({
     id: "config",
@@ -40,7 +44,7 @@ function builtInSections(): void {
     order: 90,
     partial: "ui/settings-config",
     data: (deps) => {
-      const redacted = redactConfig(deps.config);
+      const redacted = redactConfig(deps.config, deps.providers.list);
       const isGroup = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
       const core = Object.entries(redacted).filter(([, v]) => !isGroup(v));
       return {
@@ -68,9 +72,8 @@ export function registerSettings(app: App, deps: Deps): void {
 
   app.post("/settings/test/:provider", async (c) => {
     const kind = c.req.param("provider");
-    const spec = PROVIDERS.find((p) => p.kind === kind);
-    if (!spec)
-      throw new ValidationError(`unknown provider "${kind}" (${PROVIDERS.map((p) => p.kind).join(", ")})`);
+    const spec = providerRows(deps).find((p) => p.kind === kind);
+    if (!spec) throw new ValidationError(deps.providers.notConfigured(kind));
     const provider = deps.providers.get(spec.kind);
     if (!provider) {
       return renderPartial(c, "ui/account-result", {

@@ -11,7 +11,9 @@ import type { JobContext, JobDefinition, JobOutcome, ReportSection } from "../ty
 const REPORT_ROWS = 5_000;
 
 function availability(deps: Deps): string | null {
-  return deps.config.realDebrid.token ? null : "no Real-Debrid account configured (set RD_API_TOKEN)";
+  return deps.providers.configured().includes("realdebrid")
+    ? null
+    : "no Real-Debrid account configured (set RD_API_TOKEN)";
 }
 
 async function syncRun(ctx: JobContext, mode: "smart" | "full" | "resume"): Promise<JobOutcome> {

@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ProviderKind } from "../providers/types.ts";
+import { DEFAULT_FAKE_AD_KEY, handleAllDebrid } from "./alldebrid/server.ts";
+import type { FakeReply } from "./realdebrid/model.ts";
+import { handleRealDebrid } from "./realdebrid/server.ts";
+import type { FakeDebridState } from "./state.ts";
+
+export type FakeHandler = (
+  state: FakeDebridState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  url: URL,
+) => Promise<FakeReply>;
+
+/** Requests under `prefix` go to `handler`. */
+export interface FakeMount {
+  prefix: string;
+  handler: FakeHandler;
+  /** The handler gets the path without the prefix (Real-Debrid's /rest/1.0). */
+  stripPrefix?: string;
+  /** The handler enforces its provider's own limits: the Real-Debrid window neither counts nor refuses. */
+  ownRateLimit?: boolean;
+}
+
+/**
+ * One provider's fake on the shared server (one library, one set of scripts): where it answers,
+ * and the environment that points Redriva at it. The contract suite runs for every entry.
+ */
+export interface FakeProvider {
+  kind: ProviderKind;
+  mounts: readonly FakeMount[];
+  /** Redriva's variables for this fake; `credential` replaces the one the fake accepts. */
+  env(server: { url: string; state: FakeDebridState }, credential?: string): Record<string, string>;
+}
+
+export const FAKE_PROVIDERS: readonly FakeProvider[] = [
+  {
+    kind: "realdebrid",
+    mounts: [{ prefix: "/rest/1.0/", handler: handleRealDebrid, stripPrefix: "/rest/1.0" }],
+    env: (server, credential) => ({
+      RD_API_TOKEN: credential ?? server.state.options.token,
+      RD_API_URL: `${server.url}/rest/1.0`,
+    }),
+  },
+  {
+    kind: "alldebrid",
+    mounts: [
+      { prefix: "/v4.1/", handler: handleAllDebrid, ownRateLimit: true },
+      { prefix: "/v4/", handler: handleAllDebrid, ownRateLimit: true },
+    ],
+    env: (server, credential) => ({
+      AD_API_KEY: credential ?? server.state.options.adApiKey ?? DEFAULT_FAKE_AD_KEY,
+      AD_API_URL: server.url,
+    }),
+  },
+];
