@@ -8,9 +8,9 @@ import {
 } from "../db/repo/jobs.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, ConflictError, errorMessage, NotFoundError, ValidationError } from "../errors.ts";
+import { ownerAlive } from "../lib/process-owner.ts";
 import { type ActiveRun, executeRun, type RunState } from "./run-execution.ts";
 import { type EffectiveSchedule, effectiveSchedule } from "./schedules.ts";
-import { isRedrivaProcess } from "./server-lock.ts";
 import type { JobDefinition, JobTrigger } from "./types.ts";
 
 export type { ActiveRun, FinishedRun } from "./run-execution.ts";
@@ -98,7 +98,8 @@ export class JobRunner {
     let runId = insertRunningRun(db, row);
     if (runId === null) {
       const other = findRunningRun(db, name);
-      if (other && (other.pid === process.pid || (other.pid !== null && isRedrivaProcess(other.pid)))) {
+      // A row with our pid that this runner does not hold belongs to another runner here.
+      if (other && ownerAlive(other.pid, () => true)) {
         throw this.alreadyRunning(name, other.id, other.started_at, other.pid);
       }
       if (other) this.markInterrupted(other.id, "the process running it is gone (crash or kill)");
@@ -152,8 +153,7 @@ export class JobRunner {
       if (other.group !== def.group || other.name === def.name) continue;
       const here = this.active.get(other.name);
       const row = here ? null : findRunningRun(this.deps.dbh.db, other.name);
-      const elsewhere =
-        row && row.pid !== null && row.pid !== process.pid && isRedrivaProcess(row.pid) ? row : null;
+      const elsewhere = row && ownerAlive(row.pid, () => false) ? row : null;
       if (!here && !elsewhere) continue;
       const runId = here?.runId ?? elsewhere?.id;
       throw new ConflictError(`${def.name} cannot start while ${other.name} is running (run #${runId})`, {
@@ -188,7 +188,7 @@ export class JobRunner {
     let count = 0;
     for (const row of listRunningRuns(this.deps.dbh.db)) {
       if (this.active.has(row.job)) continue;
-      if (row.pid !== null && row.pid !== process.pid && isRedrivaProcess(row.pid)) continue;
+      if (ownerAlive(row.pid, () => false)) continue;
       this.markInterrupted(
         row.id,
         "Redriva stopped while this run was in progress (crash, kill or power loss)",

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { ownerAlive } from "../lib/process-owner.ts";
 
 /**
  * DATA_DIR/redriva.pid: written by the server when its jobs start, removed when it stops. Restore
@@ -28,43 +29,13 @@ export function readServerLock(dataDir: string): ServerLock | null {
   }
 }
 
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** The live server holding DATA_DIR, or null (no file, stale file, or a file from another host). */
 export function runningServer(dataDir: string): ServerLock | null {
   const lock = readServerLock(dataDir);
   if (!lock) return null;
-  if (lock.pid === process.pid) return null;
   if (lock.host !== hostname()) return null;
-  return isRedrivaProcess(lock.pid) ? lock : null;
-}
-
-/**
- * True when `pid` is alive and looks like a Bun/Node process: a pid reused by an unrelated
- * program after a crash must not pass for Redriva (where /proc exists to tell).
- */
-export function isRedrivaProcess(pid: number): boolean {
-  if (!isProcessAlive(pid)) return false;
-  const cmdline = readCmdline(pid);
-  // Empty while a process is being spawned: unknown counts as alive.
-  return !cmdline || /bun|node|redriva/i.test(cmdline);
-}
-
-function readCmdline(pid: number): string | null {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-  } catch {
-    return null;
-  }
+  // Our own pid in the file is a former life of this process (a container restart).
+  return ownerAlive(lock.pid, () => false) ? lock : null;
 }
 
 export function writeServerLock(dataDir: string, now: number): void {

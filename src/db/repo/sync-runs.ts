@@ -1,3 +1,4 @@
+import { ownerAlive } from "../../lib/process-owner.ts";
 import type { DbHandle } from "../client.ts";
 
 /** Sync runs and their checkpoints (the planned details fetches and their state). */
@@ -49,18 +50,7 @@ export type RunCounters = Partial<
 const ownRuns = new Set<number>();
 
 function runAlive(row: Pick<SyncRunRow, "id" | "pid">): boolean {
-  if (row.pid === process.pid) return ownRuns.has(row.id);
-  return pidAlive(row.pid);
-}
-
-function pidAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return ownerAlive(row.pid, () => ownRuns.has(row.id));
 }
 
 /**

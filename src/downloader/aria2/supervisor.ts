@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { aria2For, checkProcess } from "../../lib/process-owner.ts";
 import type { Logger } from "../../logger.ts";
 import { Aria2Rpc } from "./rpc.ts";
 
@@ -63,15 +64,17 @@ export class Aria2Supervisor {
   private async stopLeftover(): Promise<void> {
     if (!existsSync(this.pidFile)) return;
     const pid = Number(readFileSync(this.pidFile, "utf8").trim());
-    if (!Number.isInteger(pid) || pid <= 0 || !isOurAria2(pid, this.sessionFile)) return;
+    // Only ever signal an aria2c started for this same session file.
+    const ours = aria2For(this.sessionFile);
+    if (checkProcess(pid, ours) !== "match") return;
     this.options.log.warn({ pid }, "stopping the aria2c left by a previous run");
     try {
       process.kill(pid, "SIGTERM");
     } catch {
       return;
     }
-    for (let i = 0; i < 100 && isAlive(pid); i++) await Bun.sleep(50);
-    if (isAlive(pid)) process.kill(pid, "SIGKILL");
+    for (let i = 0; i < 100 && checkProcess(pid, ours) === "match"; i++) await Bun.sleep(50);
+    if (checkProcess(pid, ours) === "match") process.kill(pid, "SIGKILL");
   }
 
   private async spawn(): Promise<void> {
@@ -199,25 +202,6 @@ export class Aria2Supervisor {
     clearTimeout(timer);
     rmSync(this.pidFile, { force: true });
     this.proc = null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Only ever signal an aria2c started for this same session file. */
-function isOurAria2(pid: number, sessionFile: string): boolean {
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return cmdline.some((a) => a.includes("aria2c")) && cmdline.some((a) => a.includes(sessionFile));
-  } catch {
-    return false;
   }
 }
 

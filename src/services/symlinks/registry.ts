@@ -1,5 +1,6 @@
 import { listScansWithStatus, updateScan } from "../../db/repo/symlinks.ts";
 import type { Deps } from "../../deps.ts";
+import { ownerAlive } from "../../lib/process-owner.ts";
 import type { ScanProgress } from "./progress.ts";
 
 /** A scan (or its deletion step) running in this process. */
@@ -23,17 +24,6 @@ export function activeScans(deps: Pick<Deps, "dbh">): Map<number, ActiveScan> {
   return map;
 }
 
-function processAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Rows left "running" by a process that is gone (crash, kill -9, restart) become
  * "interrupted". Rows of this process that are not in the registry are stale too.
@@ -43,8 +33,7 @@ export function reconcileRunningScans(deps: Pick<Deps, "dbh" | "clock">): number
   const active = activeScans(deps);
   const running: number[] = [];
   for (const row of listScansWithStatus(deps.dbh.db, ["running"])) {
-    const ours = row.pid === process.pid;
-    if ((ours && active.has(row.id)) || (!ours && processAlive(row.pid))) {
+    if (ownerAlive(row.pid, () => active.has(row.id))) {
       running.push(row.id);
       continue;
     }
