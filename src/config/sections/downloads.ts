@@ -81,6 +81,7 @@ export const downloadsSchema = (kinds: readonly ProviderKind[]) =>
     DOWNLOAD_DELETE_AT_PROVIDER: oneOf(["never", "unfinished", "always"], "never"),
     DOWNLOAD_TICK_MS: positiveInt(500),
     DOWNLOAD_PROVIDER_POLL_MS: positiveInt(5000),
+    DOWNLOAD_TORRENT_URL_TIMEOUT_MS: positiveInt(15_000),
     ARIA2_BIN: text("aria2c"),
     ARIA2_SPLIT: optionalCount(16),
     ARIA2_MAX_CONNECTION_PER_SERVER: optionalCount(16),
@@ -129,6 +130,8 @@ export function buildDownloads(env: DownloadsEnv) {
     tickMs: env.DOWNLOAD_TICK_MS,
     /** How often one torrent still at the provider is polled (rate limits are per minute). */
     providerPollMs: env.DOWNLOAD_PROVIDER_POLL_MS,
+    /** Longest a .torrent URL given to torrents/add may take (redirects and body included). */
+    torrentUrlTimeoutMs: env.DOWNLOAD_TORRENT_URL_TIMEOUT_MS,
     aria2: {
       bin: env.ARIA2_BIN,
       overrides: {

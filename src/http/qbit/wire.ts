@@ -94,6 +94,9 @@ export interface WireContext {
 }
 
 const secs = (ms: number) => Math.floor(ms / 1000);
+/** A byte count as the *arrs need it: a non-negative safe integer, whatever the row holds. */
+const bytes = (n: number) =>
+  Number.isFinite(n) ? Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.trunc(n))) : 0;
 
 /** The one place that decides a torrent's qBittorrent state. */
 export function qbitState(t: DownloadTorrentRow, now: number): QbitState {
@@ -151,8 +154,8 @@ function eta(t: DownloadTorrentRow, state: QbitState): number {
 export function toQbitTorrent(t: DownloadTorrentRow, ctx: WireContext): QbitTorrent {
   const state = qbitState(t, ctx.now);
   const done = t.stage === "done";
-  const size = Math.max(0, Math.trunc(t.size));
-  const downloaded = done ? size : Math.min(size, Math.max(0, Math.trunc(t.downloaded)));
+  const size = bytes(t.size);
+  const downloaded = done ? size : Math.min(size, bytes(t.downloaded));
   const progress = done ? 1 : size > 0 ? Math.min(0.9999, downloaded / size) : 0;
   const completion = done && t.completion_on ? secs(t.completion_on) : -1;
   const seedingTime = done && t.completion_on ? Math.max(0, secs(ctx.now - t.completion_on)) : 0;
@@ -166,7 +169,7 @@ export function toQbitTorrent(t: DownloadTorrentRow, ctx: WireContext): QbitTorr
     completion_on: completion,
     content_path: contentPath(t, ctx.config),
     dl_limit: -1,
-    dlspeed: done ? 0 : Math.max(0, Math.round(t.speed)),
+    dlspeed: done ? 0 : bytes(t.speed),
     download_path: "",
     downloaded,
     downloaded_session: downloaded,
@@ -340,8 +343,8 @@ export const BUILD_INFO = {
 /** server_state of sync/maindata (transfer/info is the same without the last two fields). */
 export function transferState(downloading: DownloadTorrentRow[], freeSpace: number) {
   return {
-    dl_info_speed: downloading.reduce((s, r) => s + Math.round(r.speed), 0),
-    dl_info_data: downloading.reduce((s, r) => s + Math.trunc(r.downloaded), 0),
+    dl_info_speed: downloading.reduce((s, r) => s + bytes(r.speed), 0),
+    dl_info_data: downloading.reduce((s, r) => s + bytes(r.downloaded), 0),
     up_info_speed: 0,
     up_info_data: 0,
     dl_rate_limit: 0,

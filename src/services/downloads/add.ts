@@ -59,7 +59,11 @@ export async function addTorrents(deps: Deps, input: AddTorrentsInput): Promise<
     return { added: [], failed: [{ source: `${total} sources`, reason }] };
   }
   const results: Array<{ label: string; parsed: SourceResult }> = [];
-  for (const url of input.urls) results.push({ label: describeSource(url), parsed: await fromUrl(url) });
+  for (const url of input.urls)
+    results.push({
+      label: describeSource(url),
+      parsed: await fromUrl(url, deps.config.downloads.torrentUrlTimeoutMs),
+    });
   for (const file of input.files)
     results.push({ label: file.name || "upload.torrent", parsed: fromTorrentFile(file.bytes) });
 

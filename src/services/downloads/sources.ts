@@ -1,5 +1,5 @@
 import { parseMagnet } from "../../domain/magnet.ts";
-import { parseTorrentFile } from "../../domain/torrent-file.ts";
+import { readTorrentFile } from "../../domain/torrent-file.ts";
 
 /** A torrent as given to `torrents/add`, reduced to what Redriva keeps. */
 export interface TorrentSource {
@@ -34,8 +34,9 @@ export function fromMagnet(uri: string): SourceResult {
 
 export function fromTorrentFile(bytes: Uint8Array): SourceResult {
   if (bytes.length > MAX_TORRENT_BYTES) return { ok: false, reason: "torrent file larger than 10 MB" };
-  const parsed = parseTorrentFile(bytes);
-  if (!parsed) return { ok: false, reason: "not a valid .torrent file (bencode with an info dictionary)" };
+  const read = readTorrentFile(bytes);
+  if (!read.ok) return { ok: false, reason: `not a usable .torrent file: ${read.reason}` };
+  const parsed = read.info;
   return {
     ok: true,
     source: {
@@ -51,7 +52,8 @@ export function fromTorrentFile(bytes: Uint8Array): SourceResult {
 
 /**
  * One entry of `urls`: a magnet, or an http(s) URL of a .torrent (fetched here; a redirect to a
- * magnet, as some indexers answer, is followed).
+ * magnet, as some indexers answer, is followed). An indexer controls that URL: the body is read
+ * as a stream and dropped past 10 MB, and the whole fetch (redirects and body) ends at `timeoutMs`.
  */
 export async function fromUrl(url: string, timeoutMs = 15_000): Promise<SourceResult> {
   const trimmed = url.trim();
@@ -59,13 +61,14 @@ export async function fromUrl(url: string, timeoutMs = 15_000): Promise<SourceRe
   if (/^[0-9a-f]{40}$/i.test(trimmed)) return fromMagnet(`magnet:?xt=urn:btih:${trimmed}`);
   if (!/^https?:\/\//i.test(trimmed) || !URL.canParse(trimmed))
     return { ok: false, reason: "expected a magnet link or an http(s) URL of a .torrent file" };
+  const signal = AbortSignal.timeout(timeoutMs);
   let current = trimmed;
   for (let hop = 0; hop < 5; hop++) {
     let res: Response;
     try {
-      res = await fetch(current, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(current, { redirect: "manual", signal });
     } catch (error) {
-      return { ok: false, reason: `could not fetch the .torrent: ${(error as Error).message}` };
+      return { ok: false, reason: fetchFailure(error, timeoutMs) };
     }
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get("location");
@@ -85,7 +88,39 @@ export async function fromUrl(url: string, timeoutMs = 15_000): Promise<SourceRe
       await res.body?.cancel();
       return { ok: false, reason: "torrent file larger than 10 MB" };
     }
-    return fromTorrentFile(new Uint8Array(await res.arrayBuffer()));
+    try {
+      const bytes = await readCapped(res, MAX_TORRENT_BYTES);
+      if (bytes === null) return { ok: false, reason: "torrent file larger than 10 MB" };
+      return fromTorrentFile(bytes);
+    } catch (error) {
+      return { ok: false, reason: fetchFailure(error, timeoutMs) };
+    }
   }
   return { ok: false, reason: "too many redirects fetching the .torrent" };
+}
+
+function fetchFailure(error: unknown, timeoutMs: number): string {
+  const name = (error as Error)?.name;
+  if (name === "TimeoutError" || name === "AbortError")
+    return `fetching the .torrent took longer than ${Math.round(timeoutMs / 1000)} s`;
+  return `could not fetch the .torrent: ${(error as Error)?.message ?? String(error)}`;
+}
+
+/** The body, chunk by chunk; null (and the stream cancelled) as soon as it passes `max` bytes. */
+async function readCapped(res: Response, max: number): Promise<Uint8Array | null> {
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }
