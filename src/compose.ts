@@ -7,6 +7,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import type { ProviderDescriptor } from "./providers/descriptor.ts";
 import { PROVIDERS, providerSecretPaths } from "./providers/list.ts";
 import { ProviderRegistry } from "./providers/registry.ts";
+import { createSymlinkRuntime } from "./services/symlinks/runtime.ts";
 
 /**
  * Builds the dependencies of one process from a validated config. The server, the CLI and the
@@ -28,5 +29,6 @@ export function createDeps(
     clock,
     bus: new EventBus(),
     providers: new ProviderRegistry(config, clock, log, providers),
+    symlinks: createSymlinkRuntime(),
   };
 }

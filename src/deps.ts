@@ -4,6 +4,7 @@ import type { Clock } from "./lib/clock.ts";
 import type { EventBus } from "./lib/event-bus.ts";
 import type { Logger } from "./logger.ts";
 import type { ProviderRegistry } from "./providers/registry.ts";
+import type { SymlinkRuntime } from "./services/symlinks/runtime.ts";
 
 /**
  * Everything a service needs, built once by the composition root (main.ts, the CLI, tests) and
@@ -16,4 +17,6 @@ export interface Deps {
   clock: Clock;
   bus: EventBus;
   providers: ProviderRegistry;
+  /** Running symlink scans and the picker's folder trees. */
+  symlinks: SymlinkRuntime;
 }

@@ -17,7 +17,7 @@ import { allocCheckBuffer, checkEntry, isMediaName, PHASE1_TYPES, type ProblemTy
 import { finalizeScan, publishProgress } from "./history.ts";
 import { normalizeRelative } from "./paths.ts";
 import { progressFromRow, type ScanProgress } from "./progress.ts";
-import { type ActiveScan, activeScans, reconcileRunningScans } from "./registry.ts";
+import { type ActiveScan, reconcileRunningScans, registerActiveScan } from "./registry.ts";
 import { invalidateTree } from "./tree.ts";
 
 /**
@@ -78,8 +78,7 @@ export function confirmDeletion(
   progress.phase = "delete";
   progress.finishedAt = null;
   progress.error = null;
-  const active: ActiveScan = { scanId, controller: new AbortController(), progress, done: Promise.resolve() };
-  activeScans(deps).set(scanId, active);
+  const active = registerActiveScan(deps, scanId, progress);
   updateScan(deps.dbh.db, scanId, { status: "running", phase: "delete", pid: process.pid });
   deps.log.info({ scanId, items: plan.items.length }, "symlink deletion confirmed");
   const done = executeDeletion(deps, active, plan.items).then(() => ({ ...active.progress }));
@@ -138,7 +137,7 @@ async function executeDeletion(deps: Deps, active: ActiveScan, items: SymlinkPro
   } finally {
     rootHandle?.close();
     p.finishedAt = deps.clock.now();
-    invalidateTree(root);
+    invalidateTree(deps, root);
     finalizeScan(deps, active);
     deps.log.info(
       { scanId: p.scanId, deleted: p.deleted, failed: p.deleteFailed, status: p.status },

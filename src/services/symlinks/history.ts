@@ -11,13 +11,13 @@ import type { Deps } from "../../deps.ts";
 import { errorMessage, NotFoundError, ValidationError } from "../../errors.ts";
 import { PROBLEM_TYPES, type ProblemType } from "./check.ts";
 import { progressFromRow, rowFromProgress, type ScanProgress } from "./progress.ts";
-import { type ActiveScan, activeScans, reconcileRunningScans } from "./registry.ts";
+import { type ActiveScan, reconcileRunningScans } from "./registry.ts";
 import { removeScanReport, writeScanReport } from "./report.ts";
 import { getSymlinkSettings } from "./settings.ts";
 
 /** Live progress when the scan runs in this process, else what its row says. */
 export function getScanProgress(deps: Deps, scanId: number): ScanProgress {
-  const active = activeScans(deps).get(scanId);
+  const active = deps.symlinks.scans.get(scanId);
   if (active) return { ...active.progress, elapsedMs: deps.clock.now() - active.progress.startedAt };
   reconcileRunningScans(deps);
   const row = getScan(deps.dbh.db, scanId);
@@ -28,7 +28,7 @@ export function getScanProgress(deps: Deps, scanId: number): ScanProgress {
 /** The history, newest first (retention keeps it short), with live rows for running scans. */
 export function listScanHistory(deps: Deps, limit = 20): ScanProgress[] {
   reconcileRunningScans(deps);
-  const active = activeScans(deps);
+  const active = deps.symlinks.scans;
   return listScans(deps.dbh.db, limit).map((row) => {
     const live = active.get(row.id);
     return live ? { ...live.progress } : progressFromRow(row, deps.clock.now());
@@ -65,15 +65,13 @@ export function listScanProblems(
   return { total, byType, problems };
 }
 
-const lastPublish = new WeakMap<ActiveScan, { bus: number; db: number }>();
-
 /**
  * Shares the progress of a running scan: on the bus at most 4 times a second (pages), in its
  * row about once a second (other processes), and always when `force` (phase/status change).
  */
 export function publishProgress(deps: Deps, active: ActiveScan, force = false): void {
   const now = deps.clock.now();
-  const last = lastPublish.get(active) ?? { bus: 0, db: 0 };
+  const last = active.published;
   // A finished run keeps its own duration (the report written after it is not the scan).
   active.progress.elapsedMs = (active.progress.finishedAt ?? now) - active.progress.startedAt;
   if (force || now - last.bus >= 250) {
@@ -84,7 +82,6 @@ export function publishProgress(deps: Deps, active: ActiveScan, force = false): 
     updateScan(deps.dbh.db, active.scanId, rowFromProgress(active.progress));
     last.db = now;
   }
-  lastPublish.set(active, last);
 }
 
 /**
@@ -109,8 +106,7 @@ export function finalizeScan(deps: Deps, active: ActiveScan): void {
       "symlink scan could not be finalized",
     );
   } finally {
-    activeScans(deps).delete(active.scanId);
-    lastPublish.delete(active);
+    deps.symlinks.scans.delete(active.scanId);
   }
 }
 

@@ -2,26 +2,25 @@ import { listScansWithStatus, updateScan } from "../../db/repo/symlinks.ts";
 import type { Deps } from "../../deps.ts";
 import { ownerAlive } from "../../lib/process-owner.ts";
 import type { ScanProgress } from "./progress.ts";
+import type { ActiveScan } from "./runtime.ts";
 
-/** A scan (or its deletion step) running in this process. */
-export interface ActiveScan {
-  scanId: number;
-  controller: AbortController;
-  progress: ScanProgress;
-  /** Settles when the work ends (never rejects). */
-  done: Promise<void>;
-}
+export type { ActiveScan } from "./runtime.ts";
 
-const registries = new WeakMap<Deps["dbh"], Map<number, ActiveScan>>();
-
-/** Active scans of this process, per database (tests run several side by side). */
-export function activeScans(deps: Pick<Deps, "dbh">): Map<number, ActiveScan> {
-  let map = registries.get(deps.dbh);
-  if (!map) {
-    map = new Map();
-    registries.set(deps.dbh, map);
-  }
-  return map;
+/** Registers a scan (or deletion) that starts running in this process now. */
+export function registerActiveScan(
+  deps: Pick<Deps, "symlinks">,
+  scanId: number,
+  progress: ScanProgress,
+): ActiveScan {
+  const active: ActiveScan = {
+    scanId,
+    controller: new AbortController(),
+    progress,
+    done: Promise.resolve(),
+    published: { bus: 0, db: 0 },
+  };
+  deps.symlinks.scans.set(scanId, active);
+  return active;
 }
 
 /**
@@ -29,8 +28,8 @@ export function activeScans(deps: Pick<Deps, "dbh">): Map<number, ActiveScan> {
  * "interrupted". Rows of this process that are not in the registry are stale too.
  * Returns the scans genuinely running (here or in another live process).
  */
-export function reconcileRunningScans(deps: Pick<Deps, "dbh" | "clock">): number[] {
-  const active = activeScans(deps);
+export function reconcileRunningScans(deps: Pick<Deps, "dbh" | "clock" | "symlinks">): number[] {
+  const active = deps.symlinks.scans;
   const running: number[] = [];
   for (const row of listScansWithStatus(deps.dbh.db, ["running"])) {
     if (ownerAlive(row.pid, () => active.has(row.id))) {

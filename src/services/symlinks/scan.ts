@@ -16,7 +16,7 @@ import { BATCH, checkListings, listFolders, type MediaFile } from "./phase1.ts";
 import { Phase1Pool } from "./phase1-pool.ts";
 import { estimatePhase2Ms, runPhase2 } from "./phase2.ts";
 import { emptyCounts, type ScanProgress } from "./progress.ts";
-import { type ActiveScan, activeScans, reconcileRunningScans } from "./registry.ts";
+import { type ActiveScan, reconcileRunningScans, registerActiveScan } from "./registry.ts";
 import { getSymlinkSettings, type SymlinkSettings } from "./settings.ts";
 
 const scanInput = z
@@ -99,8 +99,7 @@ export function startScan(deps: Deps, input: unknown): { scanId: number; done: P
     reportPath: null,
     confirmToken: null,
   };
-  const active: ActiveScan = { scanId, controller: new AbortController(), progress, done: Promise.resolve() };
-  activeScans(deps).set(scanId, active);
+  const active = registerActiveScan(deps, scanId, progress);
   deps.log.info({ scanId, mode: request.mode, depth: request.depth, paths }, "symlink scan started");
   const done = execute(
     deps,
@@ -138,7 +137,7 @@ export async function runScan(
 
 /** Asks a running scan (or deletion) to stop; it records what it saw and ends "cancelled". */
 export function cancelScan(deps: Deps, scanId: number): ScanProgress {
-  const active = activeScans(deps).get(scanId);
+  const active = deps.symlinks.scans.get(scanId);
   if (active) {
     active.controller.abort(new AppError("interrupted", "cancelled"));
     return { ...active.progress };

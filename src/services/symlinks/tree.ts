@@ -2,6 +2,7 @@ import { readdir } from "node:fs/promises";
 import type { Deps } from "../../deps.ts";
 import { isMediaName } from "./check.ts";
 import { realMediaRoot, resolveFolder } from "./paths.ts";
+import type { FolderCounts, SymlinkRuntime, TreeSnapshot } from "./runtime.ts";
 import { getSymlinkSettings } from "./settings.ts";
 
 /** One folder of the picker: counts cover its whole subtree. */
@@ -16,23 +17,9 @@ export interface TreeNode {
   hasChildren: boolean;
 }
 
-interface FolderCounts {
-  symlinks: number;
-  mediaFiles: number;
-  subdirs: string[];
-}
-
-interface TreeSnapshot {
-  root: string;
-  computedAt: number;
-  folders: Map<string, FolderCounts>;
-  unreadable: number;
-}
-
 const CACHE_MS = 60_000;
 /** Folders listed at once: enough to hide latency on a network mount, gentle on the disk. */
 const CONCURRENCY = 8;
-const snapshots = new Map<string, { at: number; promise: Promise<TreeSnapshot> }>();
 
 /**
  * The folder tree under the media root with symlink counts per folder, for the scan picker.
@@ -45,7 +32,7 @@ export async function getDirectoryTree(
 ): Promise<{ root: string; computedAt: number; unreadable: number; node: TreeNode }> {
   const root = realMediaRoot(getSymlinkSettings(deps).mediaRoot);
   const start = resolveFolder(root, options.path ?? "");
-  const snapshot = await loadSnapshot(root, deps.clock.now(), options.refresh ?? false);
+  const snapshot = await loadSnapshot(deps.symlinks.trees, root, deps.clock.now(), options.refresh ?? false);
   const depth = Math.min(Math.max(options.depth ?? 1, 0), 5);
   return {
     root,
@@ -56,12 +43,16 @@ export async function getDirectoryTree(
 }
 
 /** Forget cached counts (after a deletion changed them). */
-export function invalidateTree(root?: string): void {
-  if (root) snapshots.delete(root);
-  else snapshots.clear();
+export function invalidateTree(deps: Pick<Deps, "symlinks">, root: string): void {
+  deps.symlinks.trees.delete(root);
 }
 
-function loadSnapshot(root: string, now: number, refresh: boolean): Promise<TreeSnapshot> {
+function loadSnapshot(
+  snapshots: SymlinkRuntime["trees"],
+  root: string,
+  now: number,
+  refresh: boolean,
+): Promise<TreeSnapshot> {
   const cached = snapshots.get(root);
   if (cached && !refresh && now - cached.at < CACHE_MS) return cached.promise;
   const promise = walk(root, now);
