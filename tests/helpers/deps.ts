@@ -5,6 +5,8 @@ import { createDeps } from "../../src/compose.ts";
 import { type Config, loadConfig } from "../../src/config/index.ts";
 import type { Deps } from "../../src/deps.ts";
 import { createLogger } from "../../src/logger.ts";
+import type { ProviderDescriptor } from "../../src/providers/descriptor.ts";
+import { PROVIDERS } from "../../src/providers/list.ts";
 
 export interface TestDeps extends Deps {
   dataDir: string;
@@ -13,12 +15,16 @@ export interface TestDeps extends Deps {
 
 /**
  * Real dependencies over a real SQLite file in a fresh temp dir. `env` is the environment the
- * config is parsed from (same names as production).
+ * config is parsed from (same names as production); `providers`, the list of providers.
  */
-export function makeTestDeps(env: Record<string, string | undefined> = {}): TestDeps {
+export function makeTestDeps(
+  env: Record<string, string | undefined> = {},
+  providers: readonly ProviderDescriptor[] = PROVIDERS,
+): TestDeps {
   const dataDir = mkdtempSync(join(tmpdir(), "redriva-deps-"));
-  const config: Config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
-  const deps = createDeps(config, { log: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
+  const config: Config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env }, providers);
+  const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const deps = createDeps(config, { log, providers });
   return {
     ...deps,
     dataDir,

@@ -8,6 +8,7 @@ import {
   startDownloads,
 } from "../../src/downloader/index.ts";
 import { type FakeDebridServer, type StartOptions, startFakeDebrid } from "../../src/fake-debrid/index.ts";
+import type { ProviderDescriptor } from "../../src/providers/descriptor.ts";
 import { makeTestDeps, type TestDeps } from "./deps.ts";
 
 /** Awaits a condition by polling (bounded): tests never sleep a fixed time. */
@@ -47,30 +48,36 @@ export interface Pipeline {
  */
 export async function startPipeline(
   options: {
-    env?: Record<string, string>;
+    /** More configuration; a function when it needs the fake's address. */
+    env?: Record<string, string> | ((fake: FakeDebridServer) => Record<string, string>);
     fake?: StartOptions;
     downloads?: StartDownloadsOptions;
     /** Configure AllDebrid (the fake's) beside Real-Debrid. */
     allDebrid?: boolean;
     /** Leave Real-Debrid unconfigured. */
     noRealDebrid?: boolean;
+    /** The list of providers (default: the built-in one); its fakes go in `fake.providers`. */
+    providers?: readonly ProviderDescriptor[];
   } = {},
 ): Promise<Pipeline> {
   const root = mkdtempSync(join(tmpdir(), "redriva-dl-"));
   const downloadDir = join(root, "downloads");
   const fake = await startFakeDebrid({ instantAvailability: true, ...options.fake });
-  const deps = makeTestDeps({
-    ...(options.noRealDebrid ? {} : { RD_API_TOKEN: "fake-token", RD_API_URL: fake.rdApiUrl }),
-    ...(options.allDebrid
-      ? { AD_API_KEY: fake.adApiKey, AD_API_URL: fake.adApiUrl, AD_RATE_WINDOW_MS: "1000" }
-      : {}),
-    DOWNLOAD_DIR: downloadDir,
-    STORAGE_TYPE: "ssd",
-    DOWNLOAD_TICK_MS: "50",
-    DOWNLOAD_PROVIDER_POLL_MS: "50",
-    DOWNLOAD_MIN_FREE_SPACE: "1MB",
-    ...options.env,
-  });
+  const deps = makeTestDeps(
+    {
+      ...(options.noRealDebrid ? {} : { RD_API_TOKEN: "fake-token", RD_API_URL: fake.rdApiUrl }),
+      ...(options.allDebrid
+        ? { AD_API_KEY: fake.adApiKey, AD_API_URL: fake.adApiUrl, AD_RATE_WINDOW_MS: "1000" }
+        : {}),
+      DOWNLOAD_DIR: downloadDir,
+      STORAGE_TYPE: "ssd",
+      DOWNLOAD_TICK_MS: "50",
+      DOWNLOAD_PROVIDER_POLL_MS: "50",
+      DOWNLOAD_MIN_FREE_SPACE: "1MB",
+      ...(typeof options.env === "function" ? options.env(fake) : options.env),
+    },
+    options.providers,
+  );
   const runtime = await startDownloads(deps, options.downloads);
   return {
     fake,

@@ -1,0 +1,28 @@
+import { describe, expect, test } from "bun:test";
+import { allDebrid } from "../../../src/providers/alldebrid/descriptor.ts";
+import { checkProviders, PROVIDERS, providerSecretPaths } from "../../../src/providers/list.ts";
+import { realDebrid } from "../../../src/providers/realdebrid/descriptor.ts";
+
+describe("the list of providers", () => {
+  test("built-in: Real-Debrid then AllDebrid, their secrets where the config keeps them", () => {
+    expect(PROVIDERS.map((p) => p.kind)).toEqual(["realdebrid", "alldebrid"]);
+    expect(providerSecretPaths(PROVIDERS)).toEqual([
+      "config.providers.realdebrid.token",
+      "config.providers.alldebrid.apiKey",
+    ]);
+    expect(realDebrid.secretVariables).toEqual(["RD_API_TOKEN", "RD_TOKEN"]);
+    expect(allDebrid.secretVariables).toEqual(["AD_API_KEY", "ALLDEBRID_API_KEY"]);
+  });
+
+  test("refuses a kind listed twice, a variable claimed twice, a kind unsafe in paths", () => {
+    expect(() => checkProviders([realDebrid, realDebrid])).toThrow(
+      'provider kind "realdebrid" is listed twice',
+    );
+    expect(() => checkProviders([realDebrid, { ...allDebrid, kind: "other", env: realDebrid.env }])).toThrow(
+      "RD_API_TOKEN is claimed by both realdebrid and other",
+    );
+    expect(() => checkProviders([{ ...allDebrid, kind: "../ad" }])).toThrow(
+      'provider kind "../ad" must be lowercase letters and digits',
+    );
+  });
+});
