@@ -3,6 +3,7 @@ import { openDatabase } from "./db/client.ts";
 import type { Deps } from "./deps.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { EventBus } from "./lib/event-bus.ts";
+import { VersionedCache } from "./lib/versioned-cache.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { ProviderDescriptor } from "./providers/descriptor.ts";
 import { PROVIDERS, providerSecretPaths } from "./providers/list.ts";
@@ -30,5 +31,6 @@ export function createDeps(
     bus: new EventBus(),
     providers: new ProviderRegistry(config, clock, log, providers),
     symlinks: createSymlinkRuntime(),
+    torrentsInfoCache: new VersionedCache(64),
   };
 }

@@ -2,6 +2,7 @@ import type { Config } from "./config/index.ts";
 import type { DbHandle } from "./db/client.ts";
 import type { Clock } from "./lib/clock.ts";
 import type { EventBus } from "./lib/event-bus.ts";
+import type { VersionedCache } from "./lib/versioned-cache.ts";
 import type { Logger } from "./logger.ts";
 import type { ProviderRegistry } from "./providers/registry.ts";
 import type { SymlinkRuntime } from "./services/symlinks/runtime.ts";
@@ -19,4 +20,6 @@ export interface Deps {
   providers: ProviderRegistry;
   /** Running symlink scans and the picker's folder trees. */
   symlinks: SymlinkRuntime;
+  /** Serialised torrents/info answers per query, until the torrents change (qBittorrent API). */
+  torrentsInfoCache: VersionedCache<{ raw: Uint8Array; gzip?: Uint8Array }>;
 }

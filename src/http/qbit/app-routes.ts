@@ -1,5 +1,4 @@
 import { statfsSync } from "node:fs";
-import { listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import {
   createCategory,
@@ -10,6 +9,7 @@ import {
   removeCategories,
   removeTags,
 } from "../../services/downloads/categories.ts";
+import { listDownloads } from "../../services/downloads/queries.ts";
 import type { App } from "../context.ts";
 import { torrentsInfo } from "./list.ts";
 import { endpoint } from "./torrents.ts";
@@ -61,7 +61,7 @@ export function registerAppRoutes(app: App, deps: Deps, base: string): void {
   });
 
   const transfer = () => {
-    const rows = listTorrents(deps.dbh.db, { stages: ["downloading"] });
+    const rows = listDownloads(deps, ["downloading"]);
     const space = diskSpaceOrZero(cfg.dir);
     return transferState(rows, space.free);
   };

@@ -1,6 +1,10 @@
-import { type DownloadTorrentRow, downloadsVersion, listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
-import { type QbitState, type QbitTorrent, queuePositions, toQbitTorrent, type WireContext } from "./wire.ts";
+import {
+  type DownloadTorrentRow,
+  downloadsChangeVersion,
+  listDownloads,
+} from "../../services/downloads/queries.ts";
+import { type QbitTorrent, queuePositions, toQbitTorrent, type WireContext } from "./wire.ts";
 
 /**
  * torrents/info: one query, the qBit mapper, the filters qBittorrent applies server-side. The
@@ -48,12 +52,8 @@ const FILTERS: Record<string, (t: QbitTorrent) => boolean> = {
   errored: (t) => t.state === "error" || (t.state as string) === "missingFiles",
 };
 
-export function isKnownFilter(filter: string): boolean {
-  return Object.hasOwn(FILTERS, filter);
-}
-
 export function torrentsInfo(deps: Deps, query: InfoQuery, now = deps.clock.now()): QbitTorrent[] {
-  const rows = listTorrents(deps.dbh.db);
+  const rows = listDownloads(deps);
   const ctx: WireContext = { now, config: deps.config.downloads, positions: queuePositions(rows) };
   let selected: DownloadTorrentRow[] = rows;
   if (query.category !== undefined) selected = selected.filter((r) => r.category === query.category);
@@ -85,8 +85,12 @@ export function torrentsInfo(deps: Deps, query: InfoQuery, now = deps.clock.now(
 
 /** Time-based fields (seeding_time, time_active, stalled) may lag this much behind. */
 const TIME_BUCKET_MS = 5_000;
-const cache = new Map<string, { raw: Uint8Array; gzip?: Uint8Array }>();
-let cacheVersion = "";
+
+/** One cached torrents/info answer: the JSON, and its gzip once a client asked for it. */
+export interface InfoBody {
+  raw: Uint8Array;
+  gzip?: Uint8Array;
+}
 
 /**
  * The JSON of torrents/info for `query`, from the cache when nothing changed; gzipped (once per
@@ -95,24 +99,11 @@ let cacheVersion = "";
  */
 export function torrentsInfoBody(deps: Deps, query: InfoQuery, gzip = false): Uint8Array {
   const now = deps.clock.now();
-  const version = `${downloadsVersion(deps.dbh.db)}:${Math.floor(now / TIME_BUCKET_MS)}:${deps.dbh.path}`;
-  if (version !== cacheVersion) {
-    cache.clear();
-    cacheVersion = version;
-  }
-  const key = JSON.stringify(query);
-  let entry = cache.get(key);
-  if (entry === undefined) {
-    entry = { raw: new TextEncoder().encode(JSON.stringify(torrentsInfo(deps, query, now))) };
-    if (cache.size < 64) cache.set(key, entry);
-  }
+  const version = `${downloadsChangeVersion(deps)}:${Math.floor(now / TIME_BUCKET_MS)}`;
+  const entry = deps.torrentsInfoCache.get(version, JSON.stringify(query), () => ({
+    raw: new TextEncoder().encode(JSON.stringify(torrentsInfo(deps, query, now))),
+  }));
   if (!gzip) return entry.raw;
   entry.gzip ??= Bun.gzipSync(entry.raw as Uint8Array<ArrayBuffer>, { level: 4 });
   return entry.gzip;
-}
-
-export function stateCounts(list: QbitTorrent[]): Partial<Record<QbitState, number>> {
-  const counts: Partial<Record<QbitState, number>> = {};
-  for (const t of list) counts[t.state] = (counts[t.state] ?? 0) + 1;
-  return counts;
 }

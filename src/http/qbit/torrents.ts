@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { filesOf, getTorrent, listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../errors.ts";
 import { addTorrents } from "../../services/downloads/add.ts";
@@ -15,6 +14,7 @@ import {
   setForceStart,
   setShareLimits,
 } from "../../services/downloads/control.ts";
+import { downloadFiles, findDownload, listDownloads } from "../../services/downloads/queries.ts";
 import type { App, AppEnv } from "../context.ts";
 import { torrentsInfoBody } from "./list.ts";
 import { parseBool, parseHashes, parseNumber, type QbitParams, readParams } from "./params.ts";
@@ -52,7 +52,7 @@ function wireContext(deps: Deps): WireContext {
   return {
     now: deps.clock.now(),
     config: deps.config.downloads,
-    positions: queuePositions(listTorrents(deps.dbh.db)),
+    positions: queuePositions(listDownloads(deps)),
   };
 }
 
@@ -88,22 +88,22 @@ export function registerTorrentRoutes(app: App, deps: Deps, base: string): void 
     });
   });
 
-  endpoint(app, `${base}/torrents/count`, "read", (c) => c.text(String(listTorrents(deps.dbh.db).length)));
+  endpoint(app, `${base}/torrents/count`, "read", (c) => c.text(String(listDownloads(deps).length)));
 
   endpoint(app, `${base}/torrents/properties`, "read", (c, p) => {
     const hash = p.get("hash")?.trim().toLowerCase();
     if (!hash) return c.text("Bad Request: missing hash", 400);
-    const torrent = getTorrent(deps.dbh.db, hash);
-    if (!torrent || torrent.stage === "deleted") return c.text("Not Found", 404);
+    const torrent = findDownload(deps, hash);
+    if (!torrent) return c.text("Not Found", 404);
     return c.json(properties(torrent, wireContext(deps)));
   });
 
   endpoint(app, `${base}/torrents/files`, "read", (c, p) => {
     const hash = p.get("hash")?.trim().toLowerCase();
     if (!hash) return c.text("Bad Request: missing hash", 400);
-    const torrent = getTorrent(deps.dbh.db, hash);
-    if (!torrent || torrent.stage === "deleted") return c.text("Not Found", 404);
-    return c.json(files(torrent, filesOf(deps.dbh.db, hash)));
+    const torrent = findDownload(deps, hash);
+    if (!torrent) return c.text("Not Found", 404);
+    return c.json(files(torrent, downloadFiles(deps, torrent.hash)));
   });
 
   endpoint(app, `${base}/torrents/add`, "action", async (c, p) => {

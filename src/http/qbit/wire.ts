@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import type { DownloadsConfig } from "../../config/sections/downloads.ts";
-import type { DownloadFile, DownloadTorrentRow } from "../../db/repo/downloads.ts";
+
 import { buildMagnet } from "../../domain/magnet.ts";
 import { ETA_UNKNOWN, etaSeconds } from "../../services/downloads/progress.ts";
+import type { DownloadFile, DownloadTorrentRow } from "../../services/downloads/queries.ts";
 
 /**
  * Every qBittorrent JSON shape Redriva answers, built from domain rows by the functions below and
