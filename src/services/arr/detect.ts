@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
-import { getArrConnection } from "./settings.ts";
+import { getArrConnection, savedKeyFor } from "./settings.ts";
 import { ARR_DEFAULT_PORTS, ARR_KINDS, type ArrKind } from "./types.ts";
 
 export interface DetectedArr {
@@ -56,7 +56,8 @@ export async function detectArrServices(deps: Deps, options: DetectOptions = {})
   const unique = candidates.filter((c) => !seen.has(`${c.kind} ${c.url}`) && seen.add(`${c.kind} ${c.url}`));
   const probed = await Promise.all(
     unique.map(async (candidate): Promise<DetectedArr | null> => {
-      const apiKey = getArrConnection(deps, candidate.kind).apiKey;
+      // The saved key goes only to the saved URL; any other candidate is probed without it.
+      const apiKey = savedKeyFor(getArrConnection(deps, candidate.kind), candidate.url);
       const answer = await probe(candidate.url, apiKey, timeoutMs, options.signal);
       if (!answer) return null;
       if (answer.appName && answer.appName.toLowerCase() !== candidate.kind) return null;

@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
 import { ArrClient } from "./client.ts";
-import { getArrConnection } from "./settings.ts";
+import { getArrConnection, savedKeyFor } from "./settings.ts";
 import {
   ARR_KINDS,
   type ArrConnection,
@@ -63,7 +63,10 @@ export function getArrClient(deps: Deps, kind: ArrKind): ArrClient | undefined {
   return client;
 }
 
-/** Tests the saved connection, or `override` (unsaved form values; an empty key keeps the saved one). */
+/**
+ * Tests the saved connection, or `override` (unsaved form values). An empty key uses the saved
+ * one only when the URL is the saved URL: a new URL must come with its key.
+ */
 export async function testArrConnection(
   deps: Deps,
   kind: ArrKind,
@@ -71,16 +74,22 @@ export async function testArrConnection(
   signal?: AbortSignal,
 ): Promise<ArrTestResult> {
   const saved = getArrConnection(deps, kind);
+  const url = override?.url?.trim().replace(/\/+$/, "") || saved.url;
   const connection: ArrConnection = {
     enabled: true,
-    url: override?.url?.trim().replace(/\/+$/, "") || saved.url,
-    apiKey: override?.apiKey?.trim() || saved.apiKey,
+    url,
+    apiKey: override?.apiKey?.trim() || savedKeyFor(saved, url),
   };
   if (!connection.url) return { ok: false, kind, error: "no URL configured" };
   if (!URL.canParse(connection.url) || !/^https?:/i.test(connection.url)) {
     return { ok: false, kind, error: "the URL must start with http:// or https://" };
   }
-  if (!connection.apiKey) return { ok: false, kind, error: "no API key configured" };
+  if (!connection.apiKey) {
+    const error = saved.apiKey
+      ? "enter the API key for this URL (the saved key is only sent to the saved URL)"
+      : "no API key configured";
+    return { ok: false, kind, error };
+  }
   const client = buildArrClient(deps, kind, connection) as ArrClient;
   return client.testConnection(signal);
 }

@@ -14,6 +14,24 @@ export function getArrConnection(deps: Pick<Deps, "config" | "dbh">, kind: ArrKi
   return { enabled: Boolean(saved.enabled), url: saved.url || undefined, apiKey: saved.apiKey || undefined };
 }
 
+/** One URL however it is written: trailing slashes, scheme/host case and default ports aside. */
+function sameArrUrl(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const norm = (u: string) => {
+    const trimmed = u.trim().replace(/\/+$/, "");
+    return URL.canParse(trimmed) ? new URL(trimmed).href.replace(/\/+$/, "") : trimmed;
+  };
+  return norm(a) === norm(b);
+}
+
+/**
+ * The saved API key, only for the URL it was saved with: the key never travels to an address
+ * someone else typed (a "test" button, a detected service, a changed URL).
+ */
+export function savedKeyFor(saved: ArrConnection, url: string | undefined): string | undefined {
+  return sameArrUrl(saved.url, url) ? saved.apiKey : undefined;
+}
+
 const connectionInput = z.object({
   enabled: z.boolean(),
   url: z
@@ -22,7 +40,7 @@ const connectionInput = z.object({
     .refine((s) => s === "" || (/^https?:\/\/[^\s]+$/i.test(s) && URL.canParse(s)), "expected an http(s) URL")
     .transform((s) => s.replace(/\/+$/, ""))
     .optional(),
-  /** Empty or absent keeps the saved key: pages never echo it back. */
+  /** Empty or absent keeps the saved key (for the saved URL only): pages never echo it back. */
   apiKey: z.string().trim().max(200).optional(),
 });
 
@@ -41,9 +59,14 @@ export function saveArrConnection(
   }
   const current = getArrConnection(deps, kind);
   const url = parsed.data.url === undefined ? current.url : parsed.data.url || undefined;
-  const apiKey = parsed.data.apiKey ? parsed.data.apiKey : current.apiKey;
+  // A new URL needs its key typed again: the saved one stays with the URL it was saved for.
+  const apiKey = parsed.data.apiKey ? parsed.data.apiKey : savedKeyFor(current, url);
   if (parsed.data.enabled && (!url || !apiKey)) {
-    throw new ValidationError(`${kind}: a URL and an API key are needed to enable it`);
+    throw new ValidationError(
+      url && current.apiKey && !apiKey
+        ? `${kind}: the URL changed, enter the API key again (the saved one only goes to the saved URL)`
+        : `${kind}: a URL and an API key are needed to enable it`,
+    );
   }
   const next: ArrConnection = { enabled: parsed.data.enabled, url, apiKey };
   setSetting(deps.dbh.db, KEY(kind), next, deps.clock.now());
