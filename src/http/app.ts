@@ -8,6 +8,9 @@ import { registerDownloadsPages } from "./downloads/index.ts";
 import { handleError, handleNotFound } from "./errors.ts";
 import { registerJobsPages } from "./jobs/index.ts";
 import { accessLog } from "./middleware/access-log.ts";
+import { bodyCaps } from "./middleware/body-caps.ts";
+import { requestOrigin } from "./middleware/request-origin.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
 import { webAuth } from "./middleware/web-auth.ts";
 import { registerQbitApi } from "./qbit/index.ts";
 import { registerRepairPages } from "./repair/index.ts";
@@ -26,10 +29,14 @@ export function createApp(deps: Deps) {
     c.set("csrfToken", "");
     await next();
   });
+  app.use(securityHeaders());
   app.use(requestId());
   app.use(accessLog());
   app.onError(handleError);
   app.notFound(handleNotFound);
+  // Before every route, the qBittorrent API included: Host/Origin rules, then body caps.
+  app.use(requestOrigin(deps));
+  app.use(bodyCaps());
 
   app.use("/public/*", serveStatic({ root: "./", rewriteRequestPath: (p) => p }));
   app.get("/health", (c) => c.json({ status: "ok" }));

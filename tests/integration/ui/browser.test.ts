@@ -24,6 +24,8 @@ let base: string;
 let profile: string;
 const pageErrors: string[] = [];
 const alerts: string[] = [];
+/** Anything the Content-Security-Policy blocked (an inline script or style the pages relied on). */
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   if (!CHROMIUM)
@@ -51,6 +53,9 @@ beforeAll(async () => {
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(10_000);
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   // Any native alert() would be an XSS payload running: record it.
   page.on("dialog", (dialog) => {
     alerts.push(dialog.message());
@@ -179,5 +184,15 @@ test("log in, dashboard, stat card, search, paging, detail, live sync, hostile n
     await page.goto(`${base}${path}`);
     await shot(file as string);
   }
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+test("the other features' pages run under the Content-Security-Policy without a violation", async () => {
+  for (const path of ["/jobs", "/repair", "/symlinks", "/downloads", "/settings", "/stats"]) {
+    const response = await page.goto(`${base}${path}`);
+    expect(response?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+    await page.waitForLoadState("load");
+  }
+  expect(cspViolations).toEqual([]);
   expect(pageErrors).toEqual([]);
 }, 60_000);
