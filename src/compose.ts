@@ -9,6 +9,7 @@ import type { ProviderDescriptor } from "./providers/descriptor.ts";
 import { PROVIDERS, providerSecretPaths } from "./providers/list.ts";
 import { ProviderRegistry } from "./providers/registry.ts";
 import { createSymlinkRuntime } from "./services/symlinks/runtime.ts";
+import { WebAuthState } from "./services/web-auth/state.ts";
 
 /**
  * Builds the dependencies of one process from a validated config. The server, the CLI and the
@@ -32,5 +33,6 @@ export function createDeps(
     providers: new ProviderRegistry(config, clock, log, providers),
     symlinks: createSymlinkRuntime(),
     torrentsInfoCache: new VersionedCache(64),
+    webAuth: new WebAuthState(config.auth, clock),
   };
 }

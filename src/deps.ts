@@ -6,6 +6,7 @@ import type { VersionedCache } from "./lib/versioned-cache.ts";
 import type { Logger } from "./logger.ts";
 import type { ProviderRegistry } from "./providers/registry.ts";
 import type { SymlinkRuntime } from "./services/symlinks/runtime.ts";
+import type { WebAuthState } from "./services/web-auth/state.ts";
 
 /**
  * Everything a service needs, built once by the composition root (main.ts, the CLI, tests) and
@@ -22,4 +23,6 @@ export interface Deps {
   symlinks: SymlinkRuntime;
   /** Serialised torrents/info answers per query, until the torrents change (qBittorrent API). */
   torrentsInfoCache: VersionedCache<{ raw: Uint8Array; gzip?: Uint8Array }>;
+  /** Credential throttle and session key of the web UI and qBittorrent API logins. */
+  webAuth: WebAuthState;
 }

@@ -46,3 +46,8 @@ export function deleteStaleSessions(dbh: DbHandle, now: number, currentUser: str
     .run(now, currentUser);
   return result.changes;
 }
+
+/** Every session (the credentials changed: none of them may live on). */
+export function deleteAllSessions(dbh: DbHandle): number {
+  return dbh.sqlite.query("DELETE FROM web_sessions").run().changes;
+}

@@ -8,6 +8,8 @@ import {
   resolveSession,
   SESSION_TTL_MS,
 } from "../../services/web-auth/index.ts";
+import { retryAfterText } from "../../services/web-auth/throttle.ts";
+import { clientAddress } from "../client-address.ts";
 import type { AppEnv } from "../context.ts";
 import { isHtmx } from "../render.ts";
 
@@ -16,7 +18,6 @@ export const SESSION_COOKIE = "redriva_session";
 export const CSRF_COOKIE = "redriva_csrf";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
 /** Paths anyone may reach: the health probe, static files, the login page itself. */
 function isPublic(path: string): boolean {
@@ -54,15 +55,35 @@ function anonymousCsrf(c: Context<AppEnv>, deps: Deps): string {
   return token;
 }
 
-/** Scripts may send HTTP Basic credentials on GET (never for a state change: no CSRF for Basic). */
-function basicUser(c: Context<AppEnv>, deps: Deps): string | null {
+/**
+ * Scripts may send HTTP Basic credentials on GET (never for a state change: no CSRF for Basic).
+ * Each try goes through the one credential throttle: a locked-out client gets 429, even with the
+ * right password. Returns the user, null (no or wrong credentials) or the wait in ms.
+ */
+function basicUser(c: Context<AppEnv>, deps: Deps): string | null | { retryAfterMs: number } {
   const header = c.req.header("authorization");
   if (!header?.startsWith("Basic ") || !SAFE_METHODS.has(c.req.method)) return null;
+  const { throttle } = deps.webAuth;
+  const client = clientAddress(c, deps);
+  const wait = throttle.retryAfterMs(client);
+  if (wait > 0) return { retryAfterMs: wait };
   const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
   const colon = decoded.indexOf(":");
-  if (colon < 0) return null;
-  const username = decoded.slice(0, colon);
-  return checkCredentials(deps, username, decoded.slice(colon + 1)) ? username : null;
+  const username = colon < 0 ? decoded : decoded.slice(0, colon);
+  if (colon >= 0 && checkCredentials(deps, username, decoded.slice(colon + 1))) {
+    throttle.succeed(client);
+    return username;
+  }
+  throttle.fail(client);
+  deps.log.warn({ client }, "HTTP Basic login failed");
+  return null;
+}
+
+function tooManyAttempts(c: Context<AppEnv>, retryAfterMs: number) {
+  c.header("Retry-After", String(Math.ceil(retryAfterMs / 1000)));
+  const message = `Too many failed logins from this address: ${retryAfterText(retryAfterMs)}`;
+  if (wantsJson(c)) return c.json({ error: { code: "too_many_attempts", message } }, 429);
+  return c.text(message, 429);
 }
 
 async function submittedCsrf(c: Context<AppEnv>): Promise<string> {
@@ -101,23 +122,14 @@ function deny(c: Context<AppEnv>, status: 401 | 403, message: string) {
  * - Login configured (REDRIVA_USERNAME + REDRIVA_PASSWORD): a session cookie (HttpOnly,
  *   SameSite=Lax, Secure over HTTPS) from /login; without one, pages redirect to /login and JSON
  *   gets 401. Scripts may use HTTP Basic on GET.
- * - No login: Redriva listens on 127.0.0.1 only, and requests must name a loopback Host (a web
- *   page cannot reach it through DNS rebinding).
+ * - No login: Redriva listens on 127.0.0.1 only (the loopback Host rule and the cross-site
+ *   refusal of middleware/request-origin.ts cover every route).
  * - Every POST/PUT/PATCH/DELETE carries the CSRF token (X-CSRF-Token header, which htmx sends
  *   from the layout, or a `_csrf` form field), compared in constant time.
  */
 export function webAuth(deps: Deps): MiddlewareHandler<AppEnv> {
   const { auth } = deps.config;
   return async (c, next) => {
-    if (!auth.enabled) {
-      const host = (c.req.header("host") ?? new URL(c.req.url).host).replace(/:\d+$/, "").toLowerCase();
-      if (!LOOPBACK_HOSTS.has(host) && host !== deps.config.host.toLowerCase()) {
-        return c.text(
-          `Host ${host} is not allowed: without a login Redriva only answers on this machine`,
-          403,
-        );
-      }
-    }
     let user: string | null = null;
     let csrf = "";
     if (auth.enabled) {
@@ -127,7 +139,9 @@ export function webAuth(deps: Deps): MiddlewareHandler<AppEnv> {
         user = session.username;
         csrf = session.csrfToken;
       } else {
-        user = basicUser(c, deps);
+        const basic = basicUser(c, deps);
+        if (basic !== null && typeof basic === "object") return tooManyAttempts(c, basic.retryAfterMs);
+        user = basic;
       }
     }
     const path = c.req.path;

@@ -2,6 +2,8 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Deps } from "../../deps.ts";
+import { retryAfterText } from "../../services/web-auth/throttle.ts";
+import { clientAddress } from "../client-address.ts";
 import type { AppEnv } from "../context.ts";
 
 /**
@@ -9,15 +11,13 @@ import type { AppEnv } from "../context.ts";
  * any other call without a valid session answers 403 (never 401: an *arr does not retry a 401).
  * An `Authorization: Basic` header with the right pair is accepted as credentials (qBittorrent
  * 5.2 does; Sonarr and Radarr send it on every request). Without REDRIVA_USERNAME/PASSWORD
- * everything is open (Redriva then listens on 127.0.0.1 only).
+ * everything is open (Redriva then listens on 127.0.0.1 only). Wrong credentials, by either way,
+ * count in the one credential throttle shared with the web login (deps.webAuth.throttle).
  */
 const SESSION_IDLE_MS = 3_600_000;
-const MAX_FAILURES = 5;
-const BAN_MS = 3_600_000;
 
 export class QbitSessions {
   private readonly sessions = new Map<string, number>();
-  private readonly failures = new Map<string, { count: number; bannedUntil: number }>();
 
   constructor(private readonly deps: Deps) {}
 
@@ -58,36 +58,13 @@ export class QbitSessions {
     if (sid) this.sessions.delete(sid);
   }
 
-  banned(ip: string): boolean {
-    const entry = this.failures.get(ip);
-    return entry !== undefined && entry.bannedUntil > Date.now();
-  }
-
-  failed(ip: string): void {
-    const entry = this.failures.get(ip) ?? { count: 0, bannedUntil: 0 };
-    entry.count++;
-    if (entry.count >= MAX_FAILURES) {
-      entry.bannedUntil = Date.now() + BAN_MS;
-      entry.count = 0;
-      this.deps.log.warn({ ip }, "qBittorrent API: too many failed logins, address banned for an hour");
-    }
-    this.failures.set(ip, entry);
-  }
-
-  succeeded(ip: string): void {
-    this.failures.delete(ip);
-  }
-
-  /** Basic credentials in the Authorization header, when they are right. */
-  basicAuthorized(header: string | undefined): boolean {
-    if (!header || !/^basic /i.test(header)) return false;
+  /** Basic credentials in the Authorization header: absent, right or wrong. */
+  basicCredentials(header: string | undefined): "none" | "right" | "wrong" {
+    if (!this.deps.config.auth.enabled || !header || !/^basic /i.test(header)) return "none";
     const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
     const colon = decoded.indexOf(":");
-    if (colon < 0) return false;
-    return (
-      this.deps.config.auth.enabled &&
-      this.credentialsMatch(decoded.slice(0, colon), decoded.slice(colon + 1))
-    );
+    if (colon < 0) return "wrong";
+    return this.credentialsMatch(decoded.slice(0, colon), decoded.slice(colon + 1)) ? "right" : "wrong";
   }
 }
 
@@ -97,26 +74,34 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function clientIp(c: Context<AppEnv>): string {
-  const server =
-    (c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined) ?? undefined;
-  try {
-    return server?.requestIP?.(c.req.raw)?.address ?? "local";
-  } catch {
-    return "local";
-  }
+/** qBittorrent's words for a locked-out address, with 429 and Retry-After. */
+export function bannedAnswer(c: Context<AppEnv>, retryAfterMs: number): Response {
+  c.header("Retry-After", String(Math.ceil(retryAfterMs / 1000)));
+  return c.text(
+    `Your IP address has been banned after too many failed authentication attempts: ${retryAfterText(retryAfterMs)}.`,
+    429,
+  );
 }
 
-/** 403 "Forbidden" unless the request has a session (or Basic credentials, or auth is off). */
-export function requireSession(sessions: QbitSessions): MiddlewareHandler<AppEnv> {
+/**
+ * 403 "Forbidden" unless the request has a session, right Basic credentials, or auth is off.
+ * A Basic header is only weighed without a live session, and goes through the throttle.
+ */
+export function requireSession(sessions: QbitSessions, deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (
-      sessions.open ||
-      sessions.touch(getCookie(c, "SID")) ||
-      sessions.basicAuthorized(c.req.header("authorization"))
-    ) {
-      await next();
-      return;
+    if (sessions.open || sessions.touch(getCookie(c, "SID"))) return next();
+    const basic = sessions.basicCredentials(c.req.header("authorization"));
+    if (basic !== "none") {
+      const { throttle } = deps.webAuth;
+      const client = clientAddress(c, deps);
+      const wait = throttle.retryAfterMs(client);
+      if (wait > 0) return bannedAnswer(c, wait);
+      if (basic === "right") {
+        throttle.succeed(client);
+        return next();
+      }
+      throttle.fail(client);
+      deps.log.warn({ client }, "qBittorrent API: wrong Basic credentials");
     }
     return c.text("Forbidden", 403);
   };

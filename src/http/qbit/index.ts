@@ -1,7 +1,8 @@
 import type { Deps } from "../../deps.ts";
+import { clientAddress } from "../client-address.ts";
 import type { App } from "../context.ts";
 import { registerAppRoutes } from "./app-routes.ts";
-import { clientIp, QbitSessions, requireSession } from "./auth.ts";
+import { bannedAnswer, QbitSessions, requireSession } from "./auth.ts";
 import { readParams } from "./params.ts";
 import { registerTorrentRoutes } from "./torrents.ts";
 
@@ -16,22 +17,23 @@ export function registerQbitApi(app: App, deps: Deps): void {
 
   app.get(`${BASE}/auth/login`, (c) => c.text("Method Not Allowed", 405));
   app.post(`${BASE}/auth/login`, async (c) => {
-    const ip = clientIp(c);
-    if (sessions.banned(ip))
-      return c.text("Your IP address has been banned after too many failed authentication attempts.", 403);
+    const { throttle } = deps.webAuth;
+    const client = clientAddress(c, deps);
+    const wait = throttle.retryAfterMs(client);
+    if (wait > 0) return bannedAnswer(c, wait);
     const p = await readParams(c);
     if (!sessions.credentialsMatch(p.get("username") ?? "", p.get("password") ?? "")) {
-      sessions.failed(ip);
-      deps.log.warn({ ip }, "qBittorrent API: failed login");
+      throttle.fail(client);
+      deps.log.warn({ client }, "qBittorrent API: failed login");
       return c.text("Fails.");
     }
-    sessions.succeeded(ip);
+    throttle.succeed(client);
     const sid = sessions.create();
     c.header("Set-Cookie", `SID=${sid}; HttpOnly; path=/; SameSite=Strict`);
     return c.text("Ok.");
   });
 
-  app.use(`${BASE}/*`, requireSession(sessions));
+  app.use(`${BASE}/*`, requireSession(sessions, deps));
   app.on(["GET", "POST"], `${BASE}/auth/logout`, (c) => {
     const cookie = c.req.header("cookie") ?? "";
     sessions.end(/(?:^|;\s*)SID=([^;]+)/.exec(cookie)?.[1]);

@@ -1,14 +1,14 @@
 import type { Context } from "hono";
-import { getConnInfo } from "hono/bun";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Deps } from "../../deps.ts";
 import {
   checkCredentials,
   closeSession,
-  LoginThrottle,
   openSession,
   SESSION_TTL_MS,
 } from "../../services/web-auth/index.ts";
+import { retryAfterText } from "../../services/web-auth/throttle.ts";
+import { clientAddress } from "../client-address.ts";
 import type { App, AppEnv } from "../context.ts";
 import { cookieOptions, SESSION_COOKIE } from "../middleware/web-auth.ts";
 import { eta } from "../render.ts";
@@ -19,18 +19,6 @@ export function safeNext(next: unknown): string {
     return "/";
   if (next.startsWith("/login") || next.startsWith("/logout") || /[\r\n]/.test(next)) return "/";
   return next;
-}
-
-function clientKey(c: Context<AppEnv>, deps: Deps): string {
-  if (deps.config.trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown"; // app.request() in tests has no socket
-  }
 }
 
 function loginPage(
@@ -48,7 +36,7 @@ function loginPage(
 
 /** /login, /logout. Without configured credentials there is nothing to log into: both go home. */
 export function registerLogin(app: App, deps: Deps): void {
-  const throttle = new LoginThrottle(() => deps.clock.now());
+  const { throttle } = deps.webAuth;
 
   app.get("/login", (c) => {
     const next = safeNext(c.req.query("next"));
@@ -62,14 +50,13 @@ export function registerLogin(app: App, deps: Deps): void {
     const next = safeNext(body.next);
     const username = typeof body.username === "string" ? body.username.slice(0, 200) : "";
     const password = typeof body.password === "string" ? body.password.slice(0, 1000) : "";
-    const client = clientKey(c, deps);
+    const client = clientAddress(c, deps);
     const wait = throttle.retryAfterMs(client);
     if (wait > 0) {
       c.header("Retry-After", String(Math.ceil(wait / 1000)));
-      const minutes = Math.ceil(wait / 60_000);
       return loginPage(
         c,
-        { next, username, error: `Too many failed attempts: try again in ${minutes} min.` },
+        { next, username, error: `Too many failed attempts: ${retryAfterText(wait)}.` },
         429,
       );
     }

@@ -1,5 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { getSetting, setSetting } from "../../db/repo/settings.ts";
 import {
+  deleteAllSessions,
   deleteSession,
   deleteStaleSessions,
   findSession,
@@ -16,8 +18,13 @@ export function randomToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+/**
+ * What the database keeps of a session token: an HMAC under the key derived from the configured
+ * credentials (deps.webAuth.sessionKey). After a change of username or password no stored row
+ * matches any cookie: every session has ended.
+ */
+function tokenHash(deps: Deps, token: string): string {
+  return createHmac("sha256", deps.webAuth.sessionKey).update(token).digest("hex");
 }
 
 /** Equal strings in time that does not depend on where they differ (or on their lengths). */
@@ -36,6 +43,24 @@ export function checkCredentials(deps: Deps, username: string, password: string)
   return userOk && passOk;
 }
 
+const CREDENTIALS_CHECK_KEY = "web.credentialsCheck";
+
+/**
+ * Once per process, before any session is used: when the configured credentials differ from those
+ * the stored sessions were made under, delete them all. (Their HMAC already no longer matches; this
+ * also keeps them from coming back if the old password is ever configured again.)
+ */
+function endSessionsOfOtherCredentials(deps: Deps): void {
+  if (deps.webAuth.sessionsChecked) return;
+  const check = createHmac("sha256", deps.webAuth.sessionKey).update("credentials-check").digest("hex");
+  if (getSetting<string>(deps.dbh.db, CREDENTIALS_CHECK_KEY) !== check) {
+    const ended = deleteAllSessions(deps.dbh);
+    if (ended > 0) deps.log.info({ ended }, "credentials changed: every web session ended");
+    setSetting(deps.dbh.db, CREDENTIALS_CHECK_KEY, check, deps.clock.now());
+  }
+  deps.webAuth.sessionsChecked = true;
+}
+
 export interface Session {
   username: string;
   csrfToken: string;
@@ -43,13 +68,14 @@ export interface Session {
 
 /** A new session; returns the raw cookie token (stored only as its hash). */
 export function openSession(deps: Deps, username: string): { token: string; session: Session } {
+  endSessionsOfOtherCredentials(deps);
   const now = deps.clock.now();
   // Logins are rare: a good moment to forget expired sessions and those of an old username.
   deleteStaleSessions(deps.dbh, now, deps.config.auth.username ?? null);
   const token = randomToken();
   const csrfToken = randomToken();
   insertSession(deps.dbh, {
-    token_hash: hashToken(token),
+    token_hash: tokenHash(deps, token),
     username,
     csrf_token: csrfToken,
     created_at: now,
@@ -59,11 +85,12 @@ export function openSession(deps: Deps, username: string): { token: string; sess
   return { token, session: { username, csrfToken } };
 }
 
-/** The session of a cookie token, extending it on use; null when unknown, expired or for another user. */
+/** The session of a cookie token, extending it on use; null when unknown, expired, or made under other credentials. */
 export function resolveSession(deps: Deps, token: string): Session | null {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  endSessionsOfOtherCredentials(deps);
   const now = deps.clock.now();
-  const hash = hashToken(token);
+  const hash = tokenHash(deps, token);
   const row = findSession(deps.dbh, hash, now);
   if (!row || row.username !== deps.config.auth.username) return null;
   if (now - row.last_seen_at > TOUCH_EVERY_MS) touchSession(deps.dbh, hash, now, now + SESSION_TTL_MS);
@@ -71,39 +98,5 @@ export function resolveSession(deps: Deps, token: string): Session | null {
 }
 
 export function closeSession(deps: Deps, token: string): void {
-  deleteSession(deps.dbh, hashToken(token));
-}
-
-/**
- * Failed logins per client: after MAX_FAILURES within the window, further attempts are refused
- * until it passes (slows password guessing; a success clears the count).
- */
-export class LoginThrottle {
-  static readonly MAX_FAILURES = 10;
-  static readonly WINDOW_MS = 15 * 60_000;
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(private readonly now: () => number) {}
-
-  retryAfterMs(client: string): number {
-    const recent = this.recent(client);
-    if (recent.length < LoginThrottle.MAX_FAILURES) return 0;
-    return (recent[0] as number) + LoginThrottle.WINDOW_MS - this.now();
-  }
-
-  fail(client: string): void {
-    const recent = this.recent(client);
-    recent.push(this.now());
-    this.failures.set(client, recent);
-    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value as string);
-  }
-
-  succeed(client: string): void {
-    this.failures.delete(client);
-  }
-
-  private recent(client: string): number[] {
-    const cutoff = this.now() - LoginThrottle.WINDOW_MS;
-    return (this.failures.get(client) ?? []).filter((t) => t > cutoff);
-  }
+  deleteSession(deps.dbh, tokenHash(deps, token));
 }

@@ -127,17 +127,19 @@ describe("authentication (contract section 2)", () => {
     expect(res.status).toBe(200);
   });
 
-  test("five failed logins ban the address for the login endpoint", async () => {
+  test("ten failed logins lock the address out (the web login's throttle), the right password too", async () => {
     using s = setup();
-    const attempt = () =>
+    const attempt = (password = "guess") =>
       s.app.request("/api/v2/auth/login", {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: form({ username: "admin", password: "guess" }),
+        body: form({ username: "admin", password }),
       });
-    for (let i = 0; i < 5; i++) expect(await (await attempt()).text()).toBe("Fails.");
-    const banned = await attempt();
-    expect(banned.status).toBe(403);
+    for (let i = 0; i < 10; i++) expect(await (await attempt()).text()).toBe("Fails.");
+    const banned = await attempt(CREDS.password);
+    expect(banned.status).toBe(429);
+    expect(Number(banned.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await banned.text()).toContain("banned after too many failed authentication attempts");
   });
 
   test("without REDRIVA_USERNAME/PASSWORD every call is open (the *arr sends no login)", async () => {
