@@ -18,13 +18,20 @@ const CSP = [
   "form-action 'self'",
 ].join("; ");
 
-/** The same security headers on every response: pages, JSON, the qBittorrent API, errors, files. */
+/**
+ * The same security headers on every response: pages, JSON, the qBittorrent API, errors, files.
+ * A route that sets a stricter policy of its own (reports: `default-src 'none'`) keeps it, with
+ * frame-ancestors added when it lacks one.
+ */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
-    c.header("Content-Security-Policy", CSP);
+    const own = c.res.headers.get("Content-Security-Policy");
+    if (!own) c.header("Content-Security-Policy", CSP);
+    else if (!own.includes("frame-ancestors"))
+      c.header("Content-Security-Policy", `${own}; frame-ancestors 'none'`);
     c.header("X-Frame-Options", "DENY");
     c.header("X-Content-Type-Options", "nosniff");
-    c.header("Referrer-Policy", "same-origin");
+    if (!c.res.headers.has("Referrer-Policy")) c.header("Referrer-Policy", "same-origin");
   };
 }
