@@ -9,8 +9,8 @@ import type { FakeReply } from "./realdebrid/model.ts";
 import { FakeDebridState, type FakeOptions } from "./state.ts";
 
 /**
- * A fake Real-Debrid (and, once it lands, AllDebrid) server on 127.0.0.1 for tests, benchmarks
- * and `bun run demo`. It follows the documented APIs: shapes, statuses, error codes, 204 past
+ * A fake debrid server on 127.0.0.1 (every entry of FAKE_PROVIDERS, over one shared library) for
+ * tests, benchmarks and `bun run demo`. It follows the documented APIs: shapes, statuses, error codes, 204 past
  * the end, the rate limit with 429s that count, and serves real bytes (with Range) for links.
  */
 export interface FaultOptions {
