@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import type { Config } from "../../config/index.ts";
 import { allRunsWithReports, clearReportPaths, runsWithReports } from "../../db/repo/jobs.ts";
@@ -20,7 +20,7 @@ export async function writeRunReport(deps: Deps, input: RunReportInput): Promise
   const stamp = new Date(input.startedAt).toISOString().replace(/[:T]/g, "-").slice(0, 19);
   const relative = `${input.job}/${stamp}_run-${input.runId}.html`;
   mkdirSync(join(dir, input.job), { recursive: true });
-  writeAtomically(join(dir, relative), renderRunReport(input, deps.clock.now()));
+  writeReportFile(join(dir, relative), [renderRunReport(input, deps.clock.now())]);
   // The row of this run gets its path from the caller; count it in the rotation now.
   rotateReports(deps, input.job, input.runId);
   writeReportIndex(deps, { runId: input.runId, job: input.job, relative, input });
@@ -69,13 +69,21 @@ function writeReportIndex(
     error: current.input.error,
   });
   const html = renderReportIndex(runs, deps.config.jobs.reportsKeep, deps.clock.now());
-  writeAtomically(join(reportsDir(deps.config), "index.html"), html);
+  writeReportFile(join(reportsDir(deps.config), "index.html"), [html]);
 }
 
-/** A half-written report must never be served: write beside, then rename. */
-function writeAtomically(path: string, content: string): void {
+/** Writes a report piece by piece; a half-written report must never be served: beside, then rename. */
+export function writeReportFile(path: string, pieces: Iterable<string>): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
+  const fd = openSync(tmp, "w");
+  try {
+    for (const piece of pieces) writeSync(fd, piece);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
 }
 

@@ -45,6 +45,11 @@ function humanize(name: string): string {
   return name.replace(/[_-]+/g, " ");
 }
 
+/** Renders views/reports/<name>.eta with the reports' Eta (every `<%= %>` value escaped). */
+export function renderReportView(name: string, data: object): string {
+  return eta.render(`./${name}`, data);
+}
+
 export function renderRunReport(input: RunReportInput, now: number): string {
   const charts = [];
   const requests = requestsChart(input.requests, input.startedAt, input.finishedAt);
