@@ -59,7 +59,8 @@ function refuse(c: Context<AppEnv>, message: string) {
 export function requestOrigin(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!deps.config.auth.enabled) {
-      const name = hostName(requestedHost(c, deps));
+      // The Host header itself, never X-Forwarded-Host: a rebound page may set that header.
+      const name = hostName((c.req.header("host") || new URL(c.req.url).host).toLowerCase());
       if (!LOOPBACK_HOSTS.has(name) && name !== deps.config.host.toLowerCase()) {
         return refuse(c, `Host ${name} is not allowed: without a login Redriva only answers on this machine`);
       }

@@ -101,6 +101,18 @@ describe("without a login", () => {
     }
   });
 
+  test("behind TRUST_PROXY, X-Forwarded-Host does not get around the loopback Host rule", async () => {
+    const proxied = await start({ TRUST_PROXY: "true" });
+    try {
+      const res = await fetch(`${proxied.base}/api/v2/app/preferences`, {
+        headers: { Host: "evil.com", "X-Forwarded-Host": "localhost" },
+      });
+      expect(res.status).toBe(403);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   test("Sonarr/Radarr (no Origin, no Sec-Fetch-Site) and Redriva's own pages still get through", async () => {
     const hash = randomHash();
     const add = await fetch(`${r.base}/api/v2/torrents/add`, {
