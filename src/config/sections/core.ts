@@ -25,7 +25,7 @@ export function buildCore(env: z.infer<typeof coreSchema>) {
     host: env.HOST ?? (hasCredentials ? "0.0.0.0" : "127.0.0.1"),
     logLevel: env.LOG_LEVEL,
     auth: { username: env.REDRIVA_USERNAME, password: env.REDRIVA_PASSWORD, enabled: hasCredentials },
-    /** Trust X-Forwarded-Proto (Secure cookies behind a TLS reverse proxy). */
+    /** Trust X-Forwarded-Proto (Secure cookies behind TLS) and X-Forwarded-For (read from the right). */
     trustProxy: env.TRUST_PROXY,
     /** Repair and cleanup actions only log what they would do until DRY_RUN=false. */
     dryRun: env.DRY_RUN,
