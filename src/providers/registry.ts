@@ -43,6 +43,14 @@ export class ProviderRegistry {
     return `${kind} is not configured: set ${descriptor.credentialVariable} (in the environment or .env)`;
   }
 
+  /** "no debrid provider configured: set RD_API_TOKEN or AD_API_KEY" (every listed credential). */
+  noneConfigured(): string {
+    const variables = this.list.map((p) => p.credentialVariable);
+    const last = variables.pop();
+    const named = variables.length > 0 ? `${variables.join(", ")} or ${last}` : last;
+    return `no debrid provider configured: set ${named}`;
+  }
+
   /** Kinds with a credential set, in list order. */
   configured(): ProviderKind[] {
     return this.list.filter((p) => this.settingsOf(p)).map((p) => p.kind);

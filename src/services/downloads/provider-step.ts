@@ -79,7 +79,7 @@ async function submit(deps: Deps, torrent: DownloadTorrent): Promise<void> {
   if (remaining.length === 0) {
     const error =
       deps.providers.configured().length === 0
-        ? "no debrid provider configured: set RD_API_TOKEN or AD_API_KEY"
+        ? deps.providers.noneConfigured()
         : (torrent.message ?? "every configured provider refused this torrent");
     return fail(deps, torrent, error);
   }

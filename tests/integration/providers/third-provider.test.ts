@@ -90,6 +90,19 @@ describe("a provider added to the list gets everything else with no other edit",
     expect(page).toContain("<code>EXAMPLE_ACCESS_CODE</code>");
   });
 
+  test("nothing configured: a grab fails naming every listed credential", async () => {
+    await using p = await startPipeline({ noRealDebrid: true, providers: LIST, fake: { providers: FAKES } });
+    const { hash, magnet } = p.magnet("Nowhere.2024", [{ path: "/Nowhere.2024.mkv", bytes: 1000 }]);
+    await addTorrents(p.deps, { urls: [magnet], files: [], category: "radarr" });
+    const failed = await waitFor(() => {
+      const t = getTorrent(p.deps.dbh.db, hash);
+      return t?.stage === "error" ? t : null;
+    });
+    expect(failed.error).toBe(
+      "no debrid provider configured: set RD_API_TOKEN, AD_API_KEY or EXAMPLE_ACCESS_CODE",
+    );
+  });
+
   test("/settings: its label and capabilities, its secret masked, test connection", async () => {
     await using fake = await startFakeDebrid({ providers: FAKES });
     using deps = makeTestDeps(exampleFake.env(fake), LIST);
