@@ -1,3 +1,4 @@
+import type { TimeFormatter } from "../lib/time-format.ts";
 import type { LogLevel } from "./types.ts";
 
 const HEAD = 100;
@@ -12,10 +13,14 @@ export class RunLog {
   private readonly lines: string[] = [];
   private omitted = 0;
 
-  constructor(private readonly now: () => number) {}
+  /** `time`: lines carry the clock of the configured zone, like the rest of the run's report. */
+  constructor(
+    private readonly now: () => number,
+    private readonly time: TimeFormatter,
+  ) {}
 
   add(line: string, level: LogLevel = "info"): void {
-    const time = new Date(this.now()).toISOString().slice(11, 19);
+    const time = this.time.clock(this.now());
     const prefix = level === "info" ? "" : `${level.toUpperCase()} `;
     // One entry per line: a multi-line message keeps the log readable line by line.
     for (const part of line.split(/\r?\n/)) {

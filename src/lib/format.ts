@@ -7,14 +7,21 @@ export function formatBytes(bytes: number, digits = 1): string {
   return `${value.toFixed(exp === 0 ? 0 : digits)} ${units[exp]}`;
 }
 
+/**
+ * How long something took or will take, the one way every page, report and CLI line says it:
+ * "0.42 s", "4.2 s", "42 s", "3 min 05 s", "2 h 05 min", "3 d 04 h".
+ */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return "?";
+  if (ms < 1_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, "0")}s`;
-  const h = Math.floor(m / 60);
-  return `${h}h ${String(m % 60).padStart(2, "0")}m`;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${pad(s % 60)} s`;
+  const h = Math.floor(s / 3600);
+  if (h < 48) return `${h} h ${pad(Math.floor((s % 3600) / 60))} min`;
+  return `${Math.floor(h / 24)} d ${pad(h % 24)} h`;
 }
 
 export function formatCount(n: number): string {

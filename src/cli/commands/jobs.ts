@@ -3,8 +3,9 @@ import type { Deps } from "../../deps.ts";
 import { getJobRunner, type JobRunner } from "../../jobs/index.ts";
 import { jobsOverview } from "../../jobs/overview.ts";
 import type { FinishedRun } from "../../jobs/runner.ts";
+import { formatDuration } from "../../lib/format.ts";
+import { configuredTime } from "../../lib/time-format.ts";
 import { reportsDir } from "../../services/reports/index.ts";
-import { formatRunDuration } from "../../services/reports/render.ts";
 import { type CliContext, CliExit, EXIT } from "../context.ts";
 
 /** `redriva jobs list|run <name>`: the same runner as the server, trigger "cli". */
@@ -22,14 +23,15 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
         ctx.out(JSON.stringify(views, null, 2));
         return;
       }
+      const time = configuredTime(deps.config);
       for (const job of views) {
         const schedule = job.schedule.unavailable
           ? `off (${job.schedule.unavailable})`
           : `${job.schedule.expression ?? "off"} [${job.schedule.source}]`;
         const last = job.running
-          ? `running since ${job.running.startedAt} (run #${job.running.id})`
+          ? `running since ${time.dateTime(job.running.startedAt)} (run #${job.running.id})`
           : job.last
-            ? `${job.last.status} ${job.last.startedAt} in ${formatRunDuration(job.last.durationMs ?? 0)}`
+            ? `${job.last.status} ${time.dateTime(job.last.startedAt)} in ${formatDuration(job.last.durationMs ?? 0)}`
             : "never ran";
         ctx.out(`${job.name.padEnd(14)} ${schedule.padEnd(34)} ${last}`);
         ctx.out(`${"".padEnd(14)} ${job.description}`);
@@ -72,7 +74,7 @@ export async function runJobFromCli(
     const finished = await run.done;
     const report = finished.reportPath ? ` Report: ${reportsDir(deps.config)}/${finished.reportPath}` : "";
     ctx.out(
-      `${name} ${finished.status} in ${formatRunDuration(finished.durationMs)} (run #${finished.runId}).${report}`,
+      `${name} ${finished.status} in ${formatDuration(finished.durationMs)} (run #${finished.runId}).${report}`,
     );
     if (finished.error) ctx.err(`${name}: ${finished.error}`);
     return finished;

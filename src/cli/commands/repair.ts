@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { configuredTime } from "../../lib/time-format.ts";
 import {
   reinjectTorrent,
   repairHistory,
@@ -73,7 +74,7 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
           if (level && level !== "info") log(ctx)(line, level);
         },
       });
-      for (const line of formatRun(result)) ctx.out(line);
+      for (const line of formatRun(result, configuredTime(deps.config))) ctx.out(line);
       if (result.status === "interrupted") throw new CliExit(EXIT.interrupted);
       if (result.status === "failed") throw new CliExit(EXIT.failed);
     });
@@ -86,7 +87,9 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
       const deps = ctx.deps();
       const queue = repairQueue(deps);
       if (flags.json) return ctx.out(JSON.stringify(queue, null, 2));
-      for (const line of formatQueue(queue, deps.clock.now(), deps.config.repair.maxAttempts)) ctx.out(line);
+      const time = configuredTime(deps.config);
+      for (const line of formatQueue(queue, deps.clock.now(), deps.config.repair.maxAttempts, time))
+        ctx.out(line);
     });
 
   repair
@@ -95,9 +98,10 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
     .argument("<id>", "candidate number or torrent id")
     .option("--json", "print JSON")
     .action((id: string, flags: { json?: boolean }) => {
-      const history = repairHistory(ctx.deps(), id);
+      const deps = ctx.deps();
+      const history = repairHistory(deps, id);
       if (flags.json) return ctx.out(JSON.stringify(history, null, 2));
-      for (const line of formatHistory(history)) ctx.out(line);
+      for (const line of formatHistory(history, configuredTime(deps.config))) ctx.out(line);
     });
 
   repair
@@ -106,13 +110,14 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
     .argument("<torrentId>", "the torrent's id at the provider")
     .option("--dry-run", "only show what would be done (the default while DRY_RUN=true)")
     .action(async (torrentId: string, flags: { dryRun?: boolean }) => {
-      const item = await reinjectTorrent(ctx.deps(), torrentId, {
+      const deps = ctx.deps();
+      const item = await reinjectTorrent(deps, torrentId, {
         dryRun: flags.dryRun ? true : undefined,
         trigger: "cli",
         signal: ctx.signal,
       });
       ctx.out(`Re-inject${item.dryRun ? " (DRY RUN: nothing changed)" : ""}:`);
-      for (const line of formatItem(item)) ctx.out(line);
+      for (const line of formatItem(item, configuredTime(deps.config))) ctx.out(line);
       if (!["repaired", "planned", "skipped"].includes(item.outcome)) throw new CliExit(EXIT.failed);
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { formatBytes, formatCount } from "../../lib/format.ts";
+import { configuredTime, type TimeFormatter } from "../../lib/time-format.ts";
 import type { LibraryStats } from "../../services/stats/index.ts";
 import type { CliContext } from "../context.ts";
 
@@ -22,11 +23,11 @@ export function registerStatsCommand(program: Command, ctx: CliContext): void {
         ctx.out(JSON.stringify(stats, null, 2));
         return;
       }
-      for (const line of formatStats(stats)) ctx.out(line);
+      for (const line of formatStats(stats, configuredTime(deps.config))) ctx.out(line);
     });
 }
 
-export function formatStats(s: LibraryStats): string[] {
+export function formatStats(s: LibraryStats, time: TimeFormatter): string[] {
   const pad = (label: string) => `  ${label.padEnd(22)}`;
   const lines = [
     "LIBRARY",
@@ -60,7 +61,7 @@ export function formatStats(s: LibraryStats): string[] {
     "",
     "LAST SYNC",
     s.lastSync
-      ? `  ${s.lastSync.mode}: ${s.lastSync.status}, ${new Date(s.lastSync.finishedAt ?? s.lastSync.startedAt).toISOString()}`
+      ? `  ${s.lastSync.mode}: ${s.lastSync.status}, ${time.dateTime(s.lastSync.finishedAt ?? s.lastSync.startedAt)} ${time.zone}`
       : "  never",
     "",
     "RECOMMENDATIONS",

@@ -4,6 +4,7 @@ import { AppError, NotFoundError } from "../../errors.ts";
 import { getJobRunner } from "../../jobs/index.ts";
 import { jobsOverview, runDetail, runHistory } from "../../jobs/overview.ts";
 import { saveScheduleOverride } from "../../jobs/schedules.ts";
+import { configuredTime } from "../../lib/time-format.ts";
 import type { App, AppEnv } from "../context.ts";
 import { render, renderPartial } from "../render.ts";
 import { parseJobName, parseRunId } from "./params.ts";
@@ -15,7 +16,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
 
   const tableData = () => {
     const jobs = jobsOverview(deps, runner());
-    return { jobs, anyRunning: jobs.some((j) => j.running), fmt: jobsFormat };
+    return { jobs, anyRunning: jobs.some((j) => j.running), fmt: jobsFormat(configuredTime(deps.config)) };
   };
 
   const page = (c: Context<AppEnv>, message?: { text: string; kind: "ok" | "error" }, status = 200) => {
@@ -115,7 +116,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
   const runData = (id: number) => {
     const run = runDetail(deps, runner(), id);
     if (!run) throw new NotFoundError("job run", id);
-    return { run, fmt: jobsFormat };
+    return { run, fmt: jobsFormat(configuredTime(deps.config)) };
   };
 
   app.get("/jobs/runs/:id", (c) => {

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { AppError, HTTP_STATUS } from "../../errors.ts";
+import { configuredTime } from "../../lib/time-format.ts";
 import {
   currentRepairRun,
   dismissRepairCandidate,
@@ -36,7 +37,7 @@ export function registerRepairHtml(app: App, deps: Deps): void {
       running: Boolean(run?.running),
       lastRun: run?.result ?? null,
       lastRunError: run?.error ?? null,
-      fmt: repairFormat(deps.clock.now()),
+      fmt: repairFormat(deps.clock.now(), configuredTime(deps.config)),
     };
   };
 
@@ -111,7 +112,7 @@ export function registerRepairHtml(app: App, deps: Deps): void {
     return render(
       c,
       "repair/history",
-      { history, fmt: repairFormat(deps.clock.now()) },
+      { history, fmt: repairFormat(deps.clock.now(), configuredTime(deps.config)) },
       { title: `Repair history ${history.candidate?.filename ?? c.req.param("id")}` },
     );
   });

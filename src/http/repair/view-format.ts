@@ -1,17 +1,13 @@
-/** Formatting helpers handed to the repair templates (`it.fmt`). */
-export function repairFormat(now: number) {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const duration = (ms: number) => {
-    const m = Math.round(Math.abs(ms) / 60_000);
-    if (m < 60) return `${m} min`;
-    const h = Math.floor(m / 60);
-    return h < 48 ? `${h} h ${pad(m % 60)}` : `${Math.floor(h / 24)} d`;
-  };
+import { formatDuration } from "../../lib/format.ts";
+import type { TimeFormatter } from "../../lib/time-format.ts";
+
+/** Formatting helpers handed to the repair templates (`it.fmt`), times in the configured zone. */
+export function repairFormat(now: number, time: TimeFormatter) {
+  const duration = (ms: number) => formatDuration(Math.abs(ms));
   return {
     time(ms: number | null | undefined): string {
       if (ms === null || ms === undefined) return "";
-      const d = new Date(ms);
-      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+      return time.dateTime(ms, { seconds: false });
     },
     /** "in 2 h 59" / "5 min overdue". */
     due(ms: number | null | undefined): string {

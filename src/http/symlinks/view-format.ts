@@ -1,13 +1,13 @@
 import { formatCount, formatDuration } from "../../lib/format.ts";
+import type { TimeFormatter } from "../../lib/time-format.ts";
 import { PROBLEM_LABELS, PROBLEM_TYPES, type ScanProgress } from "../../services/symlinks/index.ts";
 
 /** Formatting helpers handed to the symlinks templates as `it.fmt`. */
-export function symlinkFormat() {
+export function symlinkFormat(time: TimeFormatter) {
   return {
     count: (n: number) => formatCount(n),
     duration: (ms: number | null | undefined) => (ms === null || ms === undefined ? "—" : formatDuration(ms)),
-    date: (ms: number | null | undefined) =>
-      ms ? new Date(ms).toISOString().replace("T", " ").slice(0, 19) : "—",
+    date: (ms: number | null | undefined) => (ms ? time.dateTime(ms) : "—"),
     percent: (done: number, total: number) =>
       total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0,
     badge: (status: ScanProgress["status"]) =>

@@ -3,6 +3,7 @@ import { join, resolve, sep } from "node:path";
 import type { Config } from "../../config/index.ts";
 import { allRunsWithReports, clearReportPaths, runsWithReports } from "../../db/repo/jobs.ts";
 import type { Deps } from "../../deps.ts";
+import { configuredTime } from "../../lib/time-format.ts";
 import { type RunReportInput, renderReportIndex, renderRunReport } from "./render.ts";
 
 export type { RunReportInput } from "./render.ts";
@@ -20,7 +21,9 @@ export async function writeRunReport(deps: Deps, input: RunReportInput): Promise
   const stamp = new Date(input.startedAt).toISOString().replace(/[:T]/g, "-").slice(0, 19);
   const relative = `${input.job}/${stamp}_run-${input.runId}.html`;
   mkdirSync(join(dir, input.job), { recursive: true });
-  writeReportFile(join(dir, relative), [renderRunReport(input, deps.clock.now())]);
+  writeReportFile(join(dir, relative), [
+    renderRunReport(input, deps.clock.now(), configuredTime(deps.config)),
+  ]);
   // The row of this run gets its path from the caller; count it in the rotation now.
   rotateReports(deps, input.job, input.runId);
   writeReportIndex(deps, { runId: input.runId, job: input.job, relative, input });
@@ -68,7 +71,12 @@ function writeReportIndex(
     status: current.input.status,
     error: current.input.error,
   });
-  const html = renderReportIndex(runs, deps.config.jobs.reportsKeep, deps.clock.now());
+  const html = renderReportIndex(
+    runs,
+    deps.config.jobs.reportsKeep,
+    deps.clock.now(),
+    configuredTime(deps.config),
+  );
   writeReportFile(join(reportsDir(deps.config), "index.html"), [html]);
 }
 

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { Eta } from "eta";
 import type { RequestBucket } from "../../jobs/request-timeline.ts";
 import type { ReportSection } from "../../jobs/types.ts";
-import { formatCount } from "../../lib/format.ts";
+import { formatCount, formatDuration } from "../../lib/format.ts";
+import type { TimeFormatter } from "../../lib/time-format.ts";
 import { requestsChart } from "./requests-chart.ts";
 import { horizontalBars } from "./svg.ts";
 
@@ -27,19 +28,6 @@ export interface RunReportInput {
   requests: RequestBucket[];
 }
 
-export function formatRunDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return "?";
-  if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
-}
-
-export function formatTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace("T", " ").slice(0, 19);
-}
-
 /** "torrents_seen" -> "torrents seen". */
 function humanize(name: string): string {
   return name.replace(/[_-]+/g, " ");
@@ -50,22 +38,23 @@ export function renderReportView(name: string, data: object): string {
   return eta.render(`./${name}`, data);
 }
 
-export function renderRunReport(input: RunReportInput, now: number): string {
+/** `time`: the configured time zone's clock (the one /jobs shows). */
+export function renderRunReport(input: RunReportInput, now: number, time: TimeFormatter): string {
   const charts = [];
-  const requests = requestsChart(input.requests, input.startedAt, input.finishedAt);
+  const requests = requestsChart(input.requests, input.startedAt, input.finishedAt, time);
   if (requests) charts.push(requests);
   const sections = input.sections.map((section) =>
     section.kind === "bars" ? { ...section, svg: horizontalBars(section.bars, section.unit) } : section,
   );
   return eta.render("./run", {
     ...input,
-    startedAt: formatTimestamp(input.startedAt),
-    duration: formatRunDuration(input.finishedAt - input.startedAt),
+    startedAt: time.dateTime(input.startedAt),
+    duration: formatDuration(input.finishedAt - input.startedAt),
     counts: Object.entries(input.counts).map(([k, v]) => [humanize(k), formatCount(v)]),
     charts,
     sections,
     log: input.log.join("\n"),
-    generatedAt: formatTimestamp(now),
+    generatedAt: `${time.dateTime(now)} (${time.zone})`,
   });
 }
 
@@ -80,27 +69,27 @@ export interface IndexRun {
   error: string | null;
 }
 
-export function renderReportIndex(runs: IndexRun[], keep: number, now: number): string {
+export function renderReportIndex(runs: IndexRun[], keep: number, now: number, time: TimeFormatter): string {
   const groups = new Map<string, ReturnType<typeof toRow>[]>();
   for (const run of runs) {
     const list = groups.get(run.job) ?? [];
-    list.push(toRow(run));
+    list.push(toRow(run, time));
     groups.set(run.job, list);
   }
   return eta.render("./index", {
     total: runs.length,
     keep,
-    generatedAt: formatTimestamp(now),
+    generatedAt: `${time.dateTime(now)} (${time.zone})`,
     groups: [...groups.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([job, list]) => ({ job, runs: list })),
   });
 }
 
-function toRow(run: IndexRun) {
+function toRow(run: IndexRun, time: TimeFormatter) {
   return {
     ...run,
-    startedAt: formatTimestamp(run.startedAt),
-    duration: run.finishedAt === null ? "" : formatRunDuration(run.finishedAt - run.startedAt),
+    startedAt: time.dateTime(run.startedAt),
+    duration: run.finishedAt === null ? "" : formatDuration(run.finishedAt - run.startedAt),
   };
 }

@@ -1,4 +1,5 @@
 import type { RequestBucket } from "../../jobs/request-timeline.ts";
+import type { TimeFormatter } from "../../lib/time-format.ts";
 import { stackedColumns } from "./svg.ts";
 
 const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -7,14 +8,19 @@ const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
  * The requests a run made, regrouped into at most 60 columns of a readable width (1 s .. 1 h),
  * as an SVG. Null when the run made no request.
  */
-export function requestsChart(buckets: RequestBucket[], startedAt: number, finishedAt: number) {
+export function requestsChart(
+  buckets: RequestBucket[],
+  startedAt: number,
+  finishedAt: number,
+  time: TimeFormatter,
+) {
   if (buckets.length === 0) return null;
   const start = Math.floor(startedAt / 1000);
   const span = Math.max(1, Math.ceil(finishedAt / 1000) - start + 1);
   const step = STEPS.find((s) => span / s <= 60) ?? 3600;
   const count = Math.ceil(span / step);
   const columns = Array.from({ length: count }, (_, i) => ({
-    label: new Date((start + i * step) * 1000).toISOString().slice(11, 19),
+    label: time.clock((start + i * step) * 1000),
     values: [0, 0, 0],
   }));
   for (const b of buckets) {

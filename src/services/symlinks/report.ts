@@ -8,6 +8,7 @@ import {
 } from "../../db/repo/symlinks.ts";
 import type { Deps } from "../../deps.ts";
 import { formatDuration } from "../../lib/format.ts";
+import { configuredTime } from "../../lib/time-format.ts";
 import { writeReportFile } from "../reports/index.ts";
 import { renderSymlinkScanReport, type SymlinkScanReportRow } from "../reports/symlink-scan.ts";
 import { PROBLEM_LABELS, PROBLEM_TYPES, type ProblemType } from "./check.ts";
@@ -35,9 +36,10 @@ export function writeScanReport(deps: Pick<Deps, "config" | "dbh" | "clock">, sc
   const p = progressFromRow(row, deps.clock.now());
   const byType = countProblemsByType(deps.dbh.db, scanId);
   const total = Object.values(byType).reduce((a, b) => a + b, 0);
+  const time = configuredTime(deps.config);
   const page = {
     scanId: p.scanId,
-    startedAt: new Date(p.startedAt).toISOString(),
+    startedAt: `${time.dateTime(p.startedAt)} (${time.zone})`,
     mode: p.mode,
     depth: p.depth,
     status: p.status,

@@ -135,7 +135,7 @@ describe("repair through the CLI", () => {
     expect(queue.code).toBe(0);
     expect(queue.stdout).toContain("Retry queue: 1 torrent(s)");
     expect(queue.stdout).toContain(busy!.id);
-    expect(queue.stdout).toMatch(/in 2h 59m|in 3h 00m/);
+    expect(queue.stdout).toMatch(/in 2 h 59 min|in 3 h 00 min/);
     expect(queue.stdout).toContain("attempt 2/3");
 
     const newId = fake.state.byHash(dead!.hash)!.id;
