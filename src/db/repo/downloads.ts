@@ -36,23 +36,66 @@ const ROW_COLUMNS = torrents.columnList(["torrent_file"]);
 const ALL_COLUMNS = torrents.columnList();
 const FILE_COLUMNS = files.columnList();
 
-/**
- * Bumped on every write through this module: caches of qBit answers key on it (with SQLite's
- * data_version, which moves when another connection, e.g. the CLI, writes).
- */
-let writeVersion = 0;
-
 /** What bun:sqlite's run() returns (drizzle types it as void). */
 interface RunResult {
   changes: number;
 }
-const bump = () => {
-  writeVersion++;
-};
 
+/**
+ * Columns no qBit answer shows (scheduling and bookkeeping): writing only those leaves cached
+ * torrents/info answers valid, so a queue of torrents polled at the provider does not defeat
+ * the cache.
+ */
+const BOOKKEEPING: readonly string[] = [
+  "next_attempt_at",
+  "attempts",
+  "providers_tried",
+  "message",
+  "error",
+  "provider",
+  "provider_id",
+];
+
+const VERSION_SQL =
+  'SELECT (SELECT "writes" FROM temp."downloads_write_version") AS writes, (SELECT "data_version" FROM pragma_data_version()) AS version';
+
+/**
+ * Moves on every visible change of the download tables: writes of this connection (counted by
+ * TEMP triggers, so SQLite keeps the counter of each connection and this module holds no state)
+ * and writes of another connection, e.g. the CLI (data_version). Caches of qBit answers key on it.
+ */
 export function downloadsVersion(db: Db): string {
-  const row = sqliteOf(db).query("PRAGMA data_version").get() as { data_version: number } | null;
-  return `${writeVersion}:${row?.data_version ?? 0}`;
+  const sqlite = sqliteOf(db);
+  let row: { writes: number; version: number } | null;
+  try {
+    row = sqlite.query(VERSION_SQL).get() as typeof row;
+  } catch {
+    countDownloadWrites(sqlite);
+    row = sqlite.query(VERSION_SQL).get() as typeof row;
+  }
+  return `${row?.writes ?? 0}:${row?.version ?? 0}`;
+}
+
+/** Installs this connection's write counter (TEMP objects live as long as the connection). */
+function countDownloadWrites(sqlite: ReturnType<typeof sqliteOf>): void {
+  const visible = torrents.columnList(BOOKKEEPING);
+  const bump = 'UPDATE temp."downloads_write_version" SET "writes" = "writes" + 1';
+  const triggers: Array<[string, string]> = [
+    ["torrents_insert", 'INSERT ON main."download_torrents"'],
+    ["torrents_update", `UPDATE OF ${visible} ON main."download_torrents"`],
+    ["torrents_delete", 'DELETE ON main."download_torrents"'],
+  ];
+  for (const table of ["download_files", "download_categories", "download_tags"])
+    for (const event of ["INSERT", "UPDATE", "DELETE"])
+      triggers.push([`${table}_${event.toLowerCase()}`, `${event} ON main."${table}"`]);
+  sqlite.transaction(() => {
+    sqlite.exec('CREATE TEMP TABLE IF NOT EXISTS "downloads_write_version" ("writes" INTEGER NOT NULL)');
+    sqlite.exec(
+      'INSERT INTO temp."downloads_write_version" SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM temp."downloads_write_version")',
+    );
+    for (const [name, on] of triggers)
+      sqlite.exec(`CREATE TEMP TRIGGER IF NOT EXISTS "count_${name}" AFTER ${on} BEGIN ${bump}; END`);
+  })();
 }
 
 /** Constant stage names as SQL literals (they are fixed words: no quoting issue). */
@@ -72,7 +115,6 @@ export function hasUnfinishedTorrents(db: Db): boolean {
 /** Inserts; false when the hash is already there. */
 export function insertTorrent(db: Db, row: NewDownloadTorrent): boolean {
   const result = db.insert(downloadTorrents).values(row).onConflictDoNothing().run() as unknown as RunResult;
-  bump();
   return result.changes > 0;
 }
 
@@ -80,7 +122,6 @@ export function insertTorrent(db: Db, row: NewDownloadTorrent): boolean {
 export function insertTorrents(db: Db, rows: NewDownloadTorrent[]): void {
   if (rows.length === 0) return;
   db.insert(downloadTorrents).values(rows).onConflictDoNothing().run();
-  bump();
 }
 
 export function getTorrent(db: Db, hash: string): DownloadTorrent | undefined {
@@ -142,27 +183,11 @@ export function torrentsDueAtProvider(db: Db, now: number, limit: number): Downl
   );
 }
 
-/**
- * Columns no qBit answer shows (scheduling and bookkeeping): writing only those leaves cached
- * torrents/info answers valid, so a queue of torrents polled at the provider does not defeat
- * the cache.
- */
-const BOOKKEEPING = new Set<string>([
-  "next_attempt_at",
-  "attempts",
-  "providers_tried",
-  "message",
-  "error",
-  "provider",
-  "provider_id",
-]);
-
 export function updateTorrent(db: Db, hash: string, patch: TorrentPatch): void {
   const keys = Object.keys(patch);
   if (keys.length === 0) return;
   // A delete is final: a provider step or a transfer finishing meanwhile never brings it back.
   torrents.update(db, "hash", hash, patch, { column: "stage", value: FINAL_STAGE });
-  if (keys.some((k) => !BOOKKEEPING.has(k))) bump();
 }
 
 /** The part of `patch` that differs from `current` (nothing is written for a no-op poll). */
@@ -180,13 +205,11 @@ export function updateTorrents(db: Db, hashes: string[], patch: TorrentPatch): n
     .set(patch)
     .where(inArray(downloadTorrents.hash, hashes))
     .run() as unknown as RunResult;
-  bump();
   return result.changes;
 }
 
 export function deleteTorrentRow(db: Db, hash: string): void {
   db.delete(downloadTorrents).where(eq(downloadTorrents.hash, hash)).run();
-  bump();
 }
 
 export function queueOrderBounds(db: Db): { min: number; max: number } {
@@ -207,7 +230,6 @@ export function inTransaction<T>(db: Db, work: () => T): T {
 export function insertFiles(db: Db, rows: NewDownloadFile[]): void {
   if (rows.length === 0) return;
   db.insert(downloadFiles).values(rows).onConflictDoNothing().run();
-  bump();
 }
 
 export function filesOf(db: Db, hash: string): DownloadFile[] {
@@ -251,12 +273,10 @@ export function filesWithStatus(db: Db, statuses: string[]): DownloadFile[] {
 export function updateFile(db: Db, id: number, patch: FilePatch): void {
   if (Object.keys(patch).length === 0) return;
   files.update(db, "id", id, patch);
-  bump();
 }
 
 export function deleteFilesOf(db: Db, hash: string): void {
   db.delete(downloadFiles).where(eq(downloadFiles.hash, hash)).run();
-  bump();
 }
 
 // --- categories and tags -----------------------------------------------------------------------
@@ -277,7 +297,6 @@ export function insertCategory(db: Db, name: string, savePath: string): boolean 
     .values({ name, save_path: savePath })
     .onConflictDoNothing()
     .run() as unknown as RunResult;
-  bump();
   return result.changes > 0;
 }
 
@@ -287,7 +306,6 @@ export function updateCategory(db: Db, name: string, savePath: string): boolean 
     .set({ save_path: savePath })
     .where(eq(downloadCategories.name, name))
     .run() as unknown as RunResult;
-  bump();
   return result.changes > 0;
 }
 
@@ -298,7 +316,6 @@ export function deleteCategories(db: Db, names: string[]): void {
     tx.delete(downloadCategories).where(inArray(downloadCategories.name, names)).run();
     tx.update(downloadTorrents).set({ category: "" }).where(inArray(downloadTorrents.category, names)).run();
   });
-  bump();
 }
 
 export function listTags(db: Db): string[] {
@@ -316,11 +333,9 @@ export function insertTags(db: Db, names: string[]): void {
     .values(names.map((name) => ({ name })))
     .onConflictDoNothing()
     .run();
-  bump();
 }
 
 export function deleteTags(db: Db, names: string[]): void {
   if (names.length === 0) return;
   db.delete(downloadTags).where(inArray(downloadTags.name, names)).run();
-  bump();
 }
