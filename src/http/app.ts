@@ -13,6 +13,7 @@ import { requestOrigin } from "./middleware/request-origin.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { webAuth } from "./middleware/web-auth.ts";
 import { registerQbitApi } from "./qbit/index.ts";
+import { createViews } from "./render.ts";
 import { registerRepairPages } from "./repair/index.ts";
 import { registerSymlinkPages } from "./symlinks/index.ts";
 import { registerWebUi } from "./ui/index.ts";
@@ -23,8 +24,10 @@ import { registerWebUi } from "./ui/index.ts";
  */
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
+  const views = createViews(deps.config);
   app.use(async (c, next) => {
     c.set("deps", deps);
+    c.set("views", views);
     c.set("user", null);
     c.set("csrfToken", "");
     await next();

@@ -2,14 +2,13 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, HTTP_STATUS } from "../errors.ts";
 import type { AppEnv } from "./context.ts";
-import { eta } from "./render.ts";
 
 function wantsJson(c: Context<AppEnv>): boolean {
   return c.req.path.startsWith("/api/") || (c.req.header("accept") ?? "").includes("application/json");
 }
 
 function errorPage(c: Context<AppEnv>, status: number, message: string) {
-  const html = eta.render("pages/error", {
+  const html = c.get("views").render("pages/error", {
     title: `${status}`,
     status,
     message,

@@ -1,19 +1,20 @@
 import { join } from "node:path";
 import { Eta } from "eta";
 import type { Context } from "hono";
+import type { Config } from "../config/index.ts";
 import type { AppEnv } from "./context.ts";
 
 export const VIEWS_DIR = join(import.meta.dir, "..", "..", "views");
 
 /**
- * One Eta instance over views/. `<%= %>` escapes (the default for every value, since names come
- * from strangers); `<%~ %>` is reserved for trusted partial output.
+ * The Eta instance of one app over views/ (createApp builds it; handlers reach it as
+ * `c.get("views")`). `<%= %>` escapes (the default for every value, since names come from
+ * strangers); `<%~ %>` is reserved for trusted partial output. Templates are compiled once, unless
+ * the config asks to re-read them on each render (NODE_ENV=development).
  */
-export const eta = new Eta({
-  views: VIEWS_DIR,
-  cache: process.env.NODE_ENV !== "development",
-  autoEscape: true,
-});
+export function createViews(config: Pick<Config, "reloadViews">): Eta {
+  return new Eta({ views: VIEWS_DIR, cache: !config.reloadViews, autoEscape: true });
+}
 
 /** An htmx request for a fragment (a history restore wants the whole page). */
 export function isHtmx(c: Context<AppEnv>): boolean {
@@ -45,8 +46,8 @@ export function render(
   const all = { ...baseData(c), title: options.title ?? "Redriva", ...data };
   const html =
     options.partial && isHtmx(c) && c.req.header("HX-Boosted") !== "true"
-      ? eta.render(`partials/${options.partial}`, all)
-      : eta.render(`pages/${page}`, all);
+      ? c.get("views").render(`partials/${options.partial}`, all)
+      : c.get("views").render(`pages/${page}`, all);
   // The same URL answers a page or a fragment: caches must keep them apart.
   c.header("Vary", "HX-Request");
   return c.html(html, (options.status ?? 200) as 200);
@@ -59,5 +60,5 @@ export function renderPartial(
   data: Record<string, unknown>,
   status = 200,
 ) {
-  return c.html(eta.render(`partials/${partial}`, { ...baseData(c), ...data }), status as 200);
+  return c.html(c.get("views").render(`partials/${partial}`, { ...baseData(c), ...data }), status as 200);
 }

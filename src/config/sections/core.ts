@@ -12,6 +12,7 @@ export const coreSchema = z.object({
   REDRIVA_PASSWORD: secret(),
   TRUST_PROXY: bool(false),
   DRY_RUN: bool(true),
+  NODE_ENV: optionalText(),
 });
 
 export function buildCore(env: z.infer<typeof coreSchema>) {
@@ -29,5 +30,7 @@ export function buildCore(env: z.infer<typeof coreSchema>) {
     trustProxy: env.TRUST_PROXY,
     /** Repair and cleanup actions only log what they would do until DRY_RUN=false. */
     dryRun: env.DRY_RUN,
+    /** NODE_ENV=development: page templates are re-read on every render (edit views/ live). */
+    reloadViews: env.NODE_ENV === "development",
   };
 }

@@ -11,7 +11,6 @@ import { retryAfterText } from "../../services/web-auth/throttle.ts";
 import { clientAddress } from "../client-address.ts";
 import type { App, AppEnv } from "../context.ts";
 import { cookieOptions, SESSION_COOKIE } from "../middleware/web-auth.ts";
-import { eta } from "../render.ts";
 
 /** Only a local path may follow a login (never `//evil.example` or `https://...`). */
 export function safeNext(next: unknown): string {
@@ -26,7 +25,7 @@ function loginPage(
   data: { next: string; error?: string; username?: string },
   status = 200,
 ) {
-  const html = eta.render("pages/ui/login", {
+  const html = c.get("views").render("pages/ui/login", {
     title: "Log in",
     csrfToken: c.get("csrfToken"),
     ...data,

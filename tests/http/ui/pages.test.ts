@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { HOSTILE_NAMES } from "../../../src/fake-debrid/library.ts";
-import { eta } from "../../../src/http/render.ts";
+import { createViews } from "../../../src/http/render.ts";
 import { startUiFixture, type UiFixture } from "../../helpers/ui-fixture.ts";
 
 // No login configured: every page is reachable from localhost (auth has its own file).
 let fx: UiFixture;
 /** The escaping the templates use (Eta autoEscape). */
-const escapeHtml = (text: string) => eta.config.escapeFunction(text);
+const escapeHtml = (text: string) => createViews({ reloadViews: false }).config.escapeFunction(text);
 beforeAll(async () => {
   fx = await startUiFixture({ size: 180 });
 });
