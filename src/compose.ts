@@ -1,6 +1,9 @@
 import type { Config } from "./config/index.ts";
 import { openDatabase } from "./db/client.ts";
 import type { Deps } from "./deps.ts";
+import { BUILTIN_JOBS } from "./jobs/definitions/index.ts";
+import { JobRunner } from "./jobs/runner.ts";
+import type { JobDefinition } from "./jobs/types.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { EventBus } from "./lib/event-bus.ts";
 import { VersionedCache } from "./lib/versioned-cache.ts";
@@ -8,31 +11,53 @@ import { createLogger, type Logger } from "./logger.ts";
 import type { ProviderDescriptor } from "./providers/descriptor.ts";
 import { PROVIDERS, providerSecretPaths } from "./providers/list.ts";
 import { ProviderRegistry } from "./providers/registry.ts";
+import { ArrClients } from "./services/arr/clients.ts";
+import { DownloadsState } from "./services/downloads/state.ts";
+import { VersionedCache as LibraryCache } from "./services/library-view/cache.ts";
+import { SyncConsole } from "./services/library-view/sync-console.ts";
+import { Metrics } from "./services/metrics/state.ts";
+import { RepairRuns } from "./services/repair/background.ts";
 import { createSymlinkRuntime } from "./services/symlinks/runtime.ts";
 import { WebAuthState } from "./services/web-auth/state.ts";
 
+export interface DepsOverrides {
+  log?: Logger;
+  clock?: Clock;
+  /** The provider folders this process knows (tests add a throwaway one); every built-in one by default. */
+  providers?: readonly ProviderDescriptor[];
+  /** The jobs the runner knows (tests add their own); every built-in job by default. */
+  jobs?: readonly JobDefinition[];
+}
+
 /**
  * Builds the dependencies of one process from a validated config. The server, the CLI and the
- * tests all come through here, so they share exactly the same wiring.
+ * tests all come through here, so they share exactly the same wiring: every long-lived object
+ * of the process is built here, once.
  */
-export function createDeps(
-  config: Config,
-  overrides: { log?: Logger; clock?: Clock; providers?: readonly ProviderDescriptor[] } = {},
-): Deps {
-  const providers = overrides.providers ?? PROVIDERS;
+export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
+  const descriptors = overrides.providers ?? PROVIDERS;
   const log =
-    overrides.log ?? createLogger({ level: config.logLevel, redact: providerSecretPaths(providers) });
+    overrides.log ?? createLogger({ level: config.logLevel, redact: providerSecretPaths(descriptors) });
   const clock = overrides.clock ?? systemClock;
-  const dbh = openDatabase(config.dbPath);
-  return {
+  const providers = new ProviderRegistry(config, clock, log, descriptors);
+  const deps = {
     config,
     log,
-    dbh,
+    dbh: openDatabase(config.dbPath),
     clock,
     bus: new EventBus(),
-    providers: new ProviderRegistry(config, clock, log, providers),
+    providers,
     symlinks: createSymlinkRuntime(),
     torrentsInfoCache: new VersionedCache(64),
     webAuth: new WebAuthState(config.auth, clock),
-  };
+    libraryCache: new LibraryCache(),
+    arrClients: new ArrClients(),
+    metrics: new Metrics(providers),
+    repairRuns: new RepairRuns(),
+    downloads: new DownloadsState(),
+  } as Omit<Deps, "jobs" | "syncConsole"> as Deps;
+  // These two act on the whole of deps (they run jobs and syncs), so they come last.
+  deps.jobs = new JobRunner(deps, [...(overrides.jobs ?? BUILTIN_JOBS)]);
+  deps.syncConsole = new SyncConsole(deps);
+  return deps;
 }

@@ -1,16 +1,24 @@
 import type { Config } from "./config/index.ts";
 import type { DbHandle } from "./db/client.ts";
+import type { JobRunner } from "./jobs/runner.ts";
 import type { Clock } from "./lib/clock.ts";
 import type { EventBus } from "./lib/event-bus.ts";
 import type { VersionedCache } from "./lib/versioned-cache.ts";
 import type { Logger } from "./logger.ts";
 import type { ProviderRegistry } from "./providers/registry.ts";
+import type { ArrClients } from "./services/arr/clients.ts";
+import type { DownloadsState } from "./services/downloads/state.ts";
+import type { VersionedCache as LibraryCache } from "./services/library-view/cache.ts";
+import type { SyncConsole } from "./services/library-view/sync-console.ts";
+import type { Metrics } from "./services/metrics/state.ts";
+import type { RepairRuns } from "./services/repair/background.ts";
 import type { SymlinkRuntime } from "./services/symlinks/runtime.ts";
 import type { WebAuthState } from "./services/web-auth/state.ts";
 
 /**
  * Everything a service needs, built once by the composition root (main.ts, the CLI, tests) and
- * passed in. Nothing below reads process.env or builds its own clients.
+ * passed in. Nothing below reads process.env or builds its own clients, and no module keeps
+ * state of its own: what a process holds is listed here.
  */
 export interface Deps {
   config: Config;
@@ -25,4 +33,18 @@ export interface Deps {
   torrentsInfoCache: VersionedCache<{ raw: Uint8Array; gzip?: Uint8Array }>;
   /** Credential throttle and session key of the web UI and qBittorrent API logins. */
   webAuth: WebAuthState;
+  /** The job runner: pages, the API and the CLI trigger jobs through it; the server arms its schedules. */
+  jobs: JobRunner;
+  /** Memo of the library's expensive reads, stamped with the library version. */
+  libraryCache: LibraryCache;
+  /** The web activity console of syncs (backlog + the run started from the dashboard). */
+  syncConsole: SyncConsole;
+  /** Sonarr/Radarr clients, kept so their rate limits hold across calls. */
+  arrClients: ArrClients;
+  /** Prometheus registry (built on first scrape) and the debrid response counters. */
+  metrics: Metrics;
+  /** The repair run started from the web UI or the API (one at a time). */
+  repairRuns: RepairRuns;
+  /** What the running downloader reports, and the transfers' in-memory bookkeeping. */
+  downloads: DownloadsState;
 }

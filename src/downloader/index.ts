@@ -9,7 +9,6 @@ import { providerRound, reconcileTick } from "../services/downloads/reconcile.ts
 import { Aria2Supervisor } from "./aria2/supervisor.ts";
 import { buildProfile, globalOptions } from "./profile.ts";
 import { DownloadQueue } from "./queue.ts";
-import { setRuntimeStatus } from "./status.ts";
 import { type DiskSpace, detectStorage, diskSpace } from "./storage.ts";
 
 export interface StartDownloadsOptions {
@@ -146,8 +145,8 @@ export async function startDownloads(
     }, delay);
   }
 
-  const publishStatus = () =>
-    setRuntimeStatus({
+  const publishStatus = () => {
+    deps.downloads.status = {
       storage,
       profile,
       aria2: {
@@ -157,7 +156,8 @@ export async function startDownloads(
         error: aria2Error,
       },
       queue: queue.snapshot(),
-    });
+    };
+  };
 
   try {
     await supervisor.start();
@@ -184,7 +184,7 @@ export async function startDownloads(
       if (running) await running;
       queue.clear();
       await supervisor.stop();
-      setRuntimeStatus(null);
+      deps.downloads.status = null;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDeps } from "../../src/compose.ts";
+import { createDeps, type DepsOverrides } from "../../src/compose.ts";
 import { type Config, loadConfig } from "../../src/config/index.ts";
 import type { Deps } from "../../src/deps.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -15,16 +15,18 @@ export interface TestDeps extends Deps {
 
 /**
  * Real dependencies over a real SQLite file in a fresh temp dir. `env` is the environment the
- * config is parsed from (same names as production); `providers`, the list of providers.
+ * config is parsed from (same names as production); `providers`, the list of providers;
+ * `overrides` as for createDeps (a clock, the runner's jobs).
  */
 export function makeTestDeps(
   env: Record<string, string | undefined> = {},
   providers: readonly ProviderDescriptor[] = PROVIDERS,
+  overrides: Pick<DepsOverrides, "clock" | "jobs"> = {},
 ): TestDeps {
   const dataDir = mkdtempSync(join(tmpdir(), "redriva-deps-"));
   const config: Config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env }, providers);
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-  const deps = createDeps(config, { log, providers });
+  const deps = createDeps(config, { ...overrides, log, providers });
   return {
     ...deps,
     dataDir,

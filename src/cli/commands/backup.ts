@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { getJobRunner } from "../../jobs/index.ts";
 import { formatBytes } from "../../lib/format.ts";
 import { listBackups, restoreBackup } from "../../services/backup/index.ts";
 import type { CliContext } from "../context.ts";
@@ -19,7 +18,7 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
         return;
       }
       const deps = ctx.deps();
-      exitFor(await runJobFromCli(ctx, deps, getJobRunner(deps), "backup"));
+      exitFor(await runJobFromCli(ctx, deps, deps.jobs, "backup"));
     });
 
   program

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Deps } from "../../deps.ts";
-import { getJobRunner, type JobRunner } from "../../jobs/index.ts";
+import type { JobRunner } from "../../jobs/index.ts";
 import { jobsOverview } from "../../jobs/overview.ts";
 import type { FinishedRun } from "../../jobs/runner.ts";
 import { formatDuration } from "../../lib/format.ts";
@@ -18,7 +18,7 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
     .option("--json", "machine-readable output")
     .action((flags: { json?: boolean }) => {
       const deps = ctx.deps();
-      const views = jobsOverview(deps, getJobRunner(deps));
+      const views = jobsOverview(deps, deps.jobs);
       if (flags.json) {
         ctx.out(JSON.stringify(views, null, 2));
         return;
@@ -48,7 +48,7 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
     )
     .action(async (name: string) => {
       const deps = ctx.deps();
-      const finished = await runJobFromCli(ctx, deps, getJobRunner(deps), name);
+      const finished = await runJobFromCli(ctx, deps, deps.jobs, name);
       exitFor(finished);
     });
 }

@@ -1,6 +1,5 @@
 import type { Deps } from "../../deps.ts";
 import { NotFoundError } from "../../errors.ts";
-import { getJobRunner } from "../../jobs/index.ts";
 import { jobsOverview, runDetail, runHistory } from "../../jobs/overview.ts";
 import type { App } from "../context.ts";
 import { parseJobName, parseLimit, parseRunId } from "./params.ts";
@@ -11,13 +10,11 @@ import { parseJobName, parseLimit, parseRunId } from "./params.ts";
  * Errors are `{ error: { code, message } }` (src/http/errors.ts).
  */
 export function registerJobsApi(app: App, deps: Deps): void {
-  const runner = () => getJobRunner(deps);
-
-  app.get("/api/jobs", (c) => c.json({ jobs: jobsOverview(deps, runner()) }));
+  app.get("/api/jobs", (c) => c.json({ jobs: jobsOverview(deps, deps.jobs) }));
 
   app.get("/api/jobs/runs", (c) => {
     const job = c.req.query("job");
-    if (job !== undefined) runner().get(parseJobName(job));
+    if (job !== undefined) deps.jobs.get(parseJobName(job));
     const before = c.req.query("before");
     const runs = runHistory(deps, {
       job,
@@ -29,13 +26,13 @@ export function registerJobsApi(app: App, deps: Deps): void {
 
   app.get("/api/jobs/runs/:id", (c) => {
     const id = parseRunId(c.req.param("id"));
-    const run = runDetail(deps, runner(), id);
+    const run = runDetail(deps, deps.jobs, id);
     if (!run) throw new NotFoundError("job run", id);
     return c.json({ run });
   });
 
   app.post("/api/jobs/:name/run", (c) => {
-    const run = runner().trigger(parseJobName(c.req.param("name")), "manual");
+    const run = deps.jobs.trigger(parseJobName(c.req.param("name")), "manual");
     return c.json(
       {
         run: {
@@ -52,7 +49,7 @@ export function registerJobsApi(app: App, deps: Deps): void {
 
   app.post("/api/jobs/:name/cancel", (c) => {
     const name = parseJobName(c.req.param("name"));
-    runner().get(name);
-    return c.json({ cancelled: runner().cancel(name) });
+    deps.jobs.get(name);
+    return c.json({ cancelled: deps.jobs.cancel(name) });
   });
 }

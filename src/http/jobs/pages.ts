@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { AppError, NotFoundError } from "../../errors.ts";
-import { getJobRunner } from "../../jobs/index.ts";
 import { jobsOverview, runDetail, runHistory } from "../../jobs/overview.ts";
 import { saveScheduleOverride } from "../../jobs/schedules.ts";
 import { configuredTime } from "../../lib/time-format.ts";
@@ -12,22 +11,14 @@ import { jobsFormat } from "./view-format.ts";
 
 /** /jobs: every job with schedule, next run, last outcome, run-now; history; one run's live log. */
 export function registerJobsHtml(app: App, deps: Deps): void {
-  const runner = () => getJobRunner(deps);
-
   const tableData = () => {
-    const jobs = jobsOverview(deps, runner());
+    const jobs = jobsOverview(deps, deps.jobs);
     return { jobs, anyRunning: jobs.some((j) => j.running), fmt: jobsFormat(configuredTime(deps.config)) };
   };
 
   const page = (c: Context<AppEnv>, message?: { text: string; kind: "ok" | "error" }, status = 200) => {
     const job = c.req.query("job");
-    const jobFilter =
-      job &&
-      runner()
-        .list()
-        .some((d) => d.name === job)
-        ? job
-        : null;
+    const jobFilter = job && deps.jobs.list().some((d) => d.name === job) ? job : null;
     return render(
       c,
       "jobs/index",
@@ -63,16 +54,14 @@ export function registerJobsHtml(app: App, deps: Deps): void {
 
   /** The confirmation of the last action, from the runner's own state. */
   const doneMessage = (done: string | undefined, job: string | undefined): string | null => {
-    const def = runner()
-      .list()
-      .find((d) => d.name === job);
+    const def = deps.jobs.list().find((d) => d.name === job);
     if (!def || !done) return null;
-    const active = runner().activeRun(def.name);
+    const active = deps.jobs.activeRun(def.name);
     if (done === "started")
       return active ? `${def.name} started (run #${active.runId})` : `${def.name} started`;
     if (done === "cancelled") return `${def.name}: cancel requested`;
     if (done === "scheduled") {
-      const { expression, source } = runner().schedule(def.name);
+      const { expression, source } = deps.jobs.schedule(def.name);
       return `${def.name}: schedule ${expression ?? "off"} (${source})`;
     }
     return null;
@@ -87,7 +76,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
 
   app.post("/jobs/:name/run", (c) =>
     act(c, () => {
-      runner().trigger(parseJobName(c.req.param("name")), "manual");
+      deps.jobs.trigger(parseJobName(c.req.param("name")), "manual");
       return "started";
     }),
   );
@@ -95,8 +84,8 @@ export function registerJobsHtml(app: App, deps: Deps): void {
   app.post("/jobs/:name/cancel", (c) =>
     act(c, () => {
       const name = parseJobName(c.req.param("name"));
-      runner().get(name);
-      runner().cancel(name);
+      deps.jobs.get(name);
+      deps.jobs.cancel(name);
       return "cancelled";
     }),
   );
@@ -104,17 +93,17 @@ export function registerJobsHtml(app: App, deps: Deps): void {
   app.post("/jobs/:name/schedule", (c) =>
     act(c, async () => {
       const name = parseJobName(c.req.param("name"));
-      runner().get(name);
+      deps.jobs.get(name);
       const body = await c.req.parseBody();
       const value = typeof body.schedule === "string" ? body.schedule : "";
       saveScheduleOverride(deps, name, value.length > 200 ? value.slice(0, 200) : value);
-      runner().reschedule(name);
+      deps.jobs.reschedule(name);
       return "scheduled" as const;
     }),
   );
 
   const runData = (id: number) => {
-    const run = runDetail(deps, runner(), id);
+    const run = runDetail(deps, deps.jobs, id);
     if (!run) throw new NotFoundError("job run", id);
     return { run, fmt: jobsFormat(configuredTime(deps.config)) };
   };

@@ -3,7 +3,7 @@ import { recentRuns } from "../../db/repo/sync-runs.ts";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { dashboardSummary } from "../../services/library-view/list.ts";
-import { isSyncAction, SYNC_ACTIONS, syncConsoleFor } from "../../services/library-view/sync-console.ts";
+import { isSyncAction, SYNC_ACTIONS } from "../../services/library-view/sync-console.ts";
 import type { App } from "../context.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
 import { toastTrigger } from "./htmx.ts";
@@ -13,7 +13,7 @@ const RUNS_SHOWN = 10;
 
 /** The dashboard (/), its sync buttons and the live activity console (server-sent events). */
 export function registerDashboard(app: App, deps: Deps): void {
-  const sync = syncConsoleFor(deps);
+  const sync = deps.syncConsole;
 
   const runsData = () => ({ runs: recentRuns(deps.dbh, RUNS_SHOWN), h: viewHelpers, now: deps.clock.now() });
 

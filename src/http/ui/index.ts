@@ -1,5 +1,4 @@
 import type { Deps } from "../../deps.ts";
-import { syncConsoleFor } from "../../services/library-view/sync-console.ts";
 import type { App } from "../context.ts";
 import { registerUiApi } from "./api.ts";
 import { registerDashboard } from "./dashboard.ts";
@@ -13,8 +12,6 @@ export { registerSettingsSection, type SettingsSection } from "./settings-sectio
 
 /** Mounts the web UI (issue 3): dashboard, torrents, detail, statistics, settings, login, JSON API. */
 export function registerWebUi(app: App, deps: Deps): void {
-  // Listen to the sync bus from the start, so the console also has runs started before any visit.
-  syncConsoleFor(deps);
   registerLogin(app, deps);
   registerDashboard(app, deps);
   registerTorrentList(app, deps);

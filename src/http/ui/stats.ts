@@ -1,7 +1,6 @@
 import { snapshotSeries } from "../../db/repo/torrent-detail-queries.ts";
 import { libraryVersion } from "../../db/repo/torrent-queries.ts";
 import type { Deps } from "../../deps.ts";
-import { cacheFor } from "../../services/library-view/cache.ts";
 import { statusTone } from "../../services/library-view/filters.ts";
 import { getLibraryStats, type LibraryStats } from "../../services/stats/index.ts";
 import type { App } from "../context.ts";
@@ -15,7 +14,7 @@ export function registerStats(app: App, deps: Deps): void {
   // library change and minute (its "last 24 h" figures move with time).
   const report = (): LibraryStats => {
     const minute = Math.floor(deps.clock.now() / 60_000);
-    return cacheFor(deps).get(`stats|${minute}`, libraryVersion(deps.dbh), () => getLibraryStats(deps));
+    return deps.libraryCache.get(`stats|${minute}`, libraryVersion(deps.dbh), () => getLibraryStats(deps));
   };
 
   app.get("/stats", (c) => {

@@ -16,14 +16,12 @@ import {
  * - `testArrConnection(deps, kind, override?)`: for "test" buttons (never throws);
  * - `rescanPathsEverywhere(deps, paths)`: rescans in every enabled instance the items owning
  *   these files; one instance failing does not stop the other.
- * Clients are cached per deps so their rate limits hold across calls.
+ * Clients are kept in `deps.arrClients` so their rate limits hold across calls.
  */
 export { ArrClient } from "./client.ts";
 export { detectArrServices } from "./detect.ts";
 export { getArrConnection, publicArrConnection, saveArrConnection } from "./settings.ts";
 export type { ArrConnection, ArrItem, ArrKind, ArrRescanReport, ArrTestResult } from "./types.ts";
-
-const cache = new WeakMap<Deps, Map<string, ArrClient>>();
 
 export function buildArrClient(
   deps: Pick<Deps, "config" | "clock" | "log">,
@@ -47,20 +45,7 @@ export function buildArrClient(
 export function getArrClient(deps: Deps, kind: ArrKind): ArrClient | undefined {
   const connection = getArrConnection(deps, kind);
   if (!connection.enabled) return undefined;
-  let clients = cache.get(deps);
-  if (!clients) {
-    clients = new Map();
-    cache.set(deps, clients);
-  }
-  const key = `${kind}\n${connection.url}\n${connection.apiKey}`;
-  let client = clients.get(key);
-  if (!client) {
-    client = buildArrClient(deps, kind, connection);
-    if (!client) return undefined;
-    for (const old of clients.keys()) if (old.startsWith(`${kind}\n`)) clients.delete(old);
-    clients.set(key, client);
-  }
-  return client;
+  return deps.arrClients.get(kind, connection, () => buildArrClient(deps, kind, connection));
 }
 
 /**

@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { type DownloadTorrentRow, listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
-import { getRuntimeStatus, type RuntimeStatus } from "../../downloader/status.ts";
 import { type DiskSpace, diskSpace } from "../../downloader/storage.ts";
 import { ETA_UNKNOWN, etaSeconds } from "./progress.ts";
+import type { RuntimeStatus } from "./state.ts";
 
 export type Phase = "provider" | "queued" | "downloading" | "moving" | "done" | "error" | "paused";
 
@@ -114,7 +114,7 @@ export async function downloadsOverview(
     active,
     finished,
     live: active.some((r) => r.phase !== "error" && r.phase !== "paused"),
-    runtime: getRuntimeStatus(),
+    runtime: deps.downloads.status,
     space: await diskSpace(existingAncestor(dir)).catch(() => null),
     dir,
   };

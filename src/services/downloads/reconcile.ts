@@ -58,7 +58,7 @@ function enqueuePending(deps: Deps, engine: DownloadEngine): void {
         engine.queue.setPriority(id, queuePriority(torrent));
         continue;
       }
-      if (retryDue(file.id, now)) engine.queue.enqueue(queueItem(deps, engine, file, torrent));
+      if (retryDue(deps, file.id, now)) engine.queue.enqueue(queueItem(deps, engine, file, torrent));
     }
   }
 }

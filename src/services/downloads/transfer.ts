@@ -28,11 +28,6 @@ import { fileLayoutPath, incompleteFolder } from "./paths.ts";
 /** aria2's "not enough disk space" (https://aria2.github.io/manual/en/html/aria2c.html#exit-status). */
 const ARIA2_DISK_FULL = "9";
 
-/** Files waiting before another try (in memory: a restart simply tries at once). */
-const retryAt = new Map<number, number>();
-/** GIDs being handed to aria2c right now (not yet marked active in the database). */
-const starting = new Set<string>();
-
 export function queueItem(
   deps: Deps,
   engine: DownloadEngine,
@@ -91,7 +86,7 @@ export async function startFile(deps: Deps, engine: DownloadEngine, fileId: numb
     fileFailed(deps, file, `could not unrestrict the link: ${(error as Error).message}`);
     return false;
   }
-  starting.add(file.gid);
+  deps.downloads.starting.add(file.gid);
   try {
     // aria2c may still remember this GID (an earlier try, the session file): make it free again.
     await engine.aria2.forget(file.gid);
@@ -106,11 +101,11 @@ export async function startFile(deps: Deps, engine: DownloadEngine, fileId: numb
       }),
     );
   } catch (error) {
-    starting.delete(file.gid);
+    deps.downloads.starting.delete(file.gid);
     deps.log.warn({ hash: torrent.hash, err: (error as Error).message }, "aria2c did not take the download");
     return false;
   }
-  starting.delete(file.gid);
+  deps.downloads.starting.delete(file.gid);
   updateFile(db, file.id, { status: "active", error: null });
   updateTorrent(db, torrent.hash, {
     ...moveTo(torrent.stage, "downloading"),
@@ -174,7 +169,7 @@ function fileFailed(deps: Deps, file: DownloadFile, reason: string): void {
     deps.log.error({ hash: file.hash, file: file.path, reason, attempts }, "download failed");
     return;
   }
-  retryAt.set(
+  deps.downloads.retryAt.set(
     file.id,
     deps.clock.now() +
       backoffDelayMs(
@@ -279,7 +274,7 @@ export async function pollTransfers(deps: Deps, engine: DownloadEngine): Promise
  */
 async function adoptOrDrop(deps: Deps, engine: DownloadEngine, live: Aria2Status[]): Promise<void> {
   const db = deps.dbh.db;
-  const candidates = live.filter((s) => !starting.has(s.gid));
+  const candidates = live.filter((s) => !deps.downloads.starting.has(s.gid));
   if (candidates.length === 0) return;
   const known = new Map(
     filesByGids(
@@ -332,11 +327,11 @@ function rollUp(deps: Deps, hashes: string[], now: number): void {
 }
 
 /** Whether a file may be queued now (not inside its retry delay). */
-export function retryDue(fileId: number, now: number): boolean {
-  const at = retryAt.get(fileId);
+export function retryDue(deps: Deps, fileId: number, now: number): boolean {
+  const at = deps.downloads.retryAt.get(fileId);
   if (at === undefined) return true;
   if (at <= now) {
-    retryAt.delete(fileId);
+    deps.downloads.retryAt.delete(fileId);
     return true;
   }
   return false;

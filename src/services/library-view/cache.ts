@@ -1,7 +1,5 @@
-import type { Deps } from "../../deps.ts";
-
 /**
- * Per-process memo of the library's expensive reads (counts over 100,000 rows, ordered id lists
+ * The process's memo (`deps.libraryCache`) of the library's expensive reads (counts over 100,000 rows, ordered id lists
  * for deep pages and searches), each stamped with the library version it was computed at
  * (ui_library_version, moved by triggers on every visible change). A stale entry is recomputed
  * on the next read; nothing is ever served from an older version.
@@ -56,16 +54,4 @@ export class VersionedCache {
       this.drop(key);
     }
   }
-}
-
-const caches = new WeakMap<Deps, VersionedCache>();
-
-/** One cache per set of dependencies (one per process; tests get their own). */
-export function cacheFor(deps: Deps): VersionedCache {
-  let cache = caches.get(deps);
-  if (!cache) {
-    cache = new VersionedCache();
-    caches.set(deps, cache);
-  }
-  return cache;
 }

@@ -12,7 +12,6 @@ import {
 } from "../../db/repo/torrent-queries.ts";
 import type { Deps } from "../../deps.ts";
 import { ACTIVE_STATUSES, FAILED_STATUSES } from "../../providers/types.ts";
-import { cacheFor } from "./cache.ts";
 import { toStatusFilter } from "./filters.ts";
 import { buildMatchExpression } from "./search.ts";
 
@@ -39,7 +38,7 @@ const DIRECT_OFFSET_LIMIT = 1000;
 /** Counts per status (cached until the library changes). */
 export function libraryCounts(deps: Deps): StatusCounts {
   const version = libraryVersion(deps.dbh);
-  return cacheFor(deps).get("counts", version, () => statusCounts(deps.dbh));
+  return deps.libraryCache.get("counts", version, () => statusCounts(deps.dbh));
 }
 
 function knownTotal(counts: StatusCounts, filter: ListFilter): number | null {
@@ -76,7 +75,7 @@ export function listTorrents(deps: Deps, query: ListQuery): ListResult {
     seqs = pageSeqs(deps.dbh, filter, order, offset, query.perPage);
   } else {
     const key = `seqs|${query.status}|${filter.match ?? ""}|${order.sort}|${order.dir}`;
-    const all = cacheFor(deps).get(
+    const all = deps.libraryCache.get(
       key,
       version,
       () => allSeqs(deps.dbh, filter, order),
@@ -113,7 +112,7 @@ export function dashboardSummary(deps: Deps): DashboardSummary {
   const now = deps.clock.now();
   const version = libraryVersion(deps.dbh);
   const minute = Math.floor(now / 60_000);
-  const volume = cacheFor(deps).get(`volume|${minute}`, version, () => libraryVolume(deps.dbh, now));
+  const volume = deps.libraryCache.get(`volume|${minute}`, version, () => libraryVolume(deps.dbh, now));
   const sum = (list: readonly string[]) => list.reduce((n, s) => n + (counts.byStatus[s] ?? 0), 0);
   return {
     torrents: counts.present,

@@ -150,14 +150,3 @@ export class SyncConsole {
     return this.running ?? Promise.resolve(null);
   }
 }
-
-const consoles = new WeakMap<Deps, SyncConsole>();
-
-export function syncConsoleFor(deps: Deps): SyncConsole {
-  let instance = consoles.get(deps);
-  if (!instance) {
-    instance = new SyncConsole(deps);
-    consoles.set(deps, instance);
-  }
-  return instance;
-}

@@ -1,48 +1,19 @@
 import type { Registry } from "prom-client";
-import type { DbHandle } from "../../db/client.ts";
 import { insertSamples, type MetricSample } from "../../db/repo/metrics.ts";
 import type { Deps } from "../../deps.ts";
-import { type ProviderCounts, registerBuiltinMetrics } from "./builtin.ts";
+import { registerBuiltinMetrics } from "./builtin.ts";
+import type { Metrics } from "./state.ts";
 
 /**
- * Prometheus metrics of one process (one set per database handle, so tests with several deps do
- * not mix). prom-client (~16 MB resident) is loaded on the first scrape only: until then the
- * process counts debrid responses in a few plain maps. Extension points for other features:
+ * Prometheus metrics of one process (their state is `deps.metrics`, see state.ts). Extension
+ * points for other features:
  * - `onRegistry(deps, (registry) => ...)`: create your prom-client metrics (with
  *   `registers: [registry]`) when the registry is built, typically with a `collect()`;
  * - `onScrape(deps, fn)`: refresh values just before each scrape;
  * - `registerDownloadStats(deps, source)`: the download client's active/queued/speed gauges.
  */
-interface MetricsState {
-  registry: Registry | null;
-  builders: Array<(registry: Registry) => void>;
-  scrapeHooks: Set<() => void | Promise<void>>;
-  counts: ProviderCounts;
-  /** Requests since the last sample, by provider, for metric_samples. */
-  minute: Map<string, { requests: number; rateLimited: number }>;
-}
-
-const states = new WeakMap<DbHandle, MetricsState>();
-
-function state(deps: Deps): MetricsState {
-  let s = states.get(deps.dbh);
-  if (s) return s;
-  const counts: ProviderCounts = { requests: new Map(), rateLimited: new Map(), seconds: new Map() };
-  const minute = new Map<string, { requests: number; rateLimited: number }>();
-  deps.providers.onResponse((info) => {
-    const key = `${info.provider}\u0000${info.status}`;
-    counts.requests.set(key, (counts.requests.get(key) ?? 0) + 1);
-    counts.seconds.set(info.provider, (counts.seconds.get(info.provider) ?? 0) + info.elapsedMs / 1000);
-    if (info.status === 429)
-      counts.rateLimited.set(info.provider, (counts.rateLimited.get(info.provider) ?? 0) + 1);
-    const m = minute.get(info.provider) ?? { requests: 0, rateLimited: 0 };
-    m.requests++;
-    if (info.status === 429) m.rateLimited++;
-    minute.set(info.provider, m);
-  });
-  s = { registry: null, builders: [], scrapeHooks: new Set(), counts, minute };
-  states.set(deps.dbh, s);
-  return s;
+function state(deps: Deps): Metrics {
+  return deps.metrics.startCounting();
 }
 
 /** Starts counting debrid responses (the server calls it at start; scrapes see everything since). */

@@ -6,7 +6,7 @@ import type { RunResult } from "./types.ts";
 
 /**
  * Runs started from the web UI or the JSON API go on in the background (a run can take minutes
- * of polling); the page polls their state. One at a time per database.
+ * of polling); the page polls their state. One at a time per process.
  */
 interface BackgroundRun {
   startedAt: number;
@@ -16,11 +16,13 @@ interface BackgroundRun {
   done: Promise<void>;
 }
 
-const runs = new WeakMap<Deps["dbh"], BackgroundRun>();
+/** The background run of one process (`deps.repairRuns`): the one in progress, or the last one. */
+export class RepairRuns {
+  last: BackgroundRun | null = null;
+}
 
 export function startRepairRun(deps: Deps, options: Omit<RunOptions, "trigger">): BackgroundRun {
-  const current = runs.get(deps.dbh);
-  if (current?.running) throw new ConflictError("a repair run is already in progress");
+  if (deps.repairRuns.last?.running) throw new ConflictError("a repair run is already in progress");
   const run: BackgroundRun = {
     startedAt: deps.clock.now(),
     running: true,
@@ -39,13 +41,13 @@ export function startRepairRun(deps: Deps, options: Omit<RunOptions, "trigger">)
     .finally(() => {
       run.running = false;
     });
-  runs.set(deps.dbh, run);
+  deps.repairRuns.last = run;
   return run;
 }
 
 /** The run in progress, or the last one of this process. */
 export function currentRepairRun(deps: Deps): BackgroundRun | null {
-  return runs.get(deps.dbh) ?? null;
+  return deps.repairRuns.last;
 }
 
 export function dismissRepairCandidate(deps: Deps, id: number): void {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { createApp } from "../../../src/http/app.ts";
 import { BUILTIN_JOBS } from "../../../src/jobs/definitions/index.ts";
-import { getJobRunner } from "../../../src/jobs/index.ts";
 import type { JobDefinition } from "../../../src/jobs/types.ts";
+import { PROVIDERS } from "../../../src/providers/list.ts";
 import { makeTestDeps, type TestDeps } from "../../helpers/deps.ts";
 
 const cleanups: Array<() => unknown> = [];
@@ -22,7 +22,6 @@ async function until<T>(probe: () => Promise<T | undefined | null | false>, time
 
 /** Test deps whose runner also has `slow`, a job that runs until the test lets it go. */
 function setup() {
-  const deps: TestDeps = makeTestDeps();
   let release: (() => void) | null = null;
   const slow: JobDefinition = {
     name: "slow",
@@ -37,7 +36,8 @@ function setup() {
       return { counts: { items: 4 } };
     },
   };
-  const runner = getJobRunner(deps, [slow, ...BUILTIN_JOBS]);
+  const deps: TestDeps = makeTestDeps({}, PROVIDERS, { jobs: [slow, ...BUILTIN_JOBS] });
+  const runner = deps.jobs;
   cleanups.push(() => deps[Symbol.dispose]());
   cleanups.push(() => runner.stop(2000));
   const app = createApp(deps);

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { startFakeDebrid } from "../../../src/fake-debrid/index.ts";
 import { createApp } from "../../../src/http/app.ts";
-import { getJobRunner } from "../../../src/jobs/index.ts";
 import { registerDownloadStats, startCounting } from "../../../src/services/metrics/index.ts";
 import { makeTestDeps } from "../../helpers/deps.ts";
 import { type Family, parsePrometheusText } from "../../helpers/prometheus.ts";
@@ -49,7 +48,7 @@ describe("/metrics", () => {
     const provider = deps.providers.require("realdebrid");
     for (let i = 0; i < 6; i++) await provider.getAccount();
     expect(fake.stats.injected.rateLimited).toBeGreaterThan(0);
-    expect((await getJobRunner(deps).trigger("backup", "manual").done).status).toBe("succeeded");
+    expect((await deps.jobs.trigger("backup", "manual").done).status).toBe("succeeded");
     registerDownloadStats(deps, () => ({ active: 2, queued: 5, bytesPerSecond: 1_048_576 }));
 
     const res = await createApp(deps).request("/metrics");

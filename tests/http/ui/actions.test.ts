@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CSRF_COOKIE } from "../../../src/http/middleware/web-auth.ts";
-import { syncConsoleFor } from "../../../src/services/library-view/sync-console.ts";
 import { cookieFrom, csrfFrom, startUiFixture, type UiFixture } from "../../helpers/ui-fixture.ts";
 
 // Actions against the fake Real-Debrid server: provider calls are real HTTP requests.
@@ -127,7 +126,7 @@ describe("torrent actions", () => {
 
 describe("sync from the dashboard", () => {
   test("starts in the background, refuses a second run, streams its log and says how it ended", async () => {
-    const consoleEvents = syncConsoleFor(fx.deps);
+    const consoleEvents = fx.deps.syncConsole;
     const seen = consoleEvents.events().at(-1)?.id ?? 0;
     fx.fake.state.library.mutate({ added: 5, changed: 3 });
     // A slow provider keeps the run going long enough to try a second one.
@@ -172,7 +171,7 @@ describe("sync from the dashboard", () => {
     const bad = await startUiFixture({ size: 3, sync: "none", env: { RD_API_TOKEN: "wrong-token" } });
     try {
       const t = await anonymousToken(bad.app);
-      const c = syncConsoleFor(bad.deps);
+      const c = bad.deps.syncConsole;
       const res = await bad.app.request("http://localhost/sync/torrents", {
         method: "POST",
         headers: { "x-csrf-token": t.token, cookie: t.cookie },

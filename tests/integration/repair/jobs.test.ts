@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { getJobRunner } from "../../../src/jobs/index.ts";
 import { repairQueue } from "../../../src/services/repair/index.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 import { ALL_DOWNLOADED, breakTorrents, startRepairEnv, syncLibrary } from "./helpers.ts";
@@ -21,7 +20,7 @@ describe("repair jobs", () => {
     fake.state.scripts.set(busy!.hash, { addError: "too_many_active_downloads", addErrorTimes: 1 });
     mkdirSync(join(media.path, "tv"), { recursive: true });
     symlinkSync(`/mnt/rd/torrents${linked!.files[0]!.path}`, join(media.path, "tv", "x.mkv"));
-    const runner = getJobRunner(deps);
+    const runner = deps.jobs;
     try {
       const scan = await runner.trigger("repair-scan", "manual").done;
       // The first scan of a database is a full one (no full scan yet today), then symlinks.
@@ -45,7 +44,7 @@ describe("repair jobs", () => {
 
   test("without a debrid account the jobs say why they cannot run", async () => {
     await using env = await startRepairEnv({ env: { RD_API_TOKEN: "" } });
-    const runner = getJobRunner(env.deps);
+    const runner = env.deps.jobs;
     expect(() => runner.trigger("repair-scan", "manual")).toThrow("set RD_API_TOKEN");
     await runner.stop();
   });

@@ -3,10 +3,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getRun, insertRunningRun, recentRuns } from "../../../src/db/repo/jobs.ts";
 import { ConflictError, ValidationError } from "../../../src/errors.ts";
-import { getJobRunner, startJobs } from "../../../src/jobs/index.ts";
+import { startJobs } from "../../../src/jobs/index.ts";
 import { JobRunner } from "../../../src/jobs/runner.ts";
 import { saveScheduleOverride } from "../../../src/jobs/schedules.ts";
 import type { JobDefinition } from "../../../src/jobs/types.ts";
+import { PROVIDERS } from "../../../src/providers/list.ts";
 import { makeTestDeps, type TestDeps } from "../../helpers/deps.ts";
 
 const cleanups: Array<() => unknown> = [];
@@ -14,8 +15,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function deps(env: Record<string, string> = {}): TestDeps {
-  const d = makeTestDeps(env);
+function deps(env: Record<string, string> = {}, jobs?: JobDefinition[]): TestDeps {
+  const d = makeTestDeps(env, PROVIDERS, jobs ? { jobs } : {});
   cleanups.push(() => d[Symbol.dispose]());
   return d;
 }
@@ -64,7 +65,6 @@ function gatedJob(name = "gated", extra: Partial<JobDefinition> = {}) {
 
 describe("job runner", () => {
   test("a job scheduled every second fires and is recorded with a report", async () => {
-    const d = deps();
     let calls = 0;
     const tick: JobDefinition = {
       name: "tick",
@@ -76,7 +76,8 @@ describe("job runner", () => {
         return { counts: { ticks: calls } };
       },
     };
-    const jobs = await startJobs(d, { definitions: [tick] });
+    const d = deps({}, [tick]);
+    const jobs = await startJobs(d);
     cleanups.push(() => jobs.stop());
     expect(jobs.runner.nextRun("tick")).toBeInstanceOf(Date);
     const run = await until(() =>
@@ -214,7 +215,7 @@ describe("job runner", () => {
 
   test("unknown and unavailable jobs are refused with clear errors", () => {
     const d = deps();
-    const runner = getJobRunner(d);
+    const runner = d.jobs;
     expect(() => runner.trigger("nope", "manual")).toThrow(/job nope not found/);
     expect(() => runner.trigger("repair-scan", "manual")).toThrow(ValidationError);
     // No Real-Debrid token in this config: the syncs are not available.
@@ -227,7 +228,7 @@ describe("job runner", () => {
 
   test("schedule: settings override wins over the environment, which wins over the default", async () => {
     const d = deps({ JOB_BACKUP_SCHEDULE: "0 2 * * *", JOB_CLEANUP_SCHEDULE: "off" });
-    const runner = getJobRunner(d);
+    const runner = d.jobs;
     expect(runner.schedule("backup")).toMatchObject({ expression: "0 2 * * *", source: "env" });
     expect(runner.schedule("cleanup")).toMatchObject({ expression: null, source: "env" });
     expect(runner.schedule("disk-check")).toMatchObject({ expression: "*/15 * * * *", source: "default" });

@@ -1,0 +1,22 @@
+import type { ArrClient } from "./client.ts";
+import type { ArrConnection, ArrKind } from "./types.ts";
+
+/**
+ * The Sonarr/Radarr clients of one process (`deps.arrClients`), one per instance, kept so their
+ * rate limits hold across calls. A changed URL or key replaces the instance's client.
+ */
+export class ArrClients {
+  private readonly clients = new Map<string, ArrClient>();
+
+  get(kind: ArrKind, connection: ArrConnection, build: () => ArrClient | undefined): ArrClient | undefined {
+    const key = `${kind}\n${connection.url}\n${connection.apiKey}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = build();
+      if (!client) return undefined;
+      for (const old of this.clients.keys()) if (old.startsWith(`${kind}\n`)) this.clients.delete(old);
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+}
