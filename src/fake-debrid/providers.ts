@@ -5,7 +5,7 @@ import type { FakeReply } from "./realdebrid/model.ts";
 import { handleRealDebrid } from "./realdebrid/server.ts";
 import type { FakeDebridState } from "./state.ts";
 
-export type FakeHandler = (
+type FakeHandler = (
   state: FakeDebridState,
   req: IncomingMessage,
   res: ServerResponse,

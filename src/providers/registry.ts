@@ -1,7 +1,7 @@
 import type { Config } from "../config/index.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../logger.ts";
-import type { ProviderCapabilities, ProviderDescriptor, ResponseListener } from "./descriptor.ts";
+import type { ProviderDescriptor, ResponseListener } from "./descriptor.ts";
 import { PROVIDERS } from "./list.ts";
 import type { DebridProvider, ProviderKind } from "./types.ts";
 
@@ -56,12 +56,8 @@ export class ProviderRegistry {
     return this.list.filter((p) => this.settingsOf(p)).map((p) => p.kind);
   }
 
-  descriptor(kind: ProviderKind): ProviderDescriptor | undefined {
+  private descriptor(kind: ProviderKind): ProviderDescriptor | undefined {
     return this.list.find((p) => p.kind === kind);
-  }
-
-  capabilities(kind: ProviderKind): ProviderCapabilities | undefined {
-    return this.descriptor(kind)?.capabilities;
   }
 
   onResponse(listener: ResponseListener): () => void {
