@@ -26,17 +26,21 @@ function sameOrigin(origin: string, host: string): boolean {
 
 /**
  * Why a browser request comes from another site, or null. Browsers label every request with
- * Sec-Fetch-Site and put Origin on cross-origin ones; Sonarr/Radarr and scripts send neither and
- * pass. A top-level GET navigation (a link or bookmark from elsewhere) may land here: it cannot
- * read the answer nor change anything.
+ * Sec-Fetch-Site (which no page can forge): when present it decides alone, so a reverse proxy
+ * that rewrites Host does not break Redriva's own forms. Browsers too old to send it still send
+ * Origin on cross-origin requests, compared with the Host then. Sonarr/Radarr and scripts send
+ * neither and pass. A top-level GET navigation (a link or bookmark from elsewhere) may land here:
+ * it can neither read the answer nor change anything.
  */
 function crossSiteReason(c: Context<AppEnv>, deps: Deps): string | null {
   const site = c.req.header("sec-fetch-site")?.toLowerCase();
-  const linkedPage =
-    SAFE_METHODS.has(c.req.method) &&
-    c.req.header("sec-fetch-mode")?.toLowerCase() === "navigate" &&
-    (c.req.header("sec-fetch-dest") ?? "document").toLowerCase() === "document";
-  if (site && site !== "same-origin" && site !== "none" && !linkedPage) return `Sec-Fetch-Site: ${site}`;
+  if (site) {
+    const linkedPage =
+      SAFE_METHODS.has(c.req.method) &&
+      c.req.header("sec-fetch-mode")?.toLowerCase() === "navigate" &&
+      (c.req.header("sec-fetch-dest") ?? "document").toLowerCase() === "document";
+    return site === "same-origin" || site === "none" || linkedPage ? null : `Sec-Fetch-Site: ${site}`;
+  }
   const origin = c.req.header("origin");
   if (origin !== undefined && !sameOrigin(origin, requestedHost(c, deps))) return `Origin: ${origin}`;
   return null;

@@ -169,6 +169,18 @@ describe("with a login", () => {
     expect(login.headers.get("set-cookie")).toBeNull();
   });
 
+  test("behind a proxy that rewrites Host, the browser's own same-origin requests still pass", async () => {
+    const res = await fetch(`${r.base}/api/stats`, {
+      headers: {
+        Authorization: BASIC,
+        Origin: "https://redriva.example",
+        "Sec-Fetch-Site": "same-origin",
+        "Sec-Fetch-Mode": "cors",
+      },
+    });
+    expect(res.status).toBe(200);
+  });
+
   test("any Host is fine once a login is configured, and the *arrs work as before", async () => {
     const res = await fetch(`${r.base}/api/v2/app/webapiVersion`, {
       headers: { Host: "redriva.lan:6500", Authorization: BASIC },
