@@ -130,7 +130,7 @@ test("log in, dashboard, stat card, search, paging, detail, live sync, hostile n
   const first = page.locator("table.torrents td.name a").first();
   const name = (await first.textContent()) ?? "";
   await first.click();
-  await page.waitForURL(/\/torrents\/[A-Z0-9]+$/);
+  await page.waitForURL(/\/torrents\/[a-z-]+\/[A-Za-z0-9]+$/);
   await expect(page.locator("h1").textContent()).resolves.toBe(name);
   await shot("detail");
 
