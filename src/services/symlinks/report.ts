@@ -9,7 +9,7 @@ import {
 import type { Deps } from "../../deps.ts";
 import { formatDuration } from "../../lib/format.ts";
 import { configuredTime } from "../../lib/time-format.ts";
-import { writeReportFile } from "../reports/index.ts";
+import { reportsDir, writeReportFile } from "../reports/index.ts";
 import { renderSymlinkScanReport, type SymlinkScanReportRow } from "../reports/symlink-scan.ts";
 import { PROBLEM_LABELS, PROBLEM_TYPES, type ProblemType } from "./check.ts";
 import { progressFromRow } from "./progress.ts";
@@ -17,12 +17,13 @@ import { progressFromRow } from "./progress.ts";
 /** Rows written into one report; the full list stays in the database and the API. */
 const MAX_ROWS = 20_000;
 
-export function reportsDir(deps: Pick<Deps, "config">): string {
-  return join(deps.config.dataDir, "reports", "symlinks");
+/** Beside the job reports: DATA_DIR/reports/symlinks. */
+function symlinkReportsDir(deps: Pick<Deps, "config">): string {
+  return join(reportsDir(deps.config), "symlinks");
 }
 
 export function reportPathFor(deps: Pick<Deps, "config">, scanId: number): string {
-  return join(reportsDir(deps), `scan-${scanId}.html`);
+  return join(symlinkReportsDir(deps), `scan-${scanId}.html`);
 }
 
 /**
@@ -56,7 +57,7 @@ export function writeScanReport(deps: Pick<Deps, "config" | "dbh" | "clock">, sc
     byType: PROBLEM_TYPES.map((t) => ({ label: PROBLEM_LABELS[t], count: byType[t] ?? 0 })),
   };
   const path = reportPathFor(deps, scanId);
-  mkdirSync(reportsDir(deps), { recursive: true });
+  mkdirSync(symlinkReportsDir(deps), { recursive: true });
   const rows = iterateProblems(deps.dbh, scanId, MAX_ROWS);
   writeReportFile(path, renderSymlinkScanReport(page, mapRows(rows)));
   return path;
