@@ -6,7 +6,7 @@ const KB = 1024;
 const MB = 1024 * KB;
 
 /** Largest request body per route; stated in README "Security". */
-export const BODY_CAPS = {
+const BODY_CAPS = {
   /** Forms read before anyone is logged in: the web login and the qBittorrent API's auth/login. */
   loginForm: 16 * KB,
   /** qBittorrent torrents/add: .torrent files (10 MB each at most, checked per file) and fields. */
