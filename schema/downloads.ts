@@ -63,6 +63,16 @@ export const downloadTorrents = sqliteTable(
     last_activity: integer("last_activity").notNull(),
     /** Last time bytes moved, to tell stalled from slow. */
     progress_at: integer("progress_at").notNull(),
+    /** Announce URLs from the magnet or .torrent, then as edited through the API (newline-separated). */
+    trackers: text("trackers").notNull().default(""),
+    /** qBit flags a client toggles; kept so they read back as set (aria2c downloads whole files). */
+    seq_dl: integer("seq_dl", { mode: "boolean" }).notNull().default(false),
+    f_l_piece_prio: integer("f_l_piece_prio", { mode: "boolean" }).notNull().default(false),
+    /** From the .torrent file: its comment and creation date (unix seconds). */
+    comment: text("comment"),
+    creation_date: integer("creation_date"),
+    /** Torrent file indexes the client set to priority 0 (comma-separated): not downloaded. */
+    skipped_files: text("skipped_files").notNull().default(""),
   },
   (t) => [
     index("idx_download_torrents_stage").on(t.stage),

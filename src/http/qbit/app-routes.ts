@@ -9,6 +9,7 @@ import {
   removeCategories,
   removeTags,
 } from "../../services/downloads/categories.ts";
+import { defaultSavePath, setPreferences, storedPreferences } from "../../services/downloads/preferences.ts";
 import { listDownloads } from "../../services/downloads/queries.ts";
 import type { App } from "../context.ts";
 import { torrentsInfo } from "./list.ts";
@@ -30,11 +31,13 @@ export function registerAppRoutes(app: App, deps: Deps, base: string): void {
   endpoint(app, `${base}/app/webapiVersion`, "read", (c) => c.text(WEBAPI_VERSION));
   endpoint(app, `${base}/app/buildInfo`, "read", (c) => c.json(BUILD_INFO));
   endpoint(app, `${base}/app/preferences`, "read", (c) =>
-    c.json(preferences(cfg, deps.config.auth.username)),
+    c.json({ ...preferences(cfg, deps.config.auth.username), ...storedPreferences(deps) }),
   );
-  endpoint(app, `${base}/app/defaultSavePath`, "read", (c) => c.text(cfg.dir));
-  // Settings come from the environment; accepted so tools that push preferences do not fail.
-  endpoint(app, `${base}/app/setPreferences`, "action", (c) => c.body(null, 200));
+  endpoint(app, `${base}/app/defaultSavePath`, "read", (c) => c.text(defaultSavePath(deps)));
+  endpoint(app, `${base}/app/setPreferences`, "action", (c, p) => {
+    setPreferences(deps, p.get("json") ?? "");
+    return c.body(null, 200);
+  });
 
   endpoint(app, `${base}/torrents/categories`, "read", (c) => c.json(categories(listCategoryViews(deps))));
   endpoint(app, `${base}/torrents/createCategory`, "action", (c, p) => {
@@ -63,7 +66,8 @@ export function registerAppRoutes(app: App, deps: Deps, base: string): void {
   const transfer = () => {
     const rows = listDownloads(deps, ["downloading"]);
     const space = diskSpaceOrZero(cfg.dir);
-    return transferState(rows, space.free);
+    const limits = storedPreferences(deps);
+    return transferState(rows, space.free, Number(limits.dl_limit ?? 0), Number(limits.up_limit ?? 0));
   };
   endpoint(app, `${base}/transfer/info`, "read", (c) => c.json(transferInfo(transfer())));
 

@@ -3,6 +3,7 @@ import { clientAddress } from "../client-address.ts";
 import type { App } from "../context.ts";
 import { registerAppRoutes } from "./app-routes.ts";
 import { bannedAnswer, QbitSessions, requireSession } from "./auth.ts";
+import { registerFidelityRoutes } from "./fidelity-routes.ts";
 import { readParams } from "./params.ts";
 import { registerTorrentRoutes } from "./torrents.ts";
 
@@ -42,5 +43,6 @@ export function registerQbitApi(app: App, deps: Deps): void {
 
   registerAppRoutes(app, deps, BASE);
   registerTorrentRoutes(app, deps, BASE);
+  registerFidelityRoutes(app, deps, BASE);
   app.all(`${BASE}/*`, (c) => c.text("Not Found", 404));
 }

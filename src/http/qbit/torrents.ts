@@ -14,11 +14,17 @@ import {
   setForceStart,
   setShareLimits,
 } from "../../services/downloads/control.ts";
-import { downloadFiles, findDownload, listDownloads } from "../../services/downloads/queries.ts";
+import { skippedFiles } from "../../services/downloads/file-priority.ts";
+import {
+  downloadFiles,
+  findDownload,
+  listDownloads,
+  torrentFileContents,
+} from "../../services/downloads/queries.ts";
 import type { App, AppEnv } from "../context.ts";
 import { torrentsInfoBody } from "./list.ts";
 import { parseBool, parseHashes, parseNumber, type QbitParams, readParams } from "./params.ts";
-import { files, properties, queuePositions, type WireContext } from "./wire.ts";
+import { files, metadataFiles, properties, queuePositions, type WireContext } from "./wire.ts";
 
 type Handler = (c: Context<AppEnv>, p: QbitParams) => Response | Promise<Response>;
 
@@ -103,7 +109,9 @@ export function registerTorrentRoutes(app: App, deps: Deps, base: string): void 
     if (!hash) return c.text("Bad Request: missing hash", 400);
     const torrent = findDownload(deps, hash);
     if (!torrent) return c.text("Not Found", 404);
-    return c.json(files(torrent, downloadFiles(deps, torrent.hash)));
+    const onDisk = downloadFiles(deps, torrent.hash);
+    const meta = onDisk.length === 0 ? torrentFileContents(deps, torrent.hash) : null;
+    return c.json(meta ? metadataFiles(torrent, meta, skippedFiles(torrent)) : files(torrent, onDisk));
   });
 
   endpoint(app, `${base}/torrents/add`, "action", async (c, p) => {
@@ -164,8 +172,6 @@ export function registerTorrentRoutes(app: App, deps: Deps, base: string): void 
     "setUploadLimit",
     "setDownloadLimit",
     "setSuperSeeding",
-    "toggleSequentialDownload",
-    "toggleFirstLastPiecePrio",
     "recheck",
     "reannounce",
     "setAutoManagement",

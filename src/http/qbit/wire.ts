@@ -133,12 +133,16 @@ export function qbitState(t: DownloadTorrentRow, now: number): QbitState {
   return "queuedDL";
 }
 
-function contentPath(t: DownloadTorrentRow, config: DownloadsConfig): string {
+/**
+ * qBittorrent's content_path: save_path/<name> as soon as the name is known (a .torrent at once,
+ * a magnet once the provider has resolved it), the real final path once done. An *arr imports
+ * only Completed torrents, so the path is never read before the files are there.
+ */
+function contentPath(t: DownloadTorrentRow): string {
   if (t.stage === "done" && t.content_path) return t.content_path;
-  // While downloading the bytes are in the incomplete folder: say so (the *arr imports only
-  // completed torrents, at the final path).
-  if (t.root_name) return join(config.incompleteDir, t.hash, t.root_name);
-  return "";
+  if (t.root_name) return join(t.save_path, t.root_name);
+  const metadataKnown = t.source_kind === "torrent" || t.size > 0;
+  return metadataKnown ? join(t.save_path, t.name) : "";
 }
 
 function eta(t: DownloadTorrentRow, state: QbitState): number {
@@ -168,14 +172,14 @@ export function toQbitTorrent(t: DownloadTorrentRow, ctx: WireContext): QbitTorr
     category: t.category,
     completed: downloaded,
     completion_on: completion,
-    content_path: contentPath(t, ctx.config),
+    content_path: contentPath(t),
     dl_limit: -1,
     dlspeed: done ? 0 : bytes(t.speed),
     download_path: "",
     downloaded,
     downloaded_session: downloaded,
     eta: eta(t, state),
-    f_l_piece_prio: false,
+    f_l_piece_prio: t.f_l_piece_prio,
     force_start: t.force_start,
     hash: t.hash,
     inactive_seeding_time_limit: Math.trunc(t.inactive_seeding_time_limit),
@@ -199,7 +203,7 @@ export function toQbitTorrent(t: DownloadTorrentRow, ctx: WireContext): QbitTorr
     seeding_time: seedingTime,
     seeding_time_limit: Math.trunc(t.seeding_time_limit),
     seen_complete: completion,
-    seq_dl: false,
+    seq_dl: t.seq_dl,
     size,
     state,
     super_seeding: false,
@@ -207,7 +211,7 @@ export function toQbitTorrent(t: DownloadTorrentRow, ctx: WireContext): QbitTorr
     time_active: Math.max(0, secs(ctx.now - t.added_on)),
     total_size: state === "metaDL" || state === "forcedMetaDL" ? -1 : size,
     tracker: "",
-    trackers_count: 0,
+    trackers_count: t.trackers === "" ? 0 : t.trackers.split("\n").length,
     up_limit: -1,
     uploaded: 0,
     uploaded_session: 0,
@@ -253,6 +257,16 @@ export function preferences(config: DownloadsConfig, username: string | undefine
     web_ui_username: username ?? "",
     web_ui_port: 0,
     locale: "en",
+    // qBittorrent's own defaults for what Redriva has no use for (it never opens a BitTorrent port).
+    listen_port: 8999,
+    random_port: false,
+    max_connec: 500,
+    max_connec_per_torrent: 100,
+    max_uploads: 20,
+    max_uploads_per_torrent: 4,
+    announce_ip: "",
+    dl_limit: 0,
+    up_limit: 0,
   };
 }
 
@@ -260,10 +274,10 @@ export function properties(t: DownloadTorrentRow, ctx: WireContext) {
   const q = toQbitTorrent(t, ctx);
   return {
     addition_date: q.added_on,
-    comment: "",
+    comment: t.comment ?? "",
     completion_date: q.completion_on,
-    created_by: "Redriva",
-    creation_date: q.added_on,
+    created_by: "",
+    creation_date: t.creation_date ?? -1,
     dl_limit: -1,
     dl_speed: q.dlspeed,
     dl_speed_avg: q.dlspeed,
@@ -328,6 +342,29 @@ export function files(t: DownloadTorrentRow, rows: DownloadFile[]): QbitFile[] {
   }));
 }
 
+/**
+ * The files of a .torrent before Redriva has any on disk: qBittorrent lists them as soon as the
+ * metadata is known. Priority 0 for those a client left out (torrents/filePrio).
+ */
+export function metadataFiles(
+  t: DownloadTorrentRow,
+  meta: { name: string | null; files: Array<{ path: string; length: number }> },
+  skipped: Set<number>,
+): QbitFile[] {
+  const root = t.root_name ?? meta.name ?? t.name;
+  const single = meta.files.length === 1 && meta.files[0]?.path === meta.name;
+  return meta.files.map((f, index) => ({
+    index,
+    name: single ? root : `${root}/${f.path}`,
+    size: f.length,
+    progress: 0,
+    priority: skipped.has(index) ? 0 : 1,
+    is_seed: false,
+    piece_range: [0, 0],
+    availability: 0,
+  }));
+}
+
 export function categories(list: Array<{ name: string; savePath: string }>) {
   return Object.fromEntries(list.map((c) => [c.name, { name: c.name, savePath: c.savePath }]));
 }
@@ -342,14 +379,19 @@ export const BUILD_INFO = {
 };
 
 /** server_state of sync/maindata (transfer/info is the same without the last two fields). */
-export function transferState(downloading: DownloadTorrentRow[], freeSpace: number) {
+export function transferState(
+  downloading: DownloadTorrentRow[],
+  freeSpace: number,
+  dlLimit = 0,
+  upLimit = 0,
+) {
   return {
     dl_info_speed: downloading.reduce((s, r) => s + bytes(r.speed), 0),
     dl_info_data: downloading.reduce((s, r) => s + bytes(r.downloaded), 0),
     up_info_speed: 0,
     up_info_data: 0,
-    dl_rate_limit: 0,
-    up_rate_limit: 0,
+    dl_rate_limit: bytes(dlLimit),
+    up_rate_limit: bytes(upLimit),
     dht_nodes: 0,
     connection_status: "connected",
     free_space_on_disk: Math.trunc(freeSpace),

@@ -13,7 +13,9 @@ import type { Deps } from "../../deps.ts";
 import { FINAL_STAGE, INITIAL_STAGE, startOverPatch } from "../../domain/download-stage.ts";
 import { notifyChanged } from "./events.ts";
 import { isValidCategoryName, resolveSavePath } from "./paths.ts";
+import { defaultSavePath } from "./preferences.ts";
 import { fromTorrentFile, fromUrl, type SourceResult, type TorrentSource } from "./sources.ts";
+import { joinTrackers } from "./trackers.ts";
 
 export interface AddTorrentsInput {
   /** Magnets or http(s) .torrent URLs. */
@@ -114,10 +116,12 @@ function prepareCategoryAndPath(deps: Deps, category: string, savepath: string |
     insertCategory(deps.dbh.db, category, "");
     row = { name: category, save_path: "" };
   }
+  // app/setPreferences' save_path is the folder of torrents that name neither.
+  const fallback = category === "" && (savepath ?? "").trim() === "" ? defaultSavePath(deps) : undefined;
   return resolveSavePath(deps.config.downloads, {
     category,
     categorySavePath: row?.save_path ?? "",
-    savepath,
+    savepath: fallback ?? savepath,
   });
 }
 
@@ -153,6 +157,9 @@ function newRow(
     force_start: input.forceStart ?? false,
     queue_order: queueOrder,
     size: source.size,
+    trackers: joinTrackers(source.trackers),
+    comment: source.comment,
+    creation_date: source.creationDate,
     ratio_limit: input.ratioLimit ?? -2,
     seeding_time_limit: input.seedingTimeLimit ?? -2,
     inactive_seeding_time_limit: input.inactiveSeedingTimeLimit ?? -2,

@@ -12,7 +12,7 @@ import {
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import { FINAL_STAGE, moveTo, startOverPatch } from "../../domain/download-stage.ts";
-import { ConflictError } from "../../errors.ts";
+import { ConflictError, ValidationError } from "../../errors.ts";
 import { normaliseTags } from "./add.ts";
 import { notifyChanged } from "./events.ts";
 import { resolveSavePath } from "./paths.ts";
@@ -167,4 +167,16 @@ export function stripTags(deps: Deps, tags: string[]): void {
     const kept = current.filter((tag) => !unwanted.has(tag));
     if (kept.length !== current.length) updateTorrents(deps.dbh.db, [t.hash], { tags: kept.join(",") });
   }
+}
+
+/** toggleSequentialDownload / toggleFirstLastPiecePrio: flip the flag so it reads back as set. */
+export function toggleFlag(deps: Deps, selection: Selection, flag: "seq_dl" | "f_l_piece_prio"): number {
+  return apply(deps, selection, (t) => ({ [flag]: !t[flag] }));
+}
+
+/** torrents/rename: the name shown to clients (the folder on disk keeps its own). */
+export function renameTorrent(deps: Deps, hash: string, name: string): number {
+  const trimmed = name.trim();
+  if (trimmed === "" || trimmed.includes("\0")) throw new ValidationError("Incorrect torrent name");
+  return apply(deps, [hash], () => ({ name: trimmed }));
 }

@@ -37,15 +37,7 @@ async function moveIntoPlace(deps: Deps, torrent: DownloadTorrentRow): Promise<v
   try {
     await mkdir(torrent.save_path, { recursive: true });
     const target = uniqueTarget(torrent.save_path, rootName);
-    try {
-      await rename(source, target);
-    } catch (error) {
-      // Another filesystem (a category folder on another disk): copy in the kernel, then remove.
-      if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-      await cp(source, `${target}.redriva-partial`, { recursive: true, errorOnExist: true });
-      await rename(`${target}.redriva-partial`, target);
-      await rm(source, { recursive: true, force: true });
-    }
+    await moveTree(source, target);
     await rm(incompleteFolder(config, torrent.hash), { recursive: true, force: true });
     const now = deps.clock.now();
     updateTorrent(db, torrent.hash, {
@@ -64,6 +56,19 @@ async function moveIntoPlace(deps: Deps, torrent: DownloadTorrentRow): Promise<v
     const message = `could not move the files into ${torrent.save_path}: ${(error as Error).message}`;
     updateTorrent(db, torrent.hash, { ...moveTo("moving", "error"), error: message });
     deps.log.error({ hash: torrent.hash, err: message }, "download failed at the last step");
+  }
+}
+
+/** Moves a file or folder; across filesystems it copies (in the kernel), then removes. */
+export async function moveTree(source: string, target: string): Promise<void> {
+  try {
+    await rename(source, target);
+  } catch (error) {
+    // Another filesystem (a category folder on another disk): copy in the kernel, then remove.
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    await cp(source, `${target}.redriva-partial`, { recursive: true, errorOnExist: true });
+    await rename(`${target}.redriva-partial`, target);
+    await rm(source, { recursive: true, force: true });
   }
 }
 

@@ -24,6 +24,7 @@ import {
   type ProviderRoutes,
   providerOrder,
 } from "../providers/choose.ts";
+import { skippedFiles } from "./file-priority.ts";
 import { planLayout } from "./paths.ts";
 
 /**
@@ -192,7 +193,7 @@ async function poll(deps: Deps, torrent: DownloadTorrent): Promise<void> {
   if (torrent.name === torrent.hash && info.filename) patch.name = info.filename;
 
   if (info.status === "waiting_files_selection") {
-    const ids = pickFiles(info.files, deps.config.downloads.selectFiles);
+    const ids = selectionFor(torrent, info.files, deps.config.downloads.selectFiles);
     try {
       await provider.selectFiles(torrent.provider_id, ids);
       patch.next_attempt_at = now;
@@ -258,6 +259,22 @@ async function refusedAfterAdd(deps: Deps, torrent: DownloadTorrent, kind: Provi
 
 const VIDEO = /\.(mkv|mp4|m4v|avi|mov|wmv|ts|m2ts|mts|webm|mpg|mpeg|vob|iso|flv|divx|ogm)$/i;
 const SUBTITLE = /\.(srt|ass|ssa|sub|idx|sup|vtt)$/i;
+
+/**
+ * The files to select: those a client did not set to priority 0 (torrents/filePrio; the provider's
+ * file ids count the .torrent's files from 1), then the configured video/all rule among them.
+ */
+function selectionFor(
+  torrent: DownloadTorrent,
+  files: ProviderFile[],
+  mode: "video" | "all",
+): number[] | "all" {
+  const skipped = skippedFiles(torrent);
+  if (skipped.size === 0) return pickFiles(files, mode);
+  const kept = files.filter((f) => !skipped.has(f.id - 1));
+  const picked = pickFiles(kept, mode);
+  return picked === "all" ? kept.map((f) => f.id) : picked;
+}
 
 /** Video files (and their subtitles) when there are any, otherwise everything. */
 export function pickFiles(files: ProviderFile[], mode: "video" | "all"): number[] | "all" {

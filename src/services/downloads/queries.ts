@@ -8,6 +8,7 @@ import {
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import { type DownloadStage, FINAL_STAGE } from "../../domain/download-stage.ts";
+import { parseTorrentFile, type TorrentFileInfo } from "../../domain/torrent-file.ts";
 
 /** Read verbs over the download client's rows, for the qBittorrent API and the pages. */
 export type { DownloadFile, DownloadTorrentRow };
@@ -33,6 +34,12 @@ export function torrentFileOf(deps: Deps, hash: string): Uint8Array | null {
 /** The files Redriva downloads for it (known once the provider has them). */
 export function downloadFiles(deps: Deps, hash: string): DownloadFile[] {
   return filesOf(deps.dbh.db, hash);
+}
+
+/** The parsed .torrent of a torrent added from one (files, comment...), else null. */
+export function torrentFileContents(deps: Deps, hash: string): TorrentFileInfo | null {
+  const bytes = torrentFileOf(deps, hash);
+  return bytes ? parseTorrentFile(bytes) : null;
 }
 
 /** Changes whenever any torrent row changes, in this process or another: a cache key. */

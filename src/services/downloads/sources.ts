@@ -10,6 +10,11 @@ export interface TorrentSource {
   torrentFile: Uint8Array | null;
   /** Known for .torrent files, 0 for magnets. */
   size: number;
+  /** Announce URLs (magnet `tr`, .torrent announce list). */
+  trackers: string[];
+  /** From a .torrent: its comment and creation date (unix seconds). */
+  comment: string | null;
+  creationDate: number | null;
 }
 
 export type SourceResult = { ok: true; source: TorrentSource } | { ok: false; reason: string };
@@ -28,6 +33,9 @@ export function fromMagnet(uri: string): SourceResult {
       magnet: uri.trim(),
       torrentFile: null,
       size: 0,
+      trackers: parsed.trackers,
+      comment: null,
+      creationDate: null,
     },
   };
 }
@@ -46,6 +54,9 @@ export function fromTorrentFile(bytes: Uint8Array): SourceResult {
       magnet: null,
       torrentFile: bytes,
       size: parsed.size,
+      trackers: parsed.trackers,
+      comment: parsed.comment,
+      creationDate: parsed.creationDate,
     },
   };
 }
