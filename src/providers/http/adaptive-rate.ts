@@ -15,12 +15,12 @@ export interface RateLimitVerdict {
 
 /** After this many 429s in a row (no accepted request between), the quota is spent. */
 const OVERRUN_AFTER = 4;
-/** Each "shared" 429 keeps this share of our rate. */
-const DECREASE = 0.9;
+/** Each "shared" 429 keeps this share of our rate (gentle: sporadic 429s must not cost much). */
+const DECREASE = 0.95;
 /** Our rate never drops below this share of the limit on "shared" 429s alone. */
 const FLOOR = 0.25;
-/** Each accepted request gives back this share of the limit (a full recovery takes 1.5 windows of requests). */
-const RECOVERY = 0.5 / 250;
+/** Each accepted request gives back this share of the limit (from the floor back to the limit: 3/4 of a window of requests). */
+const RECOVERY = 1 / 250;
 
 /**
  * Additive-increase / multiplicative-decrease of our own request rate, driven by the provider's

@@ -18,7 +18,7 @@ describe("adaptive rate on 429s", () => {
     expect(verdict.kind).toBe("shared");
     expect(verdict.pauseMs).toBeGreaterThan(0);
     expect(verdict.pauseMs).toBeLessThanOrEqual(WINDOW / 120);
-    expect(limiter.currentLimit()).toBe(225);
+    expect(limiter.currentLimit()).toBe(237);
   });
 
   test("pauses grow exponentially while 429s follow each other, then a real overrun waits the full window", () => {
@@ -49,13 +49,14 @@ describe("adaptive rate on 429s", () => {
     const rate = new AdaptiveRate(250, WINDOW);
     for (let i = 0; i < 3; i++) rate.rateLimited(10, null);
     const lowered = rate.limit();
-    expect(lowered).toBeLessThan(190);
+    expect(lowered).toBe(214);
+    // The fourth 429 in a row: the quota is spent, down to the floor.
+    rate.rateLimited(10, null);
+    expect(rate.limit()).toBe(62);
     rate.accepted();
-    expect(rate.limit()).toBeGreaterThanOrEqual(lowered);
-    expect(rate.limit()).toBeLessThan(lowered + 2);
+    expect(rate.limit()).toBe(63);
     for (let i = 0; i < 100; i++) rate.accepted();
-    expect(rate.limit()).toBeGreaterThan(lowered + 40);
-    expect(rate.limit()).toBeLessThan(250);
+    expect(rate.limit()).toBe(163);
     for (let i = 0; i < 1000; i++) rate.accepted();
     expect(rate.limit()).toBe(250);
   });
