@@ -3,12 +3,21 @@ import { ConfigError, loadConfig, redactConfig } from "./config/index.ts";
 import { startDownloads } from "./downloader/index.ts";
 import { createApp } from "./http/app.ts";
 import { startJobs } from "./jobs/index.ts";
+import { DataDirBusyError, lockDataDir } from "./lib/data-dir-lock.ts";
 import { catchUpRepairRetries } from "./services/repair/startup.ts";
 
 /** Starts Redriva: one process serving pages, the JSON and qBittorrent APIs, and running jobs. */
 export async function startServer(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
-  const deps = createDeps(config);
+  // Before anything opens the database or touches aria2c: a second server stops here.
+  const lock = lockDataDir(config.dataDir, "the Redriva server");
+  let deps: ReturnType<typeof createDeps>;
+  try {
+    deps = createDeps(config);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const { log } = deps;
   log.info({ config: redactConfig(config) }, "configuration loaded");
   if (!config.auth.enabled) {
@@ -32,6 +41,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       // Open live consoles (server-sent events) would keep a graceful stop waiting forever.
       await server.stop(true);
       deps.dbh.close();
+      lock.release();
       log.info("stopped cleanly");
     })();
     return stopping;
@@ -60,6 +70,10 @@ if (import.meta.main) {
         `Redriva cannot start, the configuration is invalid:\n${error.problems.join("\n")}\n`,
       );
       process.exit(2);
+    }
+    if (error instanceof DataDirBusyError) {
+      process.stderr.write(`Redriva cannot start: ${error.message}\n`);
+      process.exit(1);
     }
     throw error;
   }

@@ -2,6 +2,7 @@ import { createDeps } from "../compose.ts";
 import { type Config, ConfigError, loadConfig } from "../config/index.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
+import { type DataDirLock, lockDataDir } from "../lib/data-dir-lock.ts";
 import { createLogger } from "../logger.ts";
 import { PROVIDERS, providerSecretPaths } from "../providers/list.ts";
 
@@ -25,6 +26,11 @@ export interface CliContext {
   config(): Config;
   out(line?: string): void;
   err(line: string): void;
+  /**
+   * Takes DATA_DIR's exclusive lock for a command that writes (released by `close`); throws
+   * DataDirBusyError naming the server or command that holds it.
+   */
+  lockDataDir(command: string): void;
   /** Aborted on the first SIGINT/SIGTERM; long commands checkpoint and stop. */
   signal: AbortSignal;
   close(): void;
@@ -49,6 +55,7 @@ export function createCliContext(
 ): CliContext {
   let deps: Deps | null = null;
   let config: Config | null = null;
+  let lock: DataDirLock | null = null;
   const loadValidConfig = (): Config => {
     if (config) return config;
     try {
@@ -81,11 +88,15 @@ export function createCliContext(
       return deps;
     },
     config: loadValidConfig,
+    lockDataDir(command) {
+      lock ??= lockDataDir(loadValidConfig().dataDir, `redriva ${command}`);
+    },
     out: (line = "") => io.out(line),
     err: (line) => io.err(line),
     signal: controller.signal,
     close() {
       deps?.dbh.close();
+      lock?.release();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
     },

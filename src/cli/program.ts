@@ -11,12 +11,44 @@ import { registerSymlinksCommand } from "./commands/symlinks.ts";
 import { registerSyncCommand } from "./commands/sync.ts";
 import { type CliContext, CliExit, createCliContext, EXIT } from "./context.ts";
 
+/**
+ * Commands that write to DATA_DIR take its exclusive lock first: one writer at a time, the server
+ * included (reading commands such as stats, diagnose, lists and histories run beside it).
+ */
+const WRITING_COMMANDS: ReadonlySet<string> = new Set([
+  "sync",
+  "clear",
+  "restore",
+  "backup",
+  "repair scan",
+  "repair run",
+  "repair reinject",
+  "downloads add",
+  "downloads pause",
+  "downloads resume",
+  "downloads delete",
+  "jobs run",
+  "symlinks scan",
+]);
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
 /** `bun run redriva <command>`: every command has --help. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("redriva")
     .description("Self-hosted manager for Real-Debrid and AllDebrid")
     .showHelpAfterError("(run with --help for usage)")
-    .exitOverride();
+    .exitOverride()
+    .hook("preAction", (_program, action) => {
+      const path = commandPath(action);
+      if (!WRITING_COMMANDS.has(path)) return;
+      if (path === "backup" && action.opts().list) return;
+      ctx.lockDataDir(path);
+    });
   registerSyncCommand(program, ctx);
   registerStatsCommand(program, ctx);
   registerDiagnoseCommand(program, ctx);

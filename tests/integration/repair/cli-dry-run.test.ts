@@ -15,6 +15,8 @@ async function cli(deps: Deps, argv: string[]) {
   const ctx: CliContext = {
     deps: () => deps,
     config: () => deps.config,
+    // The test's own deps hold the database; no server runs beside it.
+    lockDataDir: () => {},
     out: (line = "") => out.push(line),
     err: (line) => err.push(line),
     signal: new AbortController().signal,
