@@ -1,9 +1,10 @@
 import { createDeps } from "./compose.ts";
 import { ConfigError, loadConfig, redactConfig } from "./config/index.ts";
 import { startDownloads } from "./downloader/index.ts";
+import { AppError } from "./errors.ts";
 import { createApp } from "./http/app.ts";
 import { startJobs } from "./jobs/index.ts";
-import { DataDirBusyError, lockDataDir } from "./lib/data-dir-lock.ts";
+import { lockDataDir } from "./lib/data-dir-lock.ts";
 import { catchUpRepairRetries } from "./services/repair/startup.ts";
 
 /** Starts Redriva: one process serving pages, the JSON and qBittorrent APIs, and running jobs. */
@@ -71,7 +72,8 @@ if (import.meta.main) {
       );
       process.exit(2);
     }
-    if (error instanceof DataDirBusyError) {
+    // DATA_DIR in use, a corrupt or truncated database, a full disk: one line, no stack trace.
+    if (error instanceof AppError) {
       process.stderr.write(`Redriva cannot start: ${error.message}\n`);
       process.exit(1);
     }

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from "../config/index.ts";
 import { openDatabase } from "../db/client.ts";
+import { AppError } from "../errors.ts";
 import { compactStatsLine } from "../services/stats/compact.ts";
 import { EXIT } from "./exit-codes.ts";
 
@@ -15,7 +16,16 @@ export function printCompactStats(env: Record<string, string | undefined>): numb
     }
     throw error;
   }
-  const dbh = openDatabase(config.dbPath);
+  let dbh: ReturnType<typeof openDatabase>;
+  try {
+    dbh = openDatabase(config.dbPath);
+  } catch (error) {
+    if (error instanceof AppError) {
+      process.stderr.write(`Error: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
   try {
     process.stdout.write(`${compactStatsLine(dbh)}\n`);
     return EXIT.ok;

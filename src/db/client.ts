@@ -2,6 +2,7 @@ import { Database } from "bun:sqlite";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import { checkDatabaseFile, explainDatabaseError } from "./errors.ts";
 
 export const MIGRATIONS_FOLDER = join(import.meta.dir, "..", "..", "schema", "migrations");
 
@@ -17,25 +18,25 @@ export interface DbHandle {
 
 /**
  * Opens (creating if needed) the database, sets the pragmas every connection needs and applies
- * pending migrations. `:memory:` works for unit tests.
+ * pending migrations. `:memory:` works for unit tests. A corrupt or truncated file, or a full
+ * disk, throws one clear error (DatabaseUnusableError, DiskFullError) instead of SQLite's.
  */
 export function openDatabase(
   path: string,
   options: { migrate?: boolean; readonly?: boolean } = {},
 ): DbHandle {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true });
+    checkDatabaseFile(path);
+  }
   const sqlite = options.readonly
     ? new Database(path, { readonly: true })
     : new Database(path, { create: true });
-  if (!options.readonly) sqlite.exec("PRAGMA journal_mode = WAL");
-  // A writer holding the lock briefly (another job, the CLI) should make us wait, not fail.
-  sqlite.exec("PRAGMA busy_timeout = 5000");
-  sqlite.exec("PRAGMA foreign_keys = ON");
-  sqlite.exec("PRAGMA synchronous = NORMAL");
-  if (options.migrate !== false && !options.readonly && hasPendingMigrations(sqlite)) {
-    const { migrate } =
-      require("drizzle-orm/bun-sqlite/migrator") as typeof import("drizzle-orm/bun-sqlite/migrator");
-    migrate(wrap(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
+  try {
+    prepare(sqlite, options);
+  } catch (error) {
+    sqlite.close();
+    throw explainDatabaseError(error, path);
   }
   let closed = false;
   let db: Db | null = null;
@@ -58,6 +59,22 @@ export function openDatabase(
       sqlite.close();
     },
   };
+}
+
+/** The pragmas every connection needs, then pending migrations. */
+function prepare(sqlite: Database, options: { migrate?: boolean; readonly?: boolean }): void {
+  if (!options.readonly) sqlite.exec("PRAGMA journal_mode = WAL");
+  // A writer holding the lock briefly (another job, the CLI) should make us wait, not fail.
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  sqlite.exec("PRAGMA foreign_keys = ON");
+  sqlite.exec("PRAGMA synchronous = NORMAL");
+  // Reads the schema: a damaged page there shows now rather than in the middle of some work.
+  sqlite.query("SELECT count(*) FROM sqlite_master").get();
+  if (options.migrate !== false && !options.readonly && hasPendingMigrations(sqlite)) {
+    const { migrate } =
+      require("drizzle-orm/bun-sqlite/migrator") as typeof import("drizzle-orm/bun-sqlite/migrator");
+    migrate(wrap(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
+  }
 }
 
 function wrap(sqlite: Database): Db {
@@ -84,4 +101,12 @@ function hasPendingMigrations(sqlite: Database): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * Checkpoints the WAL into the database and truncates it: on a full disk, this gives back the
+ * space the WAL took (pages already in the file are rewritten in place).
+ */
+export function reclaimWalSpace(dbh: Pick<DbHandle, "sqlite">): void {
+  dbh.sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }

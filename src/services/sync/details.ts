@@ -1,7 +1,8 @@
+import { explainDatabaseError, isDiskFull } from "../../db/errors.ts";
 import { markRemoved, recordDetailsError, saveTorrentDetails } from "../../db/repo/library.ts";
 import { markRunItem, pendingRunItems } from "../../db/repo/sync-runs.ts";
 import type { Deps } from "../../deps.ts";
-import { errorMessage } from "../../errors.ts";
+import { type AppError, errorMessage } from "../../errors.ts";
 import { type DebridProvider, ProviderError } from "../../providers/types.ts";
 import { ProgressMeter } from "./progress.ts";
 import type { SyncOptions } from "./types.ts";
@@ -12,8 +13,8 @@ export interface DetailsResult {
   gone: number;
   /** Stopped by the signal before every item was tried. */
   interrupted: boolean;
-  /** A fatal error (bad token) stopped the phase. */
-  fatal: ProviderError | null;
+  /** A fatal error (bad token, full disk) stopped the phase. */
+  fatal: AppError | null;
 }
 
 /**
@@ -52,25 +53,37 @@ export async function fetchPendingDetails(
           options.onLog?.(`details ${item.torrent_id} (${item.reason}): ${info.filename}`, "info");
       } catch (error) {
         if (options.signal?.aborted) return;
-        if (error instanceof ProviderError && error.kind === "auth") {
-          result.fatal = error;
+        if ((error instanceof ProviderError && error.kind === "auth") || isDiskFull(error)) {
+          // The item's transaction was rolled back: it stays pending for `sync resume`.
+          result.fatal = explainDatabaseError(error, deps.dbh.path) as AppError;
           return;
         }
-        if (error instanceof ProviderError && error.kind === "not_found") {
-          // Deleted at the provider since the list was read.
-          markRemoved(deps.dbh, provider.kind, item.torrent_id, deps.clock.now());
-          markRunItem(deps.dbh, runId, item.torrent_id, "gone");
-          result.gone++;
-        } else {
-          const message = errorMessage(error);
-          recordDetailsError(deps.dbh, provider.kind, item.torrent_id, message, deps.clock.now());
-          markRunItem(deps.dbh, runId, item.torrent_id, "failed", message);
-          result.failed++;
-          options.onLog?.(`details ${item.torrent_id} failed: ${message}`, "warn");
+        try {
+          if (error instanceof ProviderError && error.kind === "not_found") {
+            // Deleted at the provider since the list was read.
+            markRemoved(deps.dbh, provider.kind, item.torrent_id, deps.clock.now());
+            markRunItem(deps.dbh, runId, item.torrent_id, "gone");
+            result.gone++;
+          } else {
+            const message = errorMessage(error);
+            recordDetailsError(deps.dbh, provider.kind, item.torrent_id, message, deps.clock.now());
+            markRunItem(deps.dbh, runId, item.torrent_id, "failed", message);
+            result.failed++;
+            options.onLog?.(`details ${item.torrent_id} failed: ${message}`, "warn");
+          }
+        } catch (writeError) {
+          // The disk filled up while recording the failure: stop every worker.
+          result.fatal = explainDatabaseError(writeError, deps.dbh.path) as AppError;
+          return;
         }
       }
       const requests = provider.stats().requests - startRequests;
-      onCounters({ done: result.done, failed: result.failed, requests });
+      try {
+        onCounters({ done: result.done, failed: result.failed, requests });
+      } catch (writeError) {
+        result.fatal = explainDatabaseError(writeError, deps.dbh.path) as AppError;
+        return;
+      }
       options.onProgress?.(meter.snapshot(result.done + result.failed + result.gone, requests));
     }
   };

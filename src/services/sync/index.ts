@@ -1,3 +1,5 @@
+import { reclaimWalSpace } from "../../db/client.ts";
+import { explainDatabaseError, isDiskFull } from "../../db/errors.ts";
 import { markUnseenRemoved, presentTorrentIds, takeLibrarySnapshot } from "../../db/repo/library.ts";
 import {
   addRunItems,
@@ -115,7 +117,7 @@ export async function runSync(deps: Deps, mode: SyncMode, options: SyncOptions =
       error = "interrupted before the list was complete: run `redriva sync resume` to start it again";
     } else {
       status = "failed";
-      error = errorMessage(caught);
+      error = errorMessage(explainDatabaseError(caught, deps.dbh.path));
       if (caught instanceof ProviderError && caught.kind === "auth" && mode !== "resume") {
         // A refused token means nothing was fetched: leave no trace but the error.
         discardRun(deps.dbh, run.id);
@@ -240,8 +242,45 @@ function finishResult(
     details: total - result.requests.list,
     rateLimited: after.rateLimited - before.rateLimited,
   };
-  if (result.runId !== null) {
-    updateRun(deps.dbh, result.runId, {
+  if (result.runId !== null) recordFinish(deps, result, status, error);
+  deps.bus.publish("sync", "end", { runId: result.runId, mode: result.mode, status, error });
+  return result;
+}
+
+/**
+ * Writes the run's outcome. On a full disk the WAL is checkpointed and truncated (its space back)
+ * and the write tried once more; if even that fails, one clear error says so (the run then reads
+ * as interrupted at the next start, which `sync resume` continues).
+ */
+function recordFinish(
+  deps: Deps,
+  result: SyncResult,
+  status: SyncResult["status"],
+  error: string | null,
+): void {
+  try {
+    writeFinish(deps, result, status, error);
+  } catch (first) {
+    if (!isDiskFull(first)) throw first;
+    try {
+      reclaimWalSpace(deps.dbh);
+      writeFinish(deps, result, status, error);
+    } catch (second) {
+      throw explainDatabaseError(second, deps.dbh.path);
+    }
+  }
+}
+
+function writeFinish(
+  deps: Deps,
+  result: SyncResult,
+  status: SyncResult["status"],
+  error: string | null,
+): void {
+  const runId = result.runId as number;
+  // One transaction: the counters and the status land together or not at all.
+  deps.dbh.sqlite.transaction(() => {
+    updateRun(deps.dbh, runId, {
       total_requests: result.requests.total,
       list_requests: result.requests.list,
       detail_requests: result.requests.details,
@@ -250,12 +289,10 @@ function finishResult(
       details_failed: result.detailsFailed,
       details_planned: result.detailsPlanned,
     });
-    finishRun(deps.dbh, result.runId, status, deps.clock.now(), error, {
+    finishRun(deps.dbh, runId, status, deps.clock.now(), error, {
       plan: result.plan,
       missing: result.missing.length,
       durationMs: result.durationMs,
     });
-  }
-  deps.bus.publish("sync", "end", { runId: result.runId, mode: result.mode, status, error });
-  return result;
+  })();
 }

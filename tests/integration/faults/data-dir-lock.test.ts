@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isProcessAlive } from "../../../src/jobs/server-lock.ts";
 import { until } from "../../helpers/data-dir.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
@@ -48,6 +47,15 @@ async function runToEnd(cmd: string[], env: Record<string, string>) {
   return { code, stdout, stderr };
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe("one writer per DATA_DIR (an OS lock the kernel releases)", () => {
   test("a second server refuses, naming the first; the first keeps its pid file and its aria2c; kill -9 frees DATA_DIR", async () => {
     using dir = tempDir();
@@ -67,7 +75,7 @@ describe("one writer per DATA_DIR (an OS lock the kernel releases)", () => {
       expect(refusal).toMatch(/started \d{4}-\d\d-\d\dT/);
       expect(refusal).not.toContain("    at ");
       expect(readFileSync(pidFile, "utf8")).toBe(pidBefore);
-      expect(isProcessAlive(aria2Pid)).toBe(true);
+      expect(alive(aria2Pid)).toBe(true);
       expect((await fetch(`${first.url}/health`)).status).toBe(200);
 
       // A writing CLI command refuses too; a reading one runs beside the server.
