@@ -96,6 +96,7 @@ describe("interrupted syncs resume with nothing lost or duplicated", () => {
     child.kill("SIGKILL");
     await child.exited;
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain("a full sync is already running");
+    // DATA_DIR's lock refuses it before the database is even opened, naming the running command.
+    expect(second.stderr).toContain(`is in use by redriva sync (pid ${child.pid}`);
   });
 });
