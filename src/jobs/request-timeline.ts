@@ -1,13 +1,5 @@
 import type { ProviderRegistry } from "../providers/registry.ts";
-
-/** Provider responses during one run, counted per second, for the report's requests chart. */
-export interface RequestBucket {
-  /** Epoch seconds. */
-  second: number;
-  ok: number;
-  rateLimited: number;
-  failed: number;
-}
+import type { RequestBucket } from "../services/reports/sections.ts";
 
 export class RequestTimeline {
   private readonly buckets = new Map<number, RequestBucket>();

@@ -1,7 +1,8 @@
 import type { JobRunStatus, JobTrigger } from "../db/repo/jobs.ts";
 import type { Deps } from "../deps.ts";
+import type { ReportSection } from "../services/reports/sections.ts";
 
-export type { JobRunStatus, JobTrigger };
+export type { JobRunStatus, JobTrigger, ReportSection };
 
 /** What a running job reports for the live view (/jobs page, CLI). */
 export interface JobProgress {
@@ -26,19 +27,6 @@ export interface JobContext {
   /** Sets a named count (shown on the page, in the report and in the JSON API). */
   count(name: string, value: number): void;
 }
-
-/** A section of the HTML report; every string is escaped when rendered. */
-export type ReportSection =
-  | {
-      kind: "table";
-      title: string;
-      columns: string[];
-      rows: Array<Array<string | number | null>>;
-      /** Rows left out (the report says "and N more"). */
-      more?: number;
-    }
-  | { kind: "bars"; title: string; bars: Array<{ label: string; value: number }>; unit?: "count" | "bytes" }
-  | { kind: "text"; title: string; lines: string[] };
 
 /** What a job returns. A run that did only part of its work must say `failed`. */
 export interface JobOutcome {

@@ -1,10 +1,9 @@
 import { join } from "node:path";
 import { Eta } from "eta";
-import type { RequestBucket } from "../../jobs/request-timeline.ts";
-import type { ReportSection } from "../../jobs/types.ts";
 import { formatCount, formatDuration } from "../../lib/format.ts";
 import type { TimeFormatter } from "../../lib/time-format.ts";
 import { requestsChart } from "./requests-chart.ts";
+import type { ReportSection, RequestBucket } from "./sections.ts";
 import { horizontalBars } from "./svg.ts";
 
 const REPORT_VIEWS = join(import.meta.dir, "..", "..", "..", "views", "reports");
