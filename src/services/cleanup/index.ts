@@ -1,8 +1,10 @@
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
-import { RETENTION_RULES, type RetentionRule } from "./rules.ts";
+import type { RetentionRule } from "./retention-rule.ts";
+import { RETENTION_RULES } from "./rules.ts";
 
-export { RETENTION_RULES, type RetentionRule } from "./rules.ts";
+export type { RetentionRule } from "./retention-rule.ts";
+export { RETENTION_RULES } from "./rules.ts";
 
 const DAY_MS = 86_400_000;
 

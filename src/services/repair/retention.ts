@@ -1,5 +1,5 @@
 import { deleteAttemptsBefore } from "../../db/repo/repair-attempts.ts";
-import type { RetentionRule } from "../cleanup/rules.ts";
+import type { RetentionRule } from "../cleanup/retention-rule.ts";
 
 /** Cleanup job rule: repair attempts older than ATTEMPTS_RETENTION_DAYS. */
 export const repairAttemptsRetention: RetentionRule = {
