@@ -1,6 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { FakeTorrent } from "../library.ts";
-import type { FakeDebridState } from "../state.ts";
+
+/** The part of the fake's state the lifecycle touches (FakeDebridState has it; no import back). */
+export interface LifecycleState {
+  readonly options: { readonly pollsPerStep: number };
+  readonly addedTorrents: ReadonlySet<string>;
+  readonly library: { makeLinks(torrent: FakeTorrent): void };
+}
 
 /** What a fake route answers; the server turns it into an HTTP response. */
 export interface FakeReply {
@@ -30,7 +36,7 @@ export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
  * Moves an added torrent one step along Real-Debrid's lifecycle each time its info is read:
  * magnet_conversion → waiting_files_selection → (selectFiles) → queued → downloading → target.
  */
-export function advance(state: FakeDebridState, torrent: FakeTorrent): void {
+export function advance(state: LifecycleState, torrent: FakeTorrent): void {
   if (torrent.pollsUntilNext > 0) {
     torrent.pollsUntilNext--;
     return;
@@ -61,7 +67,7 @@ export function advance(state: FakeDebridState, torrent: FakeTorrent): void {
   }
 }
 
-export function finish(state: FakeDebridState, torrent: FakeTorrent): void {
+export function finish(state: LifecycleState, torrent: FakeTorrent): void {
   torrent.speed = null;
   torrent.seeders = null;
   if (torrent.target === "downloaded" || torrent.target === "dead") {
