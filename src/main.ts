@@ -1,11 +1,11 @@
 import { createDeps } from "./compose.ts";
 import { ConfigError, loadConfig, redactConfig } from "./config/index.ts";
-import { startDownloads } from "./downloader/index.ts";
 import { AppError } from "./errors.ts";
 import { createApp } from "./http/app.ts";
 import { startJobs } from "./jobs/index.ts";
+import { catchUpRepairRetries } from "./jobs/repair-catch-up.ts";
 import { lockDataDir } from "./lib/data-dir-lock.ts";
-import { catchUpRepairRetries } from "./services/repair/startup.ts";
+import { startDownloads } from "./services/downloads/runtime.ts";
 
 /** Starts Redriva: one process serving pages, the JSON and qBittorrent APIs, and running jobs. */
 export async function startServer(env: Record<string, string | undefined> = process.env) {

@@ -1,7 +1,7 @@
 import type { Deps } from "../deps.ts";
+import { releaseServerLock, writeServerLock } from "../lib/server-lock.ts";
 import { onRegistry, startCounting, startMetricsSampler } from "../services/metrics/index.ts";
 import type { JobRunner } from "./runner.ts";
-import { releaseServerLock, writeServerLock } from "./server-lock.ts";
 
 export type { ActiveRun, FinishedRun } from "./runner.ts";
 export { JobRunner } from "./runner.ts";

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildMagnet } from "../../src/domain/magnet.ts";
+import { type FakeDebridServer, type StartOptions, startFakeDebrid } from "../../src/fake-debrid/index.ts";
+import type { ProviderDescriptor } from "../../src/providers/descriptor.ts";
 import {
   type DownloadsRuntime,
   type StartDownloadsOptions,
   startDownloads,
-} from "../../src/downloader/index.ts";
-import { type FakeDebridServer, type StartOptions, startFakeDebrid } from "../../src/fake-debrid/index.ts";
-import type { ProviderDescriptor } from "../../src/providers/descriptor.ts";
+} from "../../src/services/downloads/runtime.ts";
 import { makeTestDeps, type TestDeps } from "./deps.ts";
 
 /** Awaits a condition by polling (bounded): tests never sleep a fixed time. */

@@ -1,7 +1,7 @@
-import { CANDIDATE_STATES } from "../../db/repo/repair.ts";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import {
+  CANDIDATE_STATES,
   currentRepairRun,
   dismissRepairCandidate,
   reinjectTorrent,

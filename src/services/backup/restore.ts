@@ -5,7 +5,7 @@ import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { Config } from "../../config/index.ts";
 import { closeRunsOfRestoredBackup } from "../../db/repo/jobs.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
-import { runningServer } from "../../jobs/server-lock.ts";
+import { runningServer } from "../../lib/server-lock.ts";
 import { backupsDir, integrityProblem } from "./files.ts";
 
 export interface RestoreResult {

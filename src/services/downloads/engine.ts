@@ -4,7 +4,7 @@ import type { DownloadQueue } from "../../downloader/queue.ts";
 import type { DiskSpace, StorageDetection } from "../../downloader/storage.ts";
 import type { SpeedTracker } from "./progress.ts";
 
-/** The long-lived parts the reconciler drives (built by src/downloader/index.ts). */
+/** The long-lived parts the reconciler drives (built by runtime.ts). */
 export interface DownloadEngine {
   aria2: Aria2Rpc;
   /** False while aria2c is (re)starting: transfers are left alone until it answers. */

@@ -3,6 +3,8 @@
  * keep a persisted retry queue, tell Sonarr/Radarr. Entry points for the CLI, pages and jobs.
  */
 
+/** The states a candidate can be in (the API filters on them). */
+export { CANDIDATE_STATES, type CandidateState } from "../../db/repo/repair.ts";
 export { currentRepairRun, dismissRepairCandidate, startRepairRun } from "./background.ts";
 export { SCAN_MODES, type ScanMode, type ScanResult, scanForRepair } from "./detect.ts";
 export { FAILURE_POLICY, type FailureClass } from "./policy.ts";

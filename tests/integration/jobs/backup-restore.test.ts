@@ -4,7 +4,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../../../src/db/client.ts";
-import { serverLockPath } from "../../../src/jobs/server-lock.ts";
+import { serverLockPath } from "../../../src/lib/server-lock.ts";
 import { cli } from "../../helpers/cli.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { getScan } from "../../../src/db/repo/symlinks.ts";
+import { symlinkJobAvailability } from "../../../src/jobs/definitions/symlinks.ts";
 import {
   cancelScan,
   getScanProgress,
@@ -13,7 +14,6 @@ import {
   saveSymlinkSettings,
   startScan,
 } from "../../../src/services/symlinks/index.ts";
-import { symlinkJobAvailability } from "../../../src/services/symlinks/job.ts";
 import { processAlive, waitUntil, writeHangingFfprobe } from "../../helpers/hanging-ffprobe.ts";
 import { htmlProblems } from "../../helpers/html-check.ts";
 import { pathsOf, RUNNING_AS_ROOT, startSymlinkEnv } from "./helpers.ts";

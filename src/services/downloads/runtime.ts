@@ -1,15 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { hasUnfinishedTorrents } from "../db/repo/downloads.ts";
-import type { Deps } from "../deps.ts";
-import type { DownloadEngine } from "../services/downloads/engine.ts";
-import { DOWNLOADS_TOPIC } from "../services/downloads/events.ts";
-import { SpeedTracker } from "../services/downloads/progress.ts";
-import { providerRound, reconcileTick } from "../services/downloads/reconcile.ts";
-import { Aria2Supervisor } from "./aria2/supervisor.ts";
-import { buildProfile, globalOptions } from "./profile.ts";
-import { DownloadQueue } from "./queue.ts";
-import { type DiskSpace, detectStorage, diskSpace } from "./storage.ts";
+import { hasUnfinishedTorrents } from "../../db/repo/downloads.ts";
+import type { Deps } from "../../deps.ts";
+import { Aria2Supervisor } from "../../downloader/aria2/supervisor.ts";
+import { buildProfile, globalOptions } from "../../downloader/profile.ts";
+import { DownloadQueue } from "../../downloader/queue.ts";
+import { type DiskSpace, detectStorage, diskSpace } from "../../downloader/storage.ts";
+import type { DownloadEngine } from "./engine.ts";
+import { DOWNLOADS_TOPIC } from "./events.ts";
+import { SpeedTracker } from "./progress.ts";
+import { providerRound, reconcileTick } from "./reconcile.ts";
 
 export interface StartDownloadsOptions {
   /**

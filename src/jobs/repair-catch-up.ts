@@ -1,7 +1,7 @@
-import { nextCandidates } from "../../db/repo/repair.ts";
-import type { Deps } from "../../deps.ts";
-import { errorMessage } from "../../errors.ts";
-import type { JobRunner } from "../../jobs/runner.ts";
+import { nextCandidates } from "../db/repo/repair.ts";
+import type { Deps } from "../deps.ts";
+import { errorMessage } from "../errors.ts";
+import type { JobRunner } from "./runner.ts";
 
 /**
  * A retry that fell due while Redriva was down runs at the next start, not at the next

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { ownerAlive } from "../lib/process-owner.ts";
+import { ownerAlive } from "./process-owner.ts";
 
 /**
  * DATA_DIR/redriva.pid: written by the server when its jobs start, removed when it stops. Restore
