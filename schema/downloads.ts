@@ -1,6 +1,12 @@
 import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { DOWNLOAD_STAGES } from "../src/domain/download-stage.ts";
 
+export const SOURCE_KINDS = ["magnet", "torrent"] as const;
+/** Why the downloader holds a torrent although it is not paused. */
+export const BLOCKED_REASONS = ["disk"] as const;
+/** A file's transfer: waiting for its turn, in aria2c, on disk, failed for good. */
+export const FILE_STATUSES = ["pending", "active", "complete", "error"] as const;
+
 /**
  * Torrents handed to Redriva through the qBittorrent API (or the /downloads page), as the *arr
  * sees them. The row is the desired state (paused, category, priority...); the downloader
@@ -12,8 +18,7 @@ export const downloadTorrents = sqliteTable(
     /** v1 info-hash, lower-case hex: what the *arr matches on. */
     hash: text("hash").primaryKey(),
     name: text("name").notNull(),
-    /** magnet | torrent */
-    source_kind: text("source_kind").notNull(),
+    source_kind: text("source_kind", { enum: SOURCE_KINDS }).notNull(),
     magnet: text("magnet"),
     torrent_file: blob("torrent_file", { mode: "buffer" }),
     category: text("category").notNull().default(""),
@@ -25,8 +30,8 @@ export const downloadTorrents = sqliteTable(
     stage: text("stage", { enum: DOWNLOAD_STAGES }).notNull(),
     /** Wanted paused by the user (qBit pause/stop). */
     paused: integer("paused", { mode: "boolean" }).notNull().default(false),
-    /** Why the downloader holds it although not paused: null | disk. */
-    blocked: text("blocked"),
+    /** Why the downloader holds it although not paused (null: nothing holds it). */
+    blocked: text("blocked", { enum: BLOCKED_REASONS }),
     force_start: integer("force_start", { mode: "boolean" }).notNull().default(false),
     /** Smaller runs first; topPrio/bottomPrio move it. */
     queue_order: real("queue_order").notNull(),
@@ -97,8 +102,7 @@ export const downloadFiles = sqliteTable(
     link: text("link").notNull(),
     /** aria2 GID (16 hex), fixed for the file's whole life so a restarted aria2c can take it back. */
     gid: text("gid").notNull(),
-    /** pending | active | complete | error */
-    status: text("status").notNull().default("pending"),
+    status: text("status", { enum: FILE_STATUSES }).notNull().default("pending"),
     completed: integer("completed").notNull().default(0),
     speed: integer("speed").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),

@@ -1,6 +1,10 @@
 import { sql } from "drizzle-orm";
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
+/** What started a run. */
+export const JOB_TRIGGERS = ["schedule", "manual", "cli", "resume"] as const;
+export const JOB_RUN_STATUSES = ["running", "succeeded", "failed", "cancelled", "interrupted"] as const;
+
 /**
  * One row per job run (scheduled, manual, from the CLI, or resuming an interrupted one).
  * At most one `running` row per job (partial unique index): that is what refuses an overlapping
@@ -11,13 +15,11 @@ export const jobRuns = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     job: text("job").notNull(),
-    /** schedule | manual | cli | resume */
-    trigger: text("trigger").notNull(),
+    trigger: text("trigger", { enum: JOB_TRIGGERS }).notNull(),
     /** Epoch ms. */
     started_at: integer("started_at").notNull(),
     finished_at: integer("finished_at"),
-    /** running | succeeded | failed | cancelled | interrupted */
-    status: text("status").notNull(),
+    status: text("status", { enum: JOB_RUN_STATUSES }).notNull(),
     /** JSON object of named counts (torrents seen, files checked...). */
     counts: text("counts").notNull().default("{}"),
     /** JSON of the last progress report while running: {phase, done, total, message}. */

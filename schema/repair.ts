@@ -1,5 +1,32 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
+/** A candidate's state (see repairCandidates). */
+export const CANDIDATE_STATES = [
+  "pending",
+  "retry",
+  "running",
+  "repaired",
+  "failed",
+  "skipped",
+  "dismissed",
+] as const;
+/** What started an attempt. */
+export const REPAIR_TRIGGERS = ["schedule", "retry", "manual", "cli"] as const;
+/** What happened to one candidate in a run. */
+export const REPAIR_OUTCOMES = [
+  "repaired", // re-added, confirmed, old one deleted
+  "retry", // in the retry queue (due_at)
+  "failed", // failed for good
+  "skipped", // nothing to do
+  "planned", // dry run: what would be done
+  "deferred", // not tried: the provider refused the run (rate limit storm); queued for later
+  "aborted", // not tried to the end: the token was refused or the run stopped
+] as const;
+/** reinject, or delete (a virus). */
+export const REPAIR_ACTIONS = ["reinject", "delete"] as const;
+export const REPAIR_SCAN_MODES = ["quick", "full", "symlinks"] as const;
+export const REPAIR_SCAN_STATUSES = ["running", "succeeded", "failed"] as const;
+
 /**
  * Repair (issue 5). No foreign key to `torrents`: a candidate can come from the provider's list
  * or a broken symlink before any sync has stored the torrent locally.
@@ -29,7 +56,7 @@ export const repairCandidates = sqliteTable(
     detail: text("detail").notNull().default("{}"),
     /** Lower runs first (from REPAIR_PRIORITY at detection time). */
     priority: integer("priority").notNull().default(0),
-    state: text("state").notNull().default("pending"),
+    state: text("state", { enum: CANDIDATE_STATES }).notNull().default("pending"),
     /** Re-injection attempts made so far. */
     attempts: integer("attempts").notNull().default(0),
     /** Epoch ms when the next attempt is due (retry queue). */
@@ -63,14 +90,12 @@ export const repairAttempts = sqliteTable(
     /** The torrent id at the time of the attempt. */
     torrent_id: text("torrent_id").notNull(),
     hash: text("hash"),
-    /** reinject | delete (virus) */
-    action: text("action").notNull(),
-    /** schedule | retry | manual | cli */
-    trigger: text("trigger").notNull(),
+    action: text("action", { enum: REPAIR_ACTIONS }).notNull(),
+    trigger: text("trigger", { enum: REPAIR_TRIGGERS }).notNull(),
     started_at: integer("started_at").notNull(),
     finished_at: integer("finished_at").notNull(),
-    /** repaired | retry | failed | skipped | aborted (token refused: not counted) */
-    outcome: text("outcome").notNull(),
+    /** Never planned (a dry run writes nothing); aborted: token refused or run stopped, not counted. */
+    outcome: text("outcome", { enum: REPAIR_OUTCOMES }).notNull(),
     /** Failure class (rate_limited, infringing...) when it did not succeed. */
     failure: text("failure"),
     error: text("error"),
@@ -116,12 +141,10 @@ export const repairScans = sqliteTable(
   "repair_scans",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    /** quick | full | symlinks */
-    mode: text("mode").notNull(),
+    mode: text("mode", { enum: REPAIR_SCAN_MODES }).notNull(),
     started_at: integer("started_at").notNull(),
     finished_at: integer("finished_at"),
-    /** running | succeeded | failed */
-    status: text("status").notNull(),
+    status: text("status", { enum: REPAIR_SCAN_STATUSES }).notNull(),
     torrents_listed: integer("torrents_listed").notNull().default(0),
     checked: integer("checked").notNull().default(0),
     found: integer("found").notNull().default(0),

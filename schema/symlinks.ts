@@ -1,5 +1,22 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
+/** dry-run: report only; real: delete after confirmation. */
+export const SYMLINK_SCAN_MODES = ["dry-run", "real"] as const;
+/** basic: phase 1; full: phase 1 + ffprobe. */
+export const SYMLINK_SCAN_DEPTHS = ["basic", "full"] as const;
+export const SYMLINK_SCAN_STATUSES = [
+  "running",
+  "awaiting_confirmation",
+  "completed",
+  "cancelled",
+  "failed",
+  "interrupted",
+] as const;
+/** What a run ended or paused in. */
+export const SYMLINK_SCAN_PHASES = ["walk", "phase1", "phase2", "delete", "rescan", "done"] as const;
+/** A folder is reported (it cannot be listed) but never deleted. */
+export const SYMLINK_PROBLEM_KINDS = ["symlink", "file", "folder"] as const;
+
 /**
  * One row per symlink-checker scan: what was asked (mode, depth, paths), what it found per phase
  * and problem type, what it deleted, how it ended. Only the last N are kept (SYMLINK_HISTORY_KEEP).
@@ -10,18 +27,14 @@ export const symlinkScans = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     started_at: integer("started_at").notNull(),
     finished_at: integer("finished_at"),
-    /** dry-run | real */
-    mode: text("mode").notNull(),
-    /** basic (phase 1) | full (phase 1 + ffprobe) */
-    depth: text("depth").notNull(),
+    mode: text("mode", { enum: SYMLINK_SCAN_MODES }).notNull(),
+    depth: text("depth", { enum: SYMLINK_SCAN_DEPTHS }).notNull(),
     /** JSON array of folders relative to the media root ("" = the whole root). */
     paths: text("paths").notNull().default("[]"),
     /** Media root at the time of the scan (problem paths are relative to it). */
     root: text("root").notNull(),
-    /** running | awaiting_confirmation | completed | cancelled | failed | interrupted */
-    status: text("status").notNull(),
-    /** What the run ended or paused in: walk | phase1 | phase2 | delete | rescan | done */
-    phase: text("phase").notNull().default("walk"),
+    status: text("status", { enum: SYMLINK_SCAN_STATUSES }).notNull(),
+    phase: text("phase", { enum: SYMLINK_SCAN_PHASES }).notNull().default("walk"),
     /** Process that owns a running row; a row whose pid is gone was interrupted. */
     pid: integer("pid"),
     /** Options the run used (workers, timeout, threshold), for "run again". */
@@ -63,8 +76,7 @@ export const symlinkProblems = sqliteTable(
     path: text("path").notNull(),
     /** broken | inaccessible | empty | io_error | corrupt | timeout */
     type: text("type").notNull(),
-    /** symlink | file */
-    kind: text("kind").notNull(),
+    kind: text("kind", { enum: SYMLINK_PROBLEM_KINDS }).notNull(),
     /** Where the link points (as written in the link), for symlinks. */
     target: text("target"),
     size: integer("size"),

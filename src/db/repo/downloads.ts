@@ -262,7 +262,7 @@ export function filesByGids(db: Db, gids: string[]): DownloadFile[] {
   );
 }
 
-export function filesWithStatus(db: Db, statuses: string[]): DownloadFile[] {
+export function filesWithStatus(db: Db, statuses: readonly DownloadFile["status"][]): DownloadFile[] {
   return files.all(
     db,
     `SELECT ${FILE_COLUMNS} FROM "download_files" WHERE "status" IN ${IN_LIST} ORDER BY "id"`,

@@ -5,8 +5,8 @@ import type { Db } from "../client.ts";
 /** Job history: the only place with SQL on `job_runs`. */
 
 export type JobRunRow = typeof jobRuns.$inferSelect;
-export type JobTrigger = "schedule" | "manual" | "cli" | "resume";
-export type JobRunStatus = "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
+export type JobTrigger = JobRunRow["trigger"];
+export type JobRunStatus = JobRunRow["status"];
 
 /**
  * Inserts the `running` row of a new run, or returns null when the job already has one (the

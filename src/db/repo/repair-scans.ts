@@ -28,7 +28,7 @@ export function recordLinkCheck(
     .run();
 }
 
-export function startScan(db: Db, mode: string, now: number): number {
+export function startScan(db: Db, mode: ScanRow["mode"], now: number): number {
   return db
     .insert(repairScans)
     .values({ mode, started_at: now, status: "running" })

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
-import { repairCandidates } from "../../../schema/repair.ts";
+import { CANDIDATE_STATES, repairCandidates } from "../../../schema/repair.ts";
 import type { Db } from "../client.ts";
 import { sqliteOf } from "../raw-table.ts";
 import { type AttemptInput, insertAttempt } from "./repair-attempts.ts";
@@ -11,16 +11,8 @@ export type { AttemptRow } from "./repair-attempts.ts";
 
 export type CandidateRow = typeof repairCandidates.$inferSelect;
 
-export const CANDIDATE_STATES = [
-  "pending",
-  "retry",
-  "running",
-  "repaired",
-  "failed",
-  "skipped",
-  "dismissed",
-] as const;
-export type CandidateState = (typeof CANDIDATE_STATES)[number];
+export { CANDIDATE_STATES };
+export type CandidateState = CandidateRow["state"];
 
 /** States a scan must not reopen: the work is done, or the user said no. */
 const SETTLED: readonly string[] = ["repaired", "failed", "dismissed", "running"];
@@ -129,7 +121,7 @@ export function candidateForTorrent(db: Db, torrentId: string): CandidateRow | u
 
 export function listCandidates(
   db: Db,
-  options: { states?: readonly string[]; limit?: number; offset?: number } = {},
+  options: { states?: readonly CandidateState[]; limit?: number; offset?: number } = {},
 ): CandidateRow[] {
   const query = db
     .select()

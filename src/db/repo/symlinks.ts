@@ -17,8 +17,8 @@ export function insertScan(
   db: Db,
   input: {
     startedAt: number;
-    mode: string;
-    depth: string;
+    mode: SymlinkScanRow["mode"];
+    depth: SymlinkScanRow["depth"];
     paths: string[];
     root: string;
     pid: number;
@@ -55,7 +55,7 @@ export function listScans(db: Db, limit = 50): SymlinkScanRow[] {
   return db.select().from(symlinkScans).orderBy(desc(symlinkScans.id)).limit(limit).all();
 }
 
-export function listScansWithStatus(db: Db, statuses: readonly string[]): SymlinkScanRow[] {
+export function listScansWithStatus(db: Db, statuses: readonly SymlinkScanRow["status"][]): SymlinkScanRow[] {
   return db
     .select()
     .from(symlinkScans)

@@ -1,30 +1,9 @@
+import type { syncRuns } from "../../../schema/library.ts";
 import { ownerAlive } from "../../lib/process-owner.ts";
 import type { DbHandle } from "../client.ts";
 
 /** Sync runs and their checkpoints (the planned details fetches and their state). */
-export interface SyncRunRow {
-  id: number;
-  mode: string;
-  status: string;
-  options: string;
-  started_at: number;
-  finished_at: number | null;
-  pid: number | null;
-  list_requests: number;
-  detail_requests: number;
-  total_requests: number;
-  rate_limited: number;
-  torrents_seen: number;
-  added: number;
-  updated: number;
-  removed: number;
-  details_planned: number;
-  details_done: number;
-  details_failed: number;
-  resumed_from: number | null;
-  error: string | null;
-  summary: string;
-}
+export type SyncRunRow = typeof syncRuns.$inferSelect;
 
 export type RunCounters = Partial<
   Pick<

@@ -1,15 +1,9 @@
+import type { webSessions } from "../../../schema/ui.ts";
 import type { DbHandle } from "../client.ts";
 
 /** Login sessions of the web UI (schema/ui.ts). Tokens arrive hashed; nothing here sees a raw one. */
 
-export interface WebSessionRow {
-  token_hash: string;
-  username: string;
-  csrf_token: string;
-  created_at: number;
-  last_seen_at: number;
-  expires_at: number;
-}
+export type WebSessionRow = typeof webSessions.$inferSelect;
 
 export function insertSession(dbh: DbHandle, row: WebSessionRow): void {
   dbh.sqlite

@@ -1,3 +1,4 @@
+import { REPAIR_SCAN_MODES } from "../../../schema/repair.ts";
 import type { RepairReason } from "../../config/sections/repair.ts";
 import { closeNoLongerFailing, upsertCandidate } from "../../db/repo/repair.ts";
 import { symlinkMappingRows } from "../../db/repo/repair-library.ts";
@@ -14,7 +15,7 @@ import { TorrentLinkIndex, torrentKey, walkMediaLinks } from "./media-links.ts";
 import { repairMediaRoot } from "./media-root.ts";
 import { type CallMeter, meter } from "./reinject.ts";
 
-export const SCAN_MODES = ["quick", "full", "symlinks"] as const;
+export const SCAN_MODES = REPAIR_SCAN_MODES;
 export type ScanMode = (typeof SCAN_MODES)[number];
 
 /** Reasons a list-based scan owns (it may close them when the torrent stopped failing). */

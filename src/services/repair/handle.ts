@@ -1,4 +1,5 @@
 import { recordAttempt } from "../../db/repo/repair.ts";
+import type { AttemptInput } from "../../db/repo/repair-attempts.ts";
 import { markTorrentDeleted } from "../../db/repo/repair-library.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
@@ -40,7 +41,7 @@ export interface CandidateSnapshot {
 interface AttemptRun {
   verdict: Verdict;
   /** reinject, or delete (a virus). */
-  action: string;
+  action: AttemptInput["action"];
   detail: Record<string, unknown>;
 }
 

@@ -1,16 +1,11 @@
+import type { REPAIR_OUTCOMES, REPAIR_TRIGGERS } from "../../../schema/repair.ts";
 import type { FailureClass } from "./policy.ts";
 import type { ReinjectPlan } from "./reinject.ts";
 
-export type RepairTrigger = "schedule" | "retry" | "manual" | "cli";
+export type RepairTrigger = (typeof REPAIR_TRIGGERS)[number];
 
-export type ItemOutcome =
-  | "repaired" // re-added, confirmed, old one deleted
-  | "retry" // in the retry queue (due_at)
-  | "failed" // failed for good
-  | "skipped" // nothing to do
-  | "planned" // dry run: what would be done
-  | "deferred" // not tried: the provider refused the run (rate limit storm); queued for later
-  | "aborted"; // not tried to the end: the token was refused or the run stopped
+/** What happened to one candidate (the list, with what each means: schema/repair.ts). */
+export type ItemOutcome = (typeof REPAIR_OUTCOMES)[number];
 
 /** What happened to one candidate in a run (or a "re-inject now"). */
 export interface ItemResult {

@@ -4,7 +4,7 @@ import type { Config } from "../../config/index.ts";
 import { allRunsWithReports, clearReportPaths, runsWithReports } from "../../db/repo/jobs.ts";
 import type { Deps } from "../../deps.ts";
 import { configuredTime } from "../../lib/time-format.ts";
-import { type RunReportInput, renderReportIndex, renderRunReport } from "./render.ts";
+import { type IndexRun, type RunReportInput, renderReportIndex, renderRunReport } from "./render.ts";
 
 export type { RunReportInput } from "./render.ts";
 
@@ -49,7 +49,7 @@ function writeReportIndex(
   deps: Deps,
   current: { runId: number; job: string; relative: string; input: RunReportInput },
 ): void {
-  const runs = allRunsWithReports(deps.dbh.db)
+  const runs: IndexRun[] = allRunsWithReports(deps.dbh.db)
     .filter((r) => r.id !== current.runId)
     .map((r) => ({
       id: r.id,

@@ -114,7 +114,7 @@ export async function checkListings(
         problems.push({
           path: f[i] as string,
           type,
-          kind: f[i + 2] as string,
+          kind: f[i + 2] as NewSymlinkProblem["kind"],
           detail: f[i + 3] as string,
           size: f[i + 4] ? Number(f[i + 4]) : null,
           target: f[i + 5] || null,

@@ -1,16 +1,10 @@
 import type { SymlinkScanRow } from "../../db/repo/symlinks.ts";
 import type { ProblemType } from "./check.ts";
 
-export type ScanMode = "dry-run" | "real";
-export type ScanDepth = "basic" | "full";
-export type ScanStatus =
-  | "running"
-  | "awaiting_confirmation"
-  | "completed"
-  | "cancelled"
-  | "failed"
-  | "interrupted";
-export type ScanPhase = "walk" | "phase1" | "phase2" | "delete" | "rescan" | "done";
+export type ScanMode = SymlinkScanRow["mode"];
+export type ScanDepth = SymlinkScanRow["depth"];
+export type ScanStatus = SymlinkScanRow["status"];
+export type ScanPhase = SymlinkScanRow["phase"];
 
 export const ACTIVE_STATUSES: readonly ScanStatus[] = ["running"];
 

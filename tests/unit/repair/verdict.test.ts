@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { openDatabase } from "../../../src/db/client.ts";
 import { getCandidate, recordAttempt, upsertCandidate } from "../../../src/db/repo/repair.ts";
-import { attemptsForCandidate } from "../../../src/db/repo/repair-attempts.ts";
+import { type AttemptInput, attemptsForCandidate } from "../../../src/db/repo/repair-attempts.ts";
 import { FAILURE_POLICY, type FailureClass } from "../../../src/services/repair/policy.ts";
 import { type Verdict, verdictForFailure, verdictForResult } from "../../../src/services/repair/verdict.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
@@ -165,7 +165,7 @@ describe("recording an attempt", () => {
       },
       1_000,
     ).id;
-  const attempt = (id: number, torrentId: string) => ({
+  const attempt = (id: number, torrentId: string): AttemptInput => ({
     candidate_id: id,
     torrent_id: torrentId,
     hash: null,
