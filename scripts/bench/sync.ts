@@ -2,8 +2,8 @@
  * `bun run bench sync`: the library sync against the fake Real-Debrid on loopback.
  * Each figure stands beside its baseline (the API's own limit, or the bare runtime).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeDebrid } from "../../src/fake-debrid/index.ts";
 import { mb, percentile, runMeasured } from "./lib/process.ts";
@@ -49,6 +49,7 @@ async function fullSyncUnder429s(work: string): Promise<string[]> {
   const windowMs = 3000;
   const rates = [0, 0.01, 0.02];
   const rounds = 3;
+  const loadStart = loadavg()[0] ?? 0;
   const runs = new Map<number, Array<{ ms: number; missing: number; code: number; refused: number }>>();
   for (let round = 0; round < rounds; round++) {
     for (const rate of rates) {
@@ -109,12 +110,44 @@ async function fullSyncUnder429s(work: string): Promise<string[]> {
   out.push(
     "",
     `Minimum at the limit: ${(minimum / 1000).toFixed(1)} s (no-fault median / minimum: ${(base / minimum).toFixed(2)}).`,
+    `Measured ${new Date().toISOString()}; load average at the start ${loadStart.toFixed(1)}, at the end ${loadavg()[0]?.toFixed(1)} (${navigator.hardwareConcurrency} cores).`,
     "",
   );
   return out;
 }
 
+const FAULTS_TITLE = "### `sync full` under sporadic 429s";
+
+/**
+ * `bun run bench sync --faults-only`: measures only the 429 rows and puts them into the sync
+ * section as it stands, the other rows keeping their own run.
+ */
+async function faultRowsOnly(work: string): Promise<string> {
+  const file = join(ROOT, "BENCHMARKS.md");
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const start = text.indexOf("<!-- bench:sync:start -->");
+  const end = text.indexOf("<!-- bench:sync:end -->");
+  if (start < 0 || end < start) throw new Error("no sync section in BENCHMARKS.md: run `bun run bench sync`");
+  const section = text.slice(start + "<!-- bench:sync:start -->".length, end).trim();
+  const rows = (await fullSyncUnder429s(work)).join("\n");
+  const at = section.indexOf(FAULTS_TITLE);
+  if (at >= 0) {
+    const next = section.indexOf("\n### ", at + 1);
+    return `${section.slice(0, at)}${rows}${next >= 0 ? section.slice(next + 1) : ""}`;
+  }
+  const smart = section.indexOf("### `sync smart`");
+  return smart >= 0 ? `${section.slice(0, smart)}${rows}\n${section.slice(smart)}` : `${section}\n\n${rows}`;
+}
+
 export async function run(): Promise<string> {
+  if (process.argv.includes("--faults-only")) {
+    const work = mkdtempSync(join(tmpdir(), "redriva-bench-sync-"));
+    try {
+      return await faultRowsOnly(work);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
   const work = mkdtempSync(join(tmpdir(), "redriva-bench-sync-"));
   const lines: string[] = [
     "## Library sync",
