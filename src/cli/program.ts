@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { explainDatabaseError } from "../db/errors.ts";
 import { AppError } from "../errors.ts";
 import { registerBackupCommands } from "./commands/backup.ts";
 import { registerClearCommand } from "./commands/clear.ts";
@@ -37,6 +38,14 @@ function commandPath(command: Command): string {
   return names.join(" ");
 }
 
+function databasePath(ctx: CliContext): string {
+  try {
+    return ctx.config().dbPath;
+  } catch {
+    return "the database";
+  }
+}
+
 /** `bun run redriva <command>`: every command has --help. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("redriva")
@@ -66,7 +75,9 @@ export async function runCli(argv: string[], ctx: CliContext = createCliContext(
   try {
     await program.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? EXIT.ok);
-  } catch (error) {
+  } catch (caught) {
+    // A full disk or a damaged database anywhere below: its one clear line, not SQLite's error.
+    const error = explainDatabaseError(caught, databasePath(ctx));
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }

@@ -2,7 +2,7 @@ import { Database } from "bun:sqlite";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
-import { checkDatabaseFile, explainDatabaseError } from "./errors.ts";
+import { checkDatabaseFile, ensureDiskReserve, explainDatabaseError, releaseDiskReserve } from "./errors.ts";
 
 export const MIGRATIONS_FOLDER = join(import.meta.dir, "..", "..", "schema", "migrations");
 
@@ -38,6 +38,7 @@ export function openDatabase(
     sqlite.close();
     throw explainDatabaseError(error, path);
   }
+  if (path !== ":memory:" && !options.readonly) ensureDiskReserve(path);
   let closed = false;
   let db: Db | null = null;
   return {
@@ -104,9 +105,14 @@ function hasPendingMigrations(sqlite: Database): boolean {
 }
 
 /**
- * Checkpoints the WAL into the database and truncates it: on a full disk, this gives back the
- * space the WAL took (pages already in the file are rewritten in place).
+ * On a full disk: frees the reserve kept beside the database, then checkpoints the WAL into the
+ * database and truncates it, to make room for writing down the failure itself.
  */
-export function reclaimWalSpace(dbh: Pick<DbHandle, "sqlite">): void {
-  dbh.sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+export function reclaimSpace(dbh: Pick<DbHandle, "sqlite" | "path">): void {
+  releaseDiskReserve(dbh.path);
+  try {
+    dbh.sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch {
+    // The checkpoint itself may need room the disk no longer has: the reserve is the room.
+  }
 }

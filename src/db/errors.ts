@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { AppError } from "../errors.ts";
 
@@ -97,5 +97,41 @@ export function checkDatabaseFile(dbPath: string): void {
   // The in-header size is only trustworthy when written by the same change (SQLite ≥ 3.7.0).
   if (validFor === changeCounter && pageCount > 0 && size < pageCount * pageSize) {
     throw new DatabaseUnusableError(dbPath, `truncated: ${size} of ${pageCount * pageSize} bytes`);
+  }
+}
+
+/**
+ * A small file kept beside the database (`redriva.db.reserve`) and given back when the disk is
+ * full, so that the failure itself can still be written (a run recorded `failed`, not left
+ * `running`). Recreated at the next open once there is space again.
+ */
+const RESERVE_BYTES = 512 * 1024;
+
+function reservePath(dbPath: string): string {
+  return `${dbPath}.reserve`;
+}
+
+export function ensureDiskReserve(dbPath: string): void {
+  const path = reservePath(dbPath);
+  try {
+    if (statSync(path).size === RESERVE_BYTES) return;
+  } catch {
+    // absent: create it
+  }
+  try {
+    writeFileSync(path, Buffer.alloc(RESERVE_BYTES));
+  } catch {
+    // The disk is already full: no reserve this time, never a failure to start.
+    rmSync(path, { force: true });
+  }
+}
+
+/** Frees the reserve; true when there was one to free. */
+export function releaseDiskReserve(dbPath: string): boolean {
+  try {
+    rmSync(reservePath(dbPath));
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,4 +1,4 @@
-import { reclaimWalSpace } from "../../db/client.ts";
+import { reclaimSpace } from "../../db/client.ts";
 import { explainDatabaseError, isDiskFull } from "../../db/errors.ts";
 import { markUnseenRemoved, presentTorrentIds, takeLibrarySnapshot } from "../../db/repo/library.ts";
 import {
@@ -248,9 +248,9 @@ function finishResult(
 }
 
 /**
- * Writes the run's outcome. On a full disk the WAL is checkpointed and truncated (its space back)
- * and the write tried once more; if even that fails, one clear error says so (the run then reads
- * as interrupted at the next start, which `sync resume` continues).
+ * Writes the run's outcome. On a full disk the space kept in reserve beside the database is
+ * given back (and the WAL checkpointed) and the write tried once more; if even that fails, one
+ * clear error says so (the run then reads as interrupted at the next start).
  */
 function recordFinish(
   deps: Deps,
@@ -263,7 +263,7 @@ function recordFinish(
   } catch (first) {
     if (!isDiskFull(first)) throw first;
     try {
-      reclaimWalSpace(deps.dbh);
+      reclaimSpace(deps.dbh);
       writeFinish(deps, result, status, error);
     } catch (second) {
       throw explainDatabaseError(second, deps.dbh.path);
