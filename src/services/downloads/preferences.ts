@@ -7,7 +7,7 @@ import { resolveInside } from "./paths.ts";
  * What clients set through app/setPreferences (and transfer/set*Limit), kept in the settings table
  * so it survives a restart and reads back. Applied where it means something to Redriva:
  * `save_path` is the folder of new torrents without a category or savepath (inside DOWNLOAD_DIR);
- * `dl_limit`/`up_limit` are the global limits the API reports. Other keys are kept and read back
+ * `dl_limit` is aria2c's global download limit (speed-limit.ts), `up_limit` is only reported. Other keys are kept and read back
  * as set, except those the *arr contract depends on (share limits, queueing, paths of the
  * incomplete folder, the Web UI login), which stay Redriva's.
  */

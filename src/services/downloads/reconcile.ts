@@ -12,6 +12,7 @@ import { formatBytes } from "../../lib/format.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { finishCompleted, processDeletions } from "./finish.ts";
 import { providerStep } from "./provider-step.ts";
+import { applySpeedLimit } from "./speed-limit.ts";
 import { pollTransfers, queueItem, retryDue } from "./transfer.ts";
 
 /**
@@ -21,6 +22,7 @@ import { pollTransfers, queueItem, retryDue } from "./transfer.ts";
  */
 export async function reconcileTick(deps: Deps, engine: DownloadEngine): Promise<{ busy: boolean }> {
   await processDeletions(deps, engine);
+  await applySpeedLimit(deps, engine);
   await stopUnwanted(deps, engine);
   await pollTransfers(deps, engine);
   await watchDisk(deps, engine);

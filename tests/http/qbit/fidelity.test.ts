@@ -408,3 +408,38 @@ describe("file priorities and location, through the real pipeline", () => {
     { timeout: 40_000 },
   );
 });
+
+describe("global limits reach aria2c", () => {
+  test(
+    "transfer/setDownloadLimit and app/setPreferences dl_limit set aria2c's max-overall-download-limit",
+    async () => {
+      await using p = await startPipeline({
+        env: { REDRIVA_USERNAME: QBIT_CREDS.username, REDRIVA_PASSWORD: QBIT_CREDS.password },
+      });
+      const server = Bun.serve({
+        port: 0,
+        hostname: "127.0.0.1",
+        fetch: createApp(p.deps).fetch,
+        idleTimeout: 0,
+      });
+      try {
+        const c = new ArrQbitClient((r) => fetch(r), `http://127.0.0.1:${server.port}`, QBIT_CREDS);
+        const aria2Limit = async () => {
+          await p.runtime.tick();
+          const options = await p.runtime.engine.aria2.call<Record<string, string>>("aria2.getGlobalOption");
+          return options["max-overall-download-limit"];
+        };
+        expect(await aria2Limit()).toBe("0");
+        await c.call("POST", "transfer/setDownloadLimit", { form: { limit: "1048576" } });
+        expect(await aria2Limit()).toBe("1048576");
+        await c.call("POST", "app/setPreferences", { form: { json: JSON.stringify({ dl_limit: 2048000 }) } });
+        expect(await aria2Limit()).toBe("2048000");
+        await c.call("POST", "transfer/setDownloadLimit", { form: { limit: "0" } });
+        expect(await aria2Limit()).toBe("0");
+      } finally {
+        await server.stop(true);
+      }
+    },
+    { timeout: 40_000 },
+  );
+});
