@@ -30,7 +30,7 @@ export const INITIAL_STAGE = "queued" satisfies DownloadStage;
 export const FINAL_STAGE = "deleted" satisfies DownloadStage;
 
 /** Where each stage may go next (staying where it is is always allowed, and writes nothing). */
-export const STAGE_TRANSITIONS: Readonly<Record<DownloadStage, readonly DownloadStage[]>> = {
+const STAGE_TRANSITIONS: Readonly<Record<DownloadStage, readonly DownloadStage[]>> = {
   // handed to a provider; no provider left or none configured
   queued: ["provider", "error", "deleted"],
   // files ready; gone at the provider or refused after the add (another provider); failed for good
@@ -55,10 +55,6 @@ export const SETTLED_STAGES = ["done", "error"] as const satisfies readonly Down
 
 export function inTransferStage(torrent: { stage: DownloadStage }): boolean {
   return (TRANSFER_STAGES as readonly DownloadStage[]).includes(torrent.stage);
-}
-
-export function isDownloadStage(value: string): value is DownloadStage {
-  return (DOWNLOAD_STAGES as readonly string[]).includes(value);
 }
 
 export function canMove(from: DownloadStage, to: DownloadStage): boolean {

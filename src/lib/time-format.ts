@@ -12,11 +12,6 @@ export interface TimeFormatter {
   clock(value: number | string | Date): string;
 }
 
-/** The zone a formatter uses when none is configured: the process's own (TZ). */
-export function processTimeZone(): string {
-  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
-
 /** Throws a RangeError for a name Intl does not know (config validates it first). */
 export function timeFormatter(timeZone?: string): TimeFormatter {
   const format = new Intl.DateTimeFormat("en-US", {

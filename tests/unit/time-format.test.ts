@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { formatDuration } from "../../src/lib/format.ts";
-import { configuredTime, processTimeZone, timeFormatter } from "../../src/lib/time-format.ts";
+import { configuredTime, timeFormatter } from "../../src/lib/time-format.ts";
 
 const WINTER = Date.UTC(2026, 0, 15, 23, 30, 5); // 2026-01-15 23:30:05 UTC
 const SUMMER = Date.UTC(2026, 6, 1, 2, 4, 9); // 2026-07-01 02:04:09 UTC
@@ -37,7 +37,7 @@ describe("times in the configured zone", () => {
 
   test("JOBS_TIMEZONE wins; without it, the process zone (TZ)", () => {
     expect(configuredTime({ jobs: { timezone: "Asia/Tokyo" } }).dateTime(WINTER)).toBe("2026-01-16 08:30:05");
-    expect(configuredTime({ jobs: {} }).zone).toBe(processTimeZone());
+    expect(configuredTime({ jobs: {} }).zone).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 });
 

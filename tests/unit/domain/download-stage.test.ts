@@ -3,7 +3,6 @@ import {
   canMove,
   DOWNLOAD_STAGES,
   type DownloadStage,
-  isDownloadStage,
   moveTo,
   queuePriority,
   StageTransitionError,
@@ -50,8 +49,6 @@ describe("download stages", () => {
       "error",
       "deleted",
     ]);
-    expect(isDownloadStage("moving")).toBe(true);
-    expect(isDownloadStage("paused")).toBe(false);
   });
 
   for (const [from, to] of pairs) {
