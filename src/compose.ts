@@ -55,6 +55,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     metrics: new Metrics(providers),
     repairRuns: new RepairRuns(),
     downloads: new DownloadsState(),
+    ownSyncRuns: new Set(),
   } as Omit<Deps, "jobs" | "syncConsole"> as Deps;
   // These two act on the whole of deps (they run jobs and syncs), so they come last.
   deps.jobs = new JobRunner(deps, [...(overrides.jobs ?? BUILTIN_JOBS)]);

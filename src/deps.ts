@@ -47,4 +47,9 @@ export interface Deps {
   repairRuns: RepairRuns;
   /** What the running downloader reports, and the transfers' in-memory bookkeeping. */
   downloads: DownloadsState;
+  /**
+   * Sync runs this process is executing. A `running` row carrying our own pid is only alive if it
+   * is one of them: after a container restart the server is often pid 1 again.
+   */
+  ownSyncRuns: Set<number>;
 }

@@ -227,6 +227,8 @@ async function report(dataDir: string) {
       startedAt + 3,
     );
     const result: SyncResult = {
+      provider: "realdebrid",
+      byProvider: [],
       runId: 1,
       mode: "smart",
       status: "succeeded",

@@ -113,11 +113,26 @@ export interface RequestStats {
   failures: number;
 }
 
+/**
+ * Requests made on behalf of one caller (a sync run, a repair scan), counted apart from the
+ * client's totals, which every user of the provider shares (downloads, the web UI...).
+ */
+export interface RequestMeter {
+  requests: number;
+  rateLimited: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Counts every HTTP request of this call, retries included. */
+  meter?: RequestMeter;
+}
+
 export interface DebridProvider {
   readonly kind: ProviderKind;
   /** Yields the whole library page by page, deduplicated by id. */
-  listTorrents(options?: { pageSize?: number; signal?: AbortSignal }): AsyncIterable<ProviderTorrent[]>;
-  getTorrent(id: string, options?: { signal?: AbortSignal }): Promise<ProviderTorrentInfo>;
+  listTorrents(options?: { pageSize?: number } & CallOptions): AsyncIterable<ProviderTorrent[]>;
+  getTorrent(id: string, options?: CallOptions): Promise<ProviderTorrentInfo>;
   addMagnet(magnet: string): Promise<AddedTorrent>;
   addTorrentFile(torrent: Uint8Array): Promise<AddedTorrent>;
   /** `all` selects every file. Providers without file selection (AllDebrid) do nothing. */

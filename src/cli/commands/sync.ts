@@ -4,11 +4,11 @@ import { type CliContext, CliExit, EXIT } from "../context.ts";
 import { createProgressReporter } from "../output/progress.ts";
 import { formatSyncResult } from "../output/sync-summary.ts";
 
-/** `redriva sync <mode>`: mirrors the Real-Debrid library into SQLite. */
+/** `redriva sync <mode>`: mirrors the debrid libraries into SQLite. */
 export function registerSyncCommand(program: Command, ctx: CliContext): void {
   program
     .command("sync")
-    .description("Mirror the Real-Debrid library into the database")
+    .description("Mirror the debrid libraries into the database (every configured provider, or --provider)")
     .argument(
       "<mode>",
       "torrents (list only) | full (list + every details) | smart (only what changed) | resume | details (--status)",
@@ -18,6 +18,12 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
     .option("--include-active", "smart: also refresh active downloads")
     .option("--skip-error-retry", "smart: do not retry details that failed last time")
     .addOption(new Option("--status <status>", "details: the status to refresh (e.g. error, downloading)"))
+    .addOption(
+      new Option(
+        "--provider <kind>",
+        "only this provider (e.g. realdebrid, alldebrid); default: every configured one",
+      ),
+    )
     .option("-v, --verbose", "log every details fetch")
     .addHelpText(
       "after",
@@ -41,6 +47,7 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
           skipErrorRetry: Boolean(flags.skipErrorRetry),
           verbose: Boolean(flags.verbose),
           status: typeof flags.status === "string" ? flags.status : undefined,
+          provider: typeof flags.provider === "string" ? flags.provider : undefined,
           signal: ctx.signal,
           onProgress: progress.update,
           onLog: progress.log,

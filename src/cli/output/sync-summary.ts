@@ -1,15 +1,27 @@
 import { formatCount, formatDuration } from "../../lib/format.ts";
 import type { SyncResult } from "../../services/sync/types.ts";
 
-/** The end-of-sync summary: what changed, what it cost, what is missing. */
+/**
+ * The end-of-sync summary: what changed, what it cost, what is missing; one block per provider
+ * when several were synced, then their sum.
+ */
 export function formatSyncResult(r: SyncResult): string[] {
+  if (r.byProvider.length <= 1) return providerBlock(r);
+  const lines = r.byProvider.flatMap(providerBlock);
+  lines.push(
+    `All providers: ${r.status.toUpperCase()} in ${formatDuration(r.durationMs)}: ${formatCount(r.torrentsSeen)} listed, ${formatCount(r.detailsDone)} details fetched, ${formatCount(r.requests.total)} requests`,
+  );
+  return lines;
+}
+
+function providerBlock(r: SyncResult): string[] {
   const lines: string[] = [];
   const head =
     r.plan && Object.keys(r.plan).length > 0 && r.detailsDone === 0 && r.runId === null
       ? "Plan (dry run)"
       : "Sync";
   lines.push(
-    `${head} ${r.mode}: ${r.status.toUpperCase()} in ${formatDuration(r.durationMs)}${r.runId ? ` (run ${r.runId})` : ""}`,
+    `${head} ${r.mode}${r.provider ? ` of ${r.provider}` : ""}: ${r.status.toUpperCase()} in ${formatDuration(r.durationMs)}${r.runId ? ` (run ${r.runId})` : ""}`,
   );
   lines.push(
     `  torrents: ${formatCount(r.torrentsSeen)} listed, ${formatCount(r.added)} new, ${formatCount(r.updated)} changed, ${formatCount(r.removed)} removed`,

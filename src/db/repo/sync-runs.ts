@@ -23,13 +23,14 @@ export type RunCounters = Partial<
 >;
 
 /**
- * Runs this process is executing. A row carrying our own pid is only alive if it is one of them:
- * after a container restart the server is often pid 1 again, and the crashed row must not block.
+ * The runs this process is executing (built once per process, in Deps). A row carrying our own
+ * pid is only alive if it is one of them: after a container restart the server is often pid 1
+ * again, and the crashed row must not block.
  */
-const ownRuns = new Set<number>();
+export type OwnRuns = Set<number>;
 
-function runAlive(row: Pick<SyncRunRow, "id" | "pid">): boolean {
-  return ownerAlive(row.pid, () => ownRuns.has(row.id));
+function runAlive(own: OwnRuns, row: Pick<SyncRunRow, "id" | "pid">): boolean {
+  return ownerAlive(row.pid, () => own.has(row.id));
 }
 
 /**
@@ -39,6 +40,8 @@ function runAlive(row: Pick<SyncRunRow, "id" | "pid">): boolean {
  */
 export function beginRun(
   dbh: DbHandle,
+  own: OwnRuns,
+  provider: string,
   mode: string,
   options: Record<string, unknown>,
   now: number,
@@ -48,7 +51,7 @@ export function beginRun(
     .transaction(() => {
       const running = sqlite.query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'").all();
       for (const row of running) {
-        if (runAlive(row)) return { run: null, blockedBy: row };
+        if (runAlive(own, row)) return { run: null, blockedBy: row };
         sqlite
           .query(
             "UPDATE sync_runs SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) WHERE id = ?",
@@ -56,22 +59,25 @@ export function beginRun(
           .run(now, row.id);
       }
       const run = sqlite
-        .query<SyncRunRow, [string, string, number, number]>(
-          "INSERT INTO sync_runs (mode, status, options, started_at, pid) VALUES (?, 'running', ?, ?, ?) RETURNING *",
+        .query<SyncRunRow, [string, string, string, number, number]>(
+          `INSERT INTO sync_runs (provider, mode, status, options, started_at, pid)
+           VALUES (?, ?, 'running', ?, ?, ?) RETURNING *`,
         )
-        .get(mode, JSON.stringify(options), now, process.pid) as SyncRunRow;
-      ownRuns.add(run.id);
+        .get(provider, mode, JSON.stringify(options), now, process.pid) as SyncRunRow;
+      own.add(run.id);
       return { run, blockedBy: null };
     })
     .immediate();
 }
 
 /**
- * `sync resume`: under the same lock as beginRun, takes over the latest run if it was
+ * `sync resume`: under the same lock as beginRun, takes over the provider's latest run if it was
  * interrupted or failed. Returns the run, the live run that blocks, or neither.
  */
 export function claimResumableRun(
   dbh: DbHandle,
+  own: OwnRuns,
+  provider: string,
   now: number,
 ): { run: SyncRunRow | null; blockedBy: SyncRunRow | null } {
   const { sqlite } = dbh;
@@ -80,12 +86,12 @@ export function claimResumableRun(
       for (const row of sqlite
         .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'")
         .all()) {
-        if (runAlive(row)) return { run: null, blockedBy: row };
+        if (runAlive(own, row)) return { run: null, blockedBy: row };
         sqlite
           .query("UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE id = ?")
           .run(now, row.id);
       }
-      const latest = sqlite.query<SyncRunRow, []>("SELECT * FROM sync_runs ORDER BY id DESC LIMIT 1").get();
+      const latest = latestRun(dbh, provider);
       if (!latest || !["interrupted", "failed"].includes(latest.status))
         return { run: null, blockedBy: null };
       sqlite
@@ -93,7 +99,7 @@ export function claimResumableRun(
           "UPDATE sync_runs SET status = 'running', pid = ?, finished_at = NULL, error = NULL WHERE id = ?",
         )
         .run(process.pid, latest.id);
-      ownRuns.add(latest.id);
+      own.add(latest.id);
       // Items that failed get another chance.
       sqlite
         .query("UPDATE sync_run_items SET state = 'pending' WHERE run_id = ? AND state = 'failed'")
@@ -106,26 +112,18 @@ export function claimResumableRun(
     .immediate();
 }
 
-/** Marks runs of dead processes as interrupted (called at server start). */
-export function interruptOrphanRuns(dbh: DbHandle, now: number): number {
-  let count = 0;
-  for (const row of dbh.sqlite
-    .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'")
-    .all()) {
-    if (runAlive(row)) continue;
-    dbh.sqlite
-      .query("UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE id = ?")
-      .run(now, row.id);
-    count++;
-  }
-  return count;
+/** The provider's latest run, whatever its state. */
+export function latestRun(dbh: DbHandle, provider: string): SyncRunRow | null {
+  return dbh.sqlite
+    .query<SyncRunRow, [string]>("SELECT * FROM sync_runs WHERE provider = ? ORDER BY id DESC LIMIT 1")
+    .get(provider);
 }
 
-export function runningSync(dbh: DbHandle): SyncRunRow | null {
+export function runningSync(dbh: DbHandle, own: OwnRuns): SyncRunRow | null {
   const row = dbh.sqlite
     .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running' LIMIT 1")
     .get();
-  return row && runAlive(row) ? row : null;
+  return row && runAlive(own, row) ? row : null;
 }
 
 export function updateRun(dbh: DbHandle, id: number, counters: RunCounters): void {
@@ -139,6 +137,7 @@ export function updateRun(dbh: DbHandle, id: number, counters: RunCounters): voi
 
 export function finishRun(
   dbh: DbHandle,
+  own: OwnRuns,
   id: number,
   status: "succeeded" | "failed" | "interrupted" | "cancelled",
   now: number,
@@ -150,7 +149,7 @@ export function finishRun(
       "UPDATE sync_runs SET status = ?, finished_at = ?, error = ?, summary = ?, pid = NULL WHERE id = ?",
     )
     .run(status, now, error, JSON.stringify(summary), id);
-  ownRuns.delete(id);
+  own.delete(id);
 }
 
 export function getRun(dbh: DbHandle, id: number): SyncRunRow | null {
@@ -217,7 +216,7 @@ export function markRunItem(
 }
 
 /** Forgets a run that did nothing (the token was refused before anything was fetched). */
-export function discardRun(dbh: DbHandle, id: number): void {
+export function discardRun(dbh: DbHandle, own: OwnRuns, id: number): void {
   dbh.sqlite.query("DELETE FROM sync_runs WHERE id = ?").run(id);
-  ownRuns.delete(id);
+  own.delete(id);
 }

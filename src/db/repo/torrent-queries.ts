@@ -21,6 +21,8 @@ export type StatusFilter =
 
 export interface ListFilter {
   status: StatusFilter;
+  /** One provider's torrents; absent or null for every provider's. */
+  provider?: string | null;
   /** A ready FTS5 expression (see buildMatchExpression), or null for no search. */
   match: string | null;
 }
@@ -75,6 +77,10 @@ function orderedSeqSql(filter: ListFilter, order: ListOrder): { sql: string; par
   const params: string[] = [];
   const cols = SORT_COLUMNS[order.sort];
   const search = (where: string[]) => {
+    if (filter.provider) {
+      where.push("provider = ?");
+      params.push(filter.provider);
+    }
     if (filter.match) {
       where.push(MATCH);
       params.push(filter.match);
@@ -166,7 +172,9 @@ export interface StatusCounts {
   withDetails: number;
 }
 
-export function statusCounts(dbh: DbHandle): StatusCounts {
+/** Counts over every provider's torrents, or over one provider's. */
+export function statusCounts(dbh: DbHandle, provider: string | null = null): StatusCounts {
+  if (provider !== null) return providerStatusCounts(dbh, provider);
   // The planner's covering index (removed_at, status, bytes) is the smallest one to scan here.
   const rows = dbh.sqlite
     .query<{ status: string; n: number }, []>(
@@ -194,6 +202,36 @@ export function statusCounts(dbh: DbHandle): StatusCounts {
       )
       .get()?.n ?? 0;
   return { byStatus, present, removed, withDetails };
+}
+
+function providerStatusCounts(dbh: DbHandle, provider: string): StatusCounts {
+  const rows = dbh.sqlite
+    .query<{ status: string; n: number; removed: number; details: number }, [string]>(
+      `SELECT t.status, COUNT(*) FILTER (WHERE t.removed_at IS NULL) AS n,
+              COUNT(*) FILTER (WHERE t.removed_at IS NOT NULL) AS removed,
+              COUNT(d.id) FILTER (WHERE t.removed_at IS NULL) AS details
+         FROM torrents t LEFT JOIN torrent_details d ON d.provider = t.provider AND d.id = t.id
+        WHERE t.provider = ? GROUP BY t.status`,
+    )
+    .all(provider);
+  const counts: StatusCounts = { byStatus: {}, present: 0, removed: 0, withDetails: 0 };
+  for (const r of rows) {
+    if (r.n > 0) counts.byStatus[r.status] = r.n;
+    counts.present += r.n;
+    counts.removed += r.removed;
+    counts.withDetails += r.details;
+  }
+  return counts;
+}
+
+/** Present torrents per provider, biggest library first. */
+export function providerCounts(dbh: DbHandle): Array<{ provider: string; count: number; bytes: number }> {
+  return dbh.sqlite
+    .query<{ provider: string; count: number; bytes: number }, []>(
+      `SELECT provider, COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS bytes FROM torrents
+        WHERE removed_at IS NULL GROUP BY provider ORDER BY count DESC, provider`,
+    )
+    .all();
 }
 
 export interface LibraryVolume {

@@ -14,7 +14,7 @@ export function registerUiApi(app: App, deps: Deps): void {
       perPage: result.perPage,
       pages: result.pages,
       total: result.total,
-      query: { status: query.status, q: query.q, sort: query.sort, dir: query.dir },
+      query: { provider: query.provider, status: query.status, q: query.q, sort: query.sort, dir: query.dir },
       next: result.page < result.pages ? listUrl(query, { page: result.page + 1 }, "/api/torrents") : null,
       torrents: result.rows.map((r) => ({
         id: r.id,
@@ -30,6 +30,7 @@ export function registerUiApi(app: App, deps: Deps): void {
         removedAt: r.removed_at,
       })),
       counts: result.counts,
+      providers: result.providers,
     });
   });
 

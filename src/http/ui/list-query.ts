@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SORT_KEYS, type SortDir, type SortKey } from "../../db/repo/torrent-queries.ts";
 import { ValidationError } from "../../errors.ts";
+import { PROVIDER_NAME } from "../../services/library-view/detail.ts";
 import { isValidStatusParam } from "../../services/library-view/filters.ts";
 import type { ListQuery } from "../../services/library-view/list.ts";
 import { MAX_QUERY_LENGTH } from "../../services/library-view/search.ts";
@@ -39,6 +40,7 @@ const schema = z.object({
     .string()
     .refine(isValidStatusParam, "status must be a status name such as downloaded, error, active or failed")
     .optional(),
+  provider: z.string().regex(PROVIDER_NAME, "provider must be a provider name such as realdebrid").optional(),
   q: z.string().max(MAX_QUERY_LENGTH, `q must be at most ${MAX_QUERY_LENGTH} characters`).optional(),
 });
 
@@ -58,6 +60,7 @@ export function parseListQuery(raw: Record<string, string>): ListQuery {
   const sort = v.sort ?? "added";
   return {
     status: v.status ?? "all",
+    provider: v.provider ?? "all",
     q: (v.q ?? "").trim(),
     sort,
     dir: v.dir ?? DEFAULT_DIR[sort],
@@ -70,6 +73,7 @@ export function parseListQuery(raw: Record<string, string>): ListQuery {
 export function listUrl(query: ListQuery, change: Partial<ListQuery> = {}, base = "/torrents"): string {
   const q = { ...query, ...change };
   const params = new URLSearchParams();
+  if (q.provider !== "all") params.set("provider", q.provider);
   if (q.status !== "all") params.set("status", q.status);
   if (q.q) params.set("q", q.q);
   if (q.sort !== "added") params.set("sort", q.sort);

@@ -3,7 +3,7 @@ import { libraryChangesSince, torrentNames } from "../../db/repo/reports.ts";
 import type { Deps } from "../../deps.ts";
 import { ConflictError } from "../../errors.ts";
 import { formatBytes, formatCount } from "../../lib/format.ts";
-import { recentRuns, runningSync, runSync } from "../../services/sync/index.ts";
+import { hasResumableRun, runSync } from "../../services/sync/index.ts";
 import type { SyncResult } from "../../services/sync/types.ts";
 import type { JobContext, JobDefinition, JobOutcome, ReportSection } from "../types.ts";
 
@@ -11,14 +11,14 @@ import type { JobContext, JobDefinition, JobOutcome, ReportSection } from "../ty
 const REPORT_ROWS = 5_000;
 
 function availability(deps: Deps): string | null {
-  return deps.providers.configured().includes("realdebrid")
+  return deps.providers.configured().length > 0
     ? null
-    : "no Real-Debrid account configured (set RD_API_TOKEN)";
+    : "no debrid account configured (set RD_API_TOKEN or AD_API_KEY)";
 }
 
 async function syncRun(ctx: JobContext, mode: "smart" | "full" | "resume"): Promise<JobOutcome> {
   const startedAt = ctx.deps.clock.now();
-  if (mode === "resume" && !resumable(ctx.deps)) {
+  if (mode === "resume" && !hasResumableRun(ctx.deps)) {
     ctx.log("nothing to resume: the last sync run finished");
     return { summary: "nothing to resume" };
   }
@@ -44,17 +44,6 @@ async function syncRun(ctx: JobContext, mode: "smart" | "full" | "resume"): Prom
     throw error;
   }
   return syncOutcome(ctx.deps, result, startedAt);
-}
-
-/**
- * The sync service resumes the latest sync run when it was interrupted or failed, or when it is
- * still marked running by a process that died (a crash).
- */
-function resumable(deps: Deps): boolean {
-  const latest = recentRuns(deps.dbh, 1)[0];
-  if (!latest) return false;
-  if (latest.status === "running") return runningSync(deps.dbh) === null;
-  return latest.status === "interrupted" || latest.status === "failed";
 }
 
 /** Counts, summary and report of a sync run (exported for the report benchmark). */

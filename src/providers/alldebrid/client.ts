@@ -6,6 +6,7 @@ import { SlidingWindowLimiter } from "../http/rate-limiter.ts";
 import {
   type AccountInfo,
   type AddedTorrent,
+  type CallOptions,
   type DebridProvider,
   ProviderError,
   type ProviderTorrent,
@@ -101,10 +102,13 @@ export class AllDebridProvider implements DebridProvider {
   }
 
   /** The whole library in one call (AllDebrid does not page). */
-  async *listTorrents(
-    options: { pageSize?: number; signal?: AbortSignal } = {},
-  ): AsyncIterable<ProviderTorrent[]> {
-    const data = await this.call({ method: "POST", path: "/v4.1/magnet/status", signal: options.signal });
+  async *listTorrents(options: { pageSize?: number } & CallOptions = {}): AsyncIterable<ProviderTorrent[]> {
+    const data = await this.call({
+      method: "POST",
+      path: "/v4.1/magnet/status",
+      signal: options.signal,
+      meter: options.meter,
+    });
     const magnets = (data as { magnets?: unknown }).magnets;
     // An array, or (seen in clients) an object keyed by id.
     const list = Array.isArray(magnets)
@@ -125,12 +129,13 @@ export class AllDebridProvider implements DebridProvider {
     if (items.length > 0) yield items;
   }
 
-  async getTorrent(id: string, options: { signal?: AbortSignal } = {}): Promise<ProviderTorrentInfo> {
+  async getTorrent(id: string, options: CallOptions = {}): Promise<ProviderTorrentInfo> {
     const status = await this.call({
       method: "POST",
       path: "/v4.1/magnet/status",
       form: { id },
       signal: options.signal,
+      meter: options.meter,
     });
     const magnet = (status as { magnets?: unknown }).magnets;
     const item = mapMagnet(Array.isArray(magnet) ? magnet[0] : magnet);
@@ -143,7 +148,7 @@ export class AllDebridProvider implements DebridProvider {
       item.status !== "magnet_error" &&
       item.status !== "dead"
     ) {
-      tree = await this.files(id, options.signal);
+      tree = await this.files(id, options);
     }
     const info = mapMagnetInfo(magnet, tree ?? []);
     if (!info) throw badResponse("/v4.1/magnet/status", "no magnet in the answer");
@@ -151,8 +156,14 @@ export class AllDebridProvider implements DebridProvider {
   }
 
   /** The /v4/magnet/files tree of one magnet ([] while AllDebrid has none to give). */
-  private async files(id: string, signal?: AbortSignal): Promise<unknown> {
-    const data = await this.call({ method: "POST", path: "/v4/magnet/files", form: { "id[]": id }, signal });
+  private async files(id: string, options: CallOptions): Promise<unknown> {
+    const data = await this.call({
+      method: "POST",
+      path: "/v4/magnet/files",
+      form: { "id[]": id },
+      signal: options.signal,
+      meter: options.meter,
+    });
     const magnets = (data as { magnets?: unknown }).magnets;
     const entry = (Array.isArray(magnets) ? magnets[0] : magnets) as { files?: unknown } | undefined;
     const error = readAdError(entry);

@@ -1,7 +1,7 @@
 import { type BackoffPolicy, retryAfterFrom, sleepBackoff } from "../../lib/backoff.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { type Logger, maskSecrets } from "../../logger.ts";
-import { ProviderError, type ProviderKind, type RequestStats } from "../types.ts";
+import { ProviderError, type ProviderKind, type RequestMeter, type RequestStats } from "../types.ts";
 import type { RequestLimiter } from "./combined-limiter.ts";
 
 export interface HttpRequest {
@@ -20,6 +20,8 @@ export interface HttpRequest {
   /** Parse the 2xx body as JSON; a truncated/garbled body is retried like a dropped connection. */
   json?: boolean;
   signal?: AbortSignal;
+  /** The caller's own count of requests (see RequestMeter). */
+  meter?: RequestMeter;
 }
 
 export interface HttpResponse {
@@ -132,6 +134,7 @@ export class DebridHttpClient {
         if (response.status !== 429 && error.kind !== "rate_limited") this.options.limiter.accepted();
         else {
           this.counters.rateLimited++;
+          if (req.meter) req.meter.rateLimited++;
           this.pauseAfterRateLimit(response, req.path);
           if (attempt++ < this.maxRetries) {
             this.counters.retries++;
@@ -194,6 +197,7 @@ export class DebridHttpClient {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     this.counters.requests++;
+    if (req.meter) req.meter.requests++;
     try {
       const res = await fetch(this.url(req), {
         method: req.method,

@@ -4,6 +4,7 @@ import { DebridHttpClient, type HttpResponse } from "../http/http-client.ts";
 import { SlidingWindowLimiter } from "../http/rate-limiter.ts";
 import {
   type AccountInfo,
+  type CallOptions,
   type DebridProvider,
   ProviderError,
   type ProviderTorrent,
@@ -63,9 +64,7 @@ export class RealDebridProvider implements DebridProvider {
     return this.http.stats();
   }
 
-  async *listTorrents(
-    options: { pageSize?: number; signal?: AbortSignal } = {},
-  ): AsyncIterable<ProviderTorrent[]> {
+  async *listTorrents(options: { pageSize?: number } & CallOptions = {}): AsyncIterable<ProviderTorrent[]> {
     const limit = Math.min(options.pageSize ?? RD_MAX_PAGE, RD_MAX_PAGE);
     const seen = new Set<string>();
     for (let page = 1; ; page++) {
@@ -75,6 +74,7 @@ export class RealDebridProvider implements DebridProvider {
         query: { page, limit },
         json: true,
         signal: options.signal,
+        meter: options.meter,
       });
       // 204 (empty body) past the end of the library.
       if (res.status === 204 || res.text.trim() === "") return;
@@ -96,9 +96,15 @@ export class RealDebridProvider implements DebridProvider {
     }
   }
 
-  async getTorrent(id: string, options: { signal?: AbortSignal } = {}): Promise<ProviderTorrentInfo> {
+  async getTorrent(id: string, options: CallOptions = {}): Promise<ProviderTorrentInfo> {
     const path = `/torrents/info/${encodeURIComponent(id)}`;
-    const res = await this.http.request({ method: "GET", path, json: true, signal: options.signal });
+    const res = await this.http.request({
+      method: "GET",
+      path,
+      json: true,
+      signal: options.signal,
+      meter: options.meter,
+    });
     const info = mapTorrentInfo(parseJson(res, path));
     if (!info) throw badResponse(path, "no torrent id in the answer");
     return info;

@@ -5,6 +5,7 @@ import {
   libraryVersion,
   libraryVolume,
   pageSeqs,
+  providerCounts,
   rowsBySeq,
   type StatusCounts,
   statusCounts,
@@ -18,6 +19,8 @@ import { buildMatchExpression } from "./search.ts";
 export interface ListQuery extends ListOrder {
   /** all | active | failed | removed | missing_details | a provider status */
   status: string;
+  /** all | a provider kind */
+  provider: string;
   q: string;
   page: number;
   perPage: number;
@@ -30,15 +33,22 @@ export interface ListResult {
   pages: number;
   perPage: number;
   counts: StatusCounts;
+  /** Present torrents per provider (the provider filter's choices). */
+  providers: Array<{ provider: string; count: number; bytes: number }>;
 }
 
 /** Below this offset a page comes straight from the index; deeper ones from the cached id list. */
 const DIRECT_OFFSET_LIMIT = 1000;
 
-/** Counts per status (cached until the library changes). */
-export function libraryCounts(deps: Deps): StatusCounts {
+/** Counts per status, of every provider or of one (cached until the library changes). */
+export function libraryCounts(deps: Deps, provider: string | null = null): StatusCounts {
   const version = libraryVersion(deps.dbh);
-  return deps.libraryCache.get("counts", version, () => statusCounts(deps.dbh));
+  return deps.libraryCache.get(`counts|${provider ?? ""}`, version, () => statusCounts(deps.dbh, provider));
+}
+
+/** Present torrents per provider (cached until the library changes). */
+export function libraryProviders(deps: Deps): ListResult["providers"] {
+  return deps.libraryCache.get("providers", libraryVersion(deps.dbh), () => providerCounts(deps.dbh));
 }
 
 function knownTotal(counts: StatusCounts, filter: ListFilter): number | null {
@@ -64,17 +74,22 @@ function knownTotal(counts: StatusCounts, filter: ListFilter): number | null {
  * ordered id list, so any page costs the same once the list is known.
  */
 export function listTorrents(deps: Deps, query: ListQuery): ListResult {
-  const filter: ListFilter = { status: toStatusFilter(query.status), match: buildMatchExpression(query.q) };
+  const provider = query.provider === "all" ? null : query.provider;
+  const filter: ListFilter = {
+    status: toStatusFilter(query.status),
+    provider,
+    match: buildMatchExpression(query.q),
+  };
   const order: ListOrder = { sort: query.sort, dir: query.dir };
   const version = libraryVersion(deps.dbh);
-  const counts = libraryCounts(deps);
+  const counts = libraryCounts(deps, provider);
   const offset = (query.page - 1) * query.perPage;
   let total = knownTotal(counts, filter);
   let seqs: number[];
   if (total !== null && offset + query.perPage <= DIRECT_OFFSET_LIMIT) {
     seqs = pageSeqs(deps.dbh, filter, order, offset, query.perPage);
   } else {
-    const key = `seqs|${query.status}|${filter.match ?? ""}|${order.sort}|${order.dir}`;
+    const key = `seqs|${query.provider}|${query.status}|${filter.match ?? ""}|${order.sort}|${order.dir}`;
     const all = deps.libraryCache.get(
       key,
       version,
@@ -91,6 +106,7 @@ export function listTorrents(deps: Deps, query: ListQuery): ListResult {
     pages: Math.max(1, Math.ceil(total / query.perPage)),
     perPage: query.perPage,
     counts,
+    providers: libraryProviders(deps),
   };
 }
 

@@ -89,7 +89,7 @@ export class SyncConsole {
 
   /** The run in progress (this process or another one), if any. */
   current(): { runId: number; mode: string; startedAt: number } | null {
-    const row = runningSync(this.deps.dbh);
+    const row = runningSync(this.deps);
     return row ? { runId: row.id, mode: row.mode, startedAt: row.started_at } : null;
   }
 

@@ -10,6 +10,7 @@ import {
   ProviderError,
   type ProviderKind,
   type ProviderTorrent,
+  type RequestMeter,
 } from "../../providers/types.ts";
 import { TorrentLinkIndex, torrentKey, walkMediaLinks } from "./media-links.ts";
 import { repairMediaRoot } from "./media-root.ts";
@@ -145,10 +146,10 @@ async function scanProvider(
   const { db } = deps.dbh;
   const failing: string[] = [];
   const downloaded: ProviderTorrent[] = [];
-  // Requests as the shared client counts them (a page walk ends without a request, or on a 204).
-  const before = provider.stats().requests;
+  // The walk's own requests (the client is shared with downloads and the web UI).
+  const meter: RequestMeter = { requests: 0, rateLimited: 0 };
   try {
-    for await (const page of provider.listTorrents({ signal: options.signal })) {
+    for await (const page of provider.listTorrents({ signal: options.signal, meter })) {
       result.torrentsListed += page.length;
       for (const t of page) {
         if (FAILED_STATUSES.includes(t.status)) {
@@ -168,7 +169,7 @@ async function scanProvider(
     result.closed += closeNoLongerFailing(db, kind, LIST_REASONS, failing, deps.clock.now());
     if (mode === "full") await checkLinkSample(deps, kind, downloaded, result, calls, options);
   } finally {
-    result.requests += provider.stats().requests - before;
+    result.requests += meter.requests;
   }
 }
 

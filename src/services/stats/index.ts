@@ -8,6 +8,7 @@ import {
   topHosts,
 } from "../../db/repo/library-stats.ts";
 import { recentRuns } from "../../db/repo/sync-runs.ts";
+import { providerCounts } from "../../db/repo/torrent-queries.ts";
 import type { Deps } from "../../deps.ts";
 import { formatCount } from "../../lib/format.ts";
 import { ACTIVE_STATUSES, FAILED_STATUSES } from "../../providers/types.ts";
@@ -21,10 +22,18 @@ export interface LibraryStats {
   downloads: { active: number; byStatus: Array<{ status: string; count: number }> };
   errors: { failed: number; detailsErrors: number };
   byStatus: Array<{ status: string; count: number; bytes: number; percent: number }>;
+  /** Present torrents per provider. */
+  byProvider: Array<{ provider: string; count: number; bytes: number }>;
   topHosts: Array<{ host: string; count: number; bytes: number }>;
-  biggest: Array<{ id: string; filename: string; bytes: number; status: string }>;
+  biggest: Array<{ provider: string; id: string; filename: string; bytes: number; status: string }>;
   staleDetails: number;
-  lastSync: { mode: string; status: string; finishedAt: number | null; startedAt: number } | null;
+  lastSync: {
+    provider: string;
+    mode: string;
+    status: string;
+    finishedAt: number | null;
+    startedAt: number;
+  } | null;
   recommendations: string[];
 }
 
@@ -65,11 +74,13 @@ export function getLibraryStats(deps: Deps): LibraryStats {
       ...s,
       percent: totals.torrents > 0 ? Math.round((s.count / totals.torrents) * 1000) / 10 : 0,
     })),
+    byProvider: providerCounts(deps.dbh),
     topHosts: topHosts(deps.dbh, 5),
     biggest: biggestTorrents(deps.dbh, 5),
     staleDetails: stale,
     lastSync: lastRun
       ? {
+          provider: lastRun.provider,
           mode: lastRun.mode,
           status: lastRun.status,
           finishedAt: lastRun.finished_at,

@@ -3,7 +3,7 @@ import { markRemoved, recordDetailsError, saveTorrentDetails } from "../../db/re
 import { markRunItem, pendingRunItems } from "../../db/repo/sync-runs.ts";
 import type { Deps } from "../../deps.ts";
 import { type AppError, errorMessage } from "../../errors.ts";
-import { type DebridProvider, ProviderError } from "../../providers/types.ts";
+import { type DebridProvider, ProviderError, type RequestMeter } from "../../providers/types.ts";
 import { ProgressMeter } from "./progress.ts";
 import type { SyncOptions } from "./types.ts";
 
@@ -28,12 +28,13 @@ export async function fetchPendingDetails(
   provider: DebridProvider,
   runId: number,
   options: SyncOptions,
+  meter: RequestMeter,
   onCounters: (c: { done: number; failed: number; requests: number }) => void,
 ): Promise<DetailsResult> {
   const items = pendingRunItems(deps.dbh, runId);
   const result: DetailsResult = { done: 0, failed: 0, gone: 0, interrupted: false, fatal: null };
-  const meter = new ProgressMeter(deps.clock.now, items.length);
-  const startRequests = provider.stats().requests;
+  const progress = new ProgressMeter(deps.clock.now, items.length);
+  const startRequests = meter.requests;
   let next = 0;
   const concurrency = Math.min(8, Math.max(1, items.length));
 
@@ -43,7 +44,7 @@ export async function fetchPendingDetails(
       const item = items[next++];
       if (!item) return;
       try {
-        const info = await provider.getTorrent(item.torrent_id, { signal: options.signal });
+        const info = await provider.getTorrent(item.torrent_id, { signal: options.signal, meter });
         deps.dbh.sqlite.transaction(() => {
           saveTorrentDetails(deps.dbh, provider.kind, info, deps.clock.now());
           markRunItem(deps.dbh, runId, item.torrent_id, "done");
@@ -77,14 +78,14 @@ export async function fetchPendingDetails(
           return;
         }
       }
-      const requests = provider.stats().requests - startRequests;
+      const requests = meter.requests - startRequests;
       try {
         onCounters({ done: result.done, failed: result.failed, requests });
       } catch (writeError) {
         result.fatal = explainDatabaseError(writeError, deps.dbh.path) as AppError;
         return;
       }
-      options.onProgress?.(meter.snapshot(result.done + result.failed + result.gone, requests));
+      options.onProgress?.(progress.snapshot(result.done + result.failed + result.gone, requests));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

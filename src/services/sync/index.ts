@@ -8,25 +8,101 @@ import {
   discardRun,
   failedRunItems,
   finishRun,
+  latestRun,
+  recentRuns as recentRunRows,
   runItemCounts,
+  runningSync as runningSyncRow,
   type SyncRunRow,
   updateRun,
 } from "../../db/repo/sync-runs.ts";
 import type { Deps } from "../../deps.ts";
 import { AppError, ConflictError, errorMessage, ValidationError } from "../../errors.ts";
-import { type DebridProvider, ProviderError } from "../../providers/types.ts";
+import {
+  type DebridProvider,
+  ProviderError,
+  type ProviderKind,
+  type RequestMeter,
+} from "../../providers/types.ts";
 import { fetchPendingDetails } from "./details.ts";
 import { walkList } from "./list-walk.ts";
 import { countByReason, orderPlan, type PlannedFetch, REASON_PRIORITY } from "./plan.ts";
 import type { SyncMode, SyncOptions, SyncResult } from "./types.ts";
 
-export { recentRuns, runningSync } from "../../db/repo/sync-runs.ts";
+export type { SyncRunRow } from "../../db/repo/sync-runs.ts";
 export type { SyncMode, SyncOptions, SyncResult } from "./types.ts";
+
+/** The latest sync runs, every provider's, newest first. */
+export function recentRuns(deps: Deps, limit = 10): SyncRunRow[] {
+  return recentRunRows(deps.dbh, limit);
+}
+
+/** The sync running now (in this process or a live other one), if any. */
+export function runningSync(deps: Deps): SyncRunRow | null {
+  return runningSyncRow(deps.dbh, deps.ownSyncRuns);
+}
+
+/**
+ * True when some provider's latest run was interrupted or failed, or is still marked running by
+ * a process that died (a crash): `resume` has something to do.
+ */
+export function hasResumableRun(deps: Deps): boolean {
+  return deps.providers.configured().some((kind) => resumable(deps, kind));
+}
+
+function resumable(deps: Deps, provider: string): boolean {
+  const latest = latestRun(deps.dbh, provider);
+  if (!latest) return false;
+  if (latest.status === "running") return runningSync(deps) === null;
+  return latest.status === "interrupted" || latest.status === "failed";
+}
 
 export const SYNC_MODES: readonly SyncMode[] = ["torrents", "full", "smart", "resume", "details"];
 
 /**
- * Mirrors the Real-Debrid library into SQLite.
+ * Mirrors the debrid libraries into SQLite: `options.provider`, or every configured provider one
+ * after the other (each paced by its own client's limiter). A provider that fails does not stop
+ * the next one; the result sums them, with each provider's own in `byProvider`. Another sync
+ * already running stops everything (ConflictError).
+ */
+export async function runSync(deps: Deps, mode: SyncMode, options: SyncOptions = {}): Promise<SyncResult> {
+  if (!SYNC_MODES.includes(mode))
+    throw new ValidationError(`unknown sync mode "${mode}" (${SYNC_MODES.join(", ")})`);
+  if (mode === "details" && !options.status)
+    throw new ValidationError("details sync needs a status (--status)");
+  if (options.dryRun && mode !== "smart") throw new ValidationError("--dry-run applies to the smart sync");
+  let kinds = syncTargets(deps, options.provider);
+  if (mode === "resume") {
+    kinds = kinds.filter((kind) => resumable(deps, kind));
+    if (kinds.length === 0)
+      throw new ValidationError("nothing to resume: the last sync finished (run `redriva sync smart`)");
+  }
+  if (kinds.length === 1) return syncProvider(deps, kinds[0] as ProviderKind, mode, options);
+  const results: SyncResult[] = [];
+  for (const kind of kinds) {
+    if (options.signal?.aborted) break;
+    results.push(await syncProvider(deps, kind, mode, options));
+  }
+  return combineResults(mode, results);
+}
+
+/** The providers a sync covers: the one named (it must be configured), else every configured one. */
+function syncTargets(deps: Deps, named: string | undefined): ProviderKind[] {
+  const configured = deps.providers.configured();
+  if (named !== undefined) {
+    if (!configured.includes(named as ProviderKind))
+      throw new ValidationError(
+        `${JSON.stringify(named)} is not a configured provider (configured: ${configured.join(", ") || "none"})`,
+      );
+    return [named as ProviderKind];
+  }
+  if (configured.length === 0) {
+    requireProvider(deps, "realdebrid"); // throws, naming the variables to set
+  }
+  return configured;
+}
+
+/**
+ * Mirrors one provider's library into SQLite.
  * - `torrents`: the list only (1 request per 5,000 torrents).
  * - `full`: the list, then details of every torrent.
  * - `smart`: the list, then details only where they are missing, out of date or changed.
@@ -35,51 +111,58 @@ export const SYNC_MODES: readonly SyncMode[] = ["torrents", "full", "smart", "re
  * One sync at a time per database (a second one gets a ConflictError). The run is recorded in
  * `sync_runs`; anything it could not fetch makes it `failed`, never a silent success.
  */
-export async function runSync(deps: Deps, mode: SyncMode, options: SyncOptions = {}): Promise<SyncResult> {
-  if (!SYNC_MODES.includes(mode))
-    throw new ValidationError(`unknown sync mode "${mode}" (${SYNC_MODES.join(", ")})`);
-  if (mode === "details" && !options.status)
-    throw new ValidationError("details sync needs a status (--status)");
-  if (options.dryRun && mode !== "smart") throw new ValidationError("--dry-run applies to the smart sync");
-  const provider = requireProvider(deps);
+async function syncProvider(
+  deps: Deps,
+  kind: ProviderKind,
+  mode: SyncMode,
+  options: SyncOptions,
+): Promise<SyncResult> {
+  const provider = requireProvider(deps, kind);
   const log = (line: string, level: "info" | "warn" | "error" = "info") => {
     options.onLog?.(line, level);
-    deps.bus.publish("sync", "log", { line, level });
+    deps.bus.publish("sync", "log", { line, level, provider: kind });
   };
+  // This run's own requests: the client is shared with downloads and the web UI.
+  const meter: RequestMeter = { requests: 0, rateLimited: 0 };
   const opts: SyncOptions = { ...options, onLog: log };
   const started = deps.clock.now();
-  const before = provider.stats();
-  const result = emptyResult(mode);
+  const result = emptyResult(mode, kind);
 
   if (opts.dryRun) {
-    const walk = await walkList(deps, provider, started, { ...opts, plan: true });
-    result.requests.list = provider.stats().requests - before.requests;
+    const walk = await walkList(deps, provider, started, { ...opts, plan: true }, meter);
+    result.requests.list = meter.requests;
     result.torrentsSeen = walk.seen;
     result.added = walk.added;
     result.updated = walk.updated;
     result.plan = countByReason(walk.planned);
     result.detailsPlanned = walk.planned.length;
-    return finishResult(deps, provider, before, started, result, "succeeded", null);
+    return finishResult(deps, meter, started, result, "succeeded", null);
   }
 
-  const run = claimRun(deps, mode, opts);
+  const run = claimRun(deps, kind, mode, opts);
   result.runId = run.id;
-  deps.bus.publish("sync", "start", { runId: run.id, mode });
-  log(`sync ${mode} started (run ${run.id})`);
+  deps.bus.publish("sync", "start", { runId: run.id, mode, provider: kind });
+  log(`sync ${mode} started (${kind}, run ${run.id})`);
   let status: SyncResult["status"] = "succeeded";
   let error: string | null = null;
   try {
     const effectiveMode = mode === "resume" ? (run.mode as SyncMode) : mode;
     const hasCheckpoint = mode === "resume" && run.details_planned > 0;
     if (!hasCheckpoint && effectiveMode !== "details") {
-      const walk = await walkList(deps, provider, started, { ...opts, plan: effectiveMode === "smart" });
-      result.requests.list = provider.stats().requests - before.requests;
+      const walk = await walkList(
+        deps,
+        provider,
+        started,
+        { ...opts, plan: effectiveMode === "smart" },
+        meter,
+      );
+      result.requests.list = meter.requests;
       Object.assign(result, { torrentsSeen: walk.seen, added: walk.added, updated: walk.updated });
       result.removed = markUnseenRemoved(deps.dbh, provider.kind, started, deps.clock.now()).length;
-      if (result.removed > 0) log(`${result.removed} torrents are gone from the provider (marked removed)`);
-      planDetails(deps, run.id, effectiveMode, opts, walk.planned, result);
+      if (result.removed > 0) log(`${result.removed} torrents are gone from ${kind} (marked removed)`);
+      planDetails(deps, kind, run.id, effectiveMode, opts, walk.planned, result);
     } else if (!hasCheckpoint) {
-      planDetails(deps, run.id, effectiveMode, opts, [], result);
+      planDetails(deps, kind, run.id, effectiveMode, opts, [], result);
     } else {
       log(`resuming run ${run.id}: ${runItemCounts(deps.dbh, run.id).pending ?? 0} details left`);
     }
@@ -89,14 +172,21 @@ export async function runSync(deps: Deps, mode: SyncMode, options: SyncOptions =
       updated: result.updated,
       removed: result.removed,
     });
-    const details = await fetchPendingDetails(deps, provider, run.id, opts, ({ done, failed, requests }) => {
-      if ((done + failed) % 25 === 0)
-        updateRun(deps.dbh, run.id, {
-          details_done: done,
-          details_failed: failed,
-          detail_requests: requests,
-        });
-    });
+    const details = await fetchPendingDetails(
+      deps,
+      provider,
+      run.id,
+      opts,
+      meter,
+      ({ done, failed, requests }) => {
+        if ((done + failed) % 25 === 0)
+          updateRun(deps.dbh, run.id, {
+            details_done: done,
+            details_failed: failed,
+            detail_requests: requests,
+          });
+      },
+    );
     const counts = runItemCounts(deps.dbh, run.id);
     result.detailsPlanned = Object.values(counts).reduce((a, b) => a + b, 0);
     result.detailsDone = counts.done ?? 0;
@@ -105,42 +195,42 @@ export async function runSync(deps: Deps, mode: SyncMode, options: SyncOptions =
     if (details.fatal) throw details.fatal;
     if (details.interrupted || opts.signal?.aborted) {
       status = "interrupted";
-      error = `interrupted with ${result.missing.length} details left: run \`redriva sync resume\` to finish`;
+      error = `interrupted with ${result.missing.length} details left: run \`redriva sync resume --provider ${kind}\` to finish`;
     } else if (result.missing.length > 0) {
       status = "failed";
-      error = `${result.missing.length} of ${result.detailsPlanned} torrents could not be fetched (e.g. ${result.missing.slice(0, 5).join(", ")}); run \`redriva sync resume\` to retry them`;
+      error = `${result.missing.length} of ${result.detailsPlanned} torrents could not be fetched (e.g. ${result.missing.slice(0, 5).join(", ")}); run \`redriva sync resume --provider ${kind}\` to retry them`;
     }
     takeLibrarySnapshot(deps.dbh, deps.clock.now());
   } catch (caught) {
     if (opts.signal?.aborted || (caught instanceof AppError && caught.code === "interrupted")) {
       status = "interrupted";
-      error = "interrupted before the list was complete: run `redriva sync resume` to start it again";
+      error = `interrupted before the list was complete: run \`redriva sync resume --provider ${kind}\` to start it again`;
     } else {
       status = "failed";
       error = errorMessage(explainDatabaseError(caught, deps.dbh.path));
       if (caught instanceof ProviderError && caught.kind === "auth" && mode !== "resume") {
         // A refused token means nothing was fetched: leave no trace but the error.
-        discardRun(deps.dbh, run.id);
+        discardRun(deps.dbh, deps.ownSyncRuns, run.id);
         result.runId = null;
       }
     }
   }
-  return finishResult(deps, provider, before, started, result, status, error);
+  return finishResult(deps, meter, started, result, status, error);
 }
 
-function requireProvider(deps: Deps): DebridProvider {
+function requireProvider(deps: Deps, kind: ProviderKind): DebridProvider {
   try {
-    return deps.providers.require("realdebrid");
+    return deps.providers.require(kind);
   } catch (error) {
     throw new ValidationError(errorMessage(error));
   }
 }
 
 /** A new run, or the interrupted one `resume` takes over. */
-function claimRun(deps: Deps, mode: SyncMode, options: SyncOptions): SyncRunRow {
+function claimRun(deps: Deps, kind: ProviderKind, mode: SyncMode, options: SyncOptions): SyncRunRow {
   const now = deps.clock.now();
   if (mode === "resume") {
-    const { run, blockedBy } = claimResumableRun(deps.dbh, now);
+    const { run, blockedBy } = claimResumableRun(deps.dbh, deps.ownSyncRuns, kind, now);
     if (blockedBy) throw busy(blockedBy);
     if (!run)
       throw new ValidationError("nothing to resume: the last sync finished (run `redriva sync smart`)");
@@ -148,6 +238,8 @@ function claimRun(deps: Deps, mode: SyncMode, options: SyncOptions): SyncRunRow 
   }
   const { run, blockedBy } = beginRun(
     deps.dbh,
+    deps.ownSyncRuns,
+    kind,
     mode,
     {
       status: options.status,
@@ -163,13 +255,14 @@ function claimRun(deps: Deps, mode: SyncMode, options: SyncOptions): SyncRunRow 
 
 function busy(row: SyncRunRow): ConflictError {
   return new ConflictError(
-    `a ${row.mode} sync is already running (run ${row.id}, started ${new Date(row.started_at).toISOString()}, pid ${row.pid})`,
+    `a ${row.mode} sync is already running (${row.provider}, run ${row.id}, started ${new Date(row.started_at).toISOString()}, pid ${row.pid})`,
     { runId: row.id },
   );
 }
 
 function planDetails(
   deps: Deps,
+  kind: ProviderKind,
   runId: number,
   mode: SyncMode,
   options: SyncOptions,
@@ -178,13 +271,13 @@ function planDetails(
 ): void {
   let items = planned;
   if (mode === "full") {
-    items = presentTorrentIds(deps.dbh, "realdebrid").map((id) => ({
+    items = presentTorrentIds(deps.dbh, kind).map((id) => ({
       torrentId: id,
       reason: "full",
       priority: REASON_PRIORITY.full,
     }));
   } else if (mode === "details") {
-    items = presentTorrentIds(deps.dbh, "realdebrid", options.status).map((id) => ({
+    items = presentTorrentIds(deps.dbh, kind, options.status).map((id) => ({
       torrentId: id,
       reason: "status",
       priority: REASON_PRIORITY.status,
@@ -202,8 +295,10 @@ function planDetails(
   );
 }
 
-function emptyResult(mode: SyncMode): SyncResult {
+function emptyResult(mode: SyncMode, provider: string | null): SyncResult {
   return {
+    provider,
+    byProvider: [],
     runId: null,
     mode,
     status: "succeeded",
@@ -224,15 +319,14 @@ function emptyResult(mode: SyncMode): SyncResult {
 
 function finishResult(
   deps: Deps,
-  provider: DebridProvider,
-  before: ReturnType<DebridProvider["stats"]>,
+  meter: RequestMeter,
   started: number,
   result: SyncResult,
   status: SyncResult["status"],
   error: string | null,
 ): SyncResult {
-  const after = provider.stats();
-  const total = after.requests - before.requests;
+  const total = meter.requests;
+  result.byProvider = [result];
   result.status = status;
   result.error = error;
   result.durationMs = deps.clock.now() - started;
@@ -240,10 +334,16 @@ function finishResult(
     total,
     list: result.requests.list,
     details: total - result.requests.list,
-    rateLimited: after.rateLimited - before.rateLimited,
+    rateLimited: meter.rateLimited,
   };
   if (result.runId !== null) recordFinish(deps, result, status, error);
-  deps.bus.publish("sync", "end", { runId: result.runId, mode: result.mode, status, error });
+  deps.bus.publish("sync", "end", {
+    runId: result.runId,
+    mode: result.mode,
+    provider: result.provider,
+    status,
+    error,
+  });
   return result;
 }
 
@@ -289,10 +389,40 @@ function writeFinish(
       details_failed: result.detailsFailed,
       details_planned: result.detailsPlanned,
     });
-    finishRun(deps.dbh, runId, status, deps.clock.now(), error, {
+    finishRun(deps.dbh, deps.ownSyncRuns, runId, status, deps.clock.now(), error, {
       plan: result.plan,
       missing: result.missing.length,
       durationMs: result.durationMs,
     });
   })();
+}
+
+const STATUS_WEIGHT: Record<SyncResult["status"], number> = { succeeded: 0, failed: 1, interrupted: 2 };
+
+/** The sum of several providers' results; the worst status wins, errors are named by provider. */
+function combineResults(mode: SyncMode, results: SyncResult[]): SyncResult {
+  const sum = emptyResult(mode, null);
+  sum.byProvider = results;
+  for (const r of results) {
+    if (STATUS_WEIGHT[r.status] > STATUS_WEIGHT[sum.status]) sum.status = r.status;
+    sum.runId = r.runId ?? sum.runId;
+    sum.durationMs += r.durationMs;
+    sum.torrentsSeen += r.torrentsSeen;
+    sum.added += r.added;
+    sum.updated += r.updated;
+    sum.removed += r.removed;
+    sum.detailsPlanned += r.detailsPlanned;
+    sum.detailsDone += r.detailsDone;
+    sum.detailsFailed += r.detailsFailed;
+    sum.missing.push(...r.missing);
+    sum.requests.total += r.requests.total;
+    sum.requests.list += r.requests.list;
+    sum.requests.details += r.requests.details;
+    sum.requests.rateLimited += r.requests.rateLimited;
+    for (const [reason, n] of Object.entries(r.plan) as Array<[keyof SyncResult["plan"], number]>)
+      sum.plan[reason] = (sum.plan[reason] ?? 0) + n;
+  }
+  const errors = results.filter((r) => r.error).map((r) => `${r.provider}: ${r.error}`);
+  sum.error = errors.length > 0 ? errors.join("; ") : null;
+  return sum;
 }

@@ -1,6 +1,6 @@
 import { knownTorrents, upsertListPage } from "../../db/repo/library.ts";
 import type { Deps } from "../../deps.ts";
-import type { DebridProvider } from "../../providers/types.ts";
+import type { DebridProvider, RequestMeter } from "../../providers/types.ts";
 import { classifyListed, type PlannedFetch, REASON_PRIORITY } from "./plan.ts";
 import type { SyncOptions } from "./types.ts";
 
@@ -23,10 +23,11 @@ export async function walkList(
   provider: DebridProvider,
   walkStartedAt: number,
   options: SyncOptions & { plan: boolean },
+  meter: RequestMeter,
 ): Promise<ListWalkResult> {
   const result: ListWalkResult = { seen: 0, added: 0, updated: 0, pages: 0, planned: [], complete: false };
   const now = deps.clock.now();
-  for await (const page of provider.listTorrents({ signal: options.signal })) {
+  for await (const page of provider.listTorrents({ signal: options.signal, meter })) {
     result.pages++;
     const known = knownTorrents(
       deps.dbh.sqlite,

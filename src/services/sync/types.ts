@@ -13,6 +13,8 @@ export type DetailReason =
   | "status";
 
 export interface SyncOptions {
+  /** The provider to mirror; default: every configured provider, one after the other. */
+  provider?: string;
   /** smart: print the plan by reason and call nothing else. */
   dryRun?: boolean;
   /** smart: only torrents whose status changed (plus new ones). */
@@ -42,6 +44,10 @@ export interface SyncProgress {
 }
 
 export interface SyncResult {
+  /** The provider synced; null for the sum of several (see `byProvider`). */
+  provider: string | null;
+  /** One result per provider synced, in order (the result itself when there was one). */
+  byProvider: SyncResult[];
   runId: number | null;
   mode: SyncMode;
   status: "succeeded" | "failed" | "interrupted";

@@ -38,6 +38,7 @@ describe("parseListQuery", () => {
   test("defaults: all statuses, newest first, 50 per page", () => {
     expect(parseListQuery({})).toEqual({
       status: "all",
+      provider: "all",
       q: "",
       sort: "added",
       dir: "desc",
