@@ -1,9 +1,9 @@
 import { streamSSE } from "hono/streaming";
-import { recentRuns } from "../../db/repo/sync-runs.ts";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { dashboardSummary } from "../../services/library-view/list.ts";
 import { isSyncAction, SYNC_ACTIONS } from "../../services/library-view/sync-console.ts";
+import { recentRuns } from "../../services/sync/index.ts";
 import type { App } from "../context.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
 import { toastTrigger } from "./htmx.ts";
@@ -15,7 +15,7 @@ const RUNS_SHOWN = 10;
 export function registerDashboard(app: App, deps: Deps): void {
   const sync = deps.syncConsole;
 
-  const runsData = () => ({ runs: recentRuns(deps.dbh, RUNS_SHOWN), h: viewHelpers, now: deps.clock.now() });
+  const runsData = () => ({ runs: recentRuns(deps, RUNS_SHOWN), h: viewHelpers, now: deps.clock.now() });
 
   app.get("/", (c) =>
     render(c, "ui/dashboard", {
@@ -23,7 +23,7 @@ export function registerDashboard(app: App, deps: Deps): void {
       summary: dashboardSummary(deps),
       actions: SYNC_ACTIONS,
       running: sync.current(),
-      providerConfigured: deps.providers.configured().includes("realdebrid"),
+      providerConfigured: deps.providers.configured().length > 0,
       ...runsData(),
     }),
   );

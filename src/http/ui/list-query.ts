@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { SORT_KEYS, type SortDir, type SortKey } from "../../db/repo/torrent-queries.ts";
 import { ValidationError } from "../../errors.ts";
 import { PROVIDER_NAME } from "../../services/library-view/detail.ts";
 import { isValidStatusParam } from "../../services/library-view/filters.ts";
-import type { ListQuery } from "../../services/library-view/list.ts";
+import { type ListQuery, SORT_KEYS, type SortDir, type SortKey } from "../../services/library-view/list.ts";
 import { MAX_QUERY_LENGTH } from "../../services/library-view/search.ts";
 
 export const PER_PAGE_CHOICES = [25, 50, 100, 200] as const;

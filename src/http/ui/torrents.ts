@@ -1,9 +1,8 @@
-import type { StatusCounts } from "../../db/repo/torrent-queries.ts";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { BULK_ACTIONS, type BulkAction, bulkAction, MAX_BULK } from "../../services/library-view/actions.ts";
 import { STATUS_GROUPS, statusLabel, statusTone } from "../../services/library-view/filters.ts";
-import { listTorrents } from "../../services/library-view/list.ts";
+import { listTorrents, type StatusCounts } from "../../services/library-view/list.ts";
 import type { App } from "../context.ts";
 import { isHtmx, render } from "../render.ts";
 import { toastTrigger } from "./htmx.ts";

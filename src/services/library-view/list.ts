@@ -16,6 +16,8 @@ import { ACTIVE_STATUSES, FAILED_STATUSES } from "../../providers/types.ts";
 import { toStatusFilter } from "./filters.ts";
 import { buildMatchExpression } from "./search.ts";
 
+export { SORT_KEYS, type SortDir, type SortKey, type StatusCounts } from "../../db/repo/torrent-queries.ts";
+
 export interface ListQuery extends ListOrder {
   /** all | active | failed | removed | missing_details | a provider status */
   status: string;
@@ -120,6 +122,8 @@ export interface DashboardSummary {
   bytes: number;
   added24h: number;
   added7d: number;
+  /** Present torrents per provider. */
+  byProvider: ListResult["providers"];
 }
 
 /** The dashboard's stat cards (cached per library version and minute). */
@@ -140,5 +144,6 @@ export function dashboardSummary(deps: Deps): DashboardSummary {
     bytes: volume.bytes,
     added24h: volume.added24h,
     added7d: volume.added7d,
+    byProvider: libraryProviders(deps),
   };
 }

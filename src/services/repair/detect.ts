@@ -148,6 +148,7 @@ async function scanProvider(
   const downloaded: ProviderTorrent[] = [];
   // The walk's own requests (the client is shared with downloads and the web UI).
   const meter: RequestMeter = { requests: 0, rateLimited: 0 };
+  const linkChecksBefore = calls.requests;
   try {
     for await (const page of provider.listTorrents({ signal: options.signal, meter })) {
       result.torrentsListed += page.length;
@@ -169,7 +170,8 @@ async function scanProvider(
     result.closed += closeNoLongerFailing(db, kind, LIST_REASONS, failing, deps.clock.now());
     if (mode === "full") await checkLinkSample(deps, kind, downloaded, result, calls, options);
   } finally {
-    result.requests += meter.requests;
+    // The list's requests, then one per link test (counted by the call meter).
+    result.requests += meter.requests + (calls.requests - linkChecksBefore);
   }
 }
 

@@ -8,7 +8,8 @@ import {
   topHosts,
 } from "../../db/repo/library-stats.ts";
 import { recentRuns } from "../../db/repo/sync-runs.ts";
-import { providerCounts } from "../../db/repo/torrent-queries.ts";
+import { type SnapshotPoint, snapshotSeries } from "../../db/repo/torrent-detail-queries.ts";
+import { libraryVersion, providerCounts } from "../../db/repo/torrent-queries.ts";
 import type { Deps } from "../../deps.ts";
 import { formatCount } from "../../lib/format.ts";
 import { ACTIVE_STATUSES, FAILED_STATUSES } from "../../providers/types.ts";
@@ -35,6 +36,20 @@ export interface LibraryStats {
     startedAt: number;
   } | null;
   recommendations: string[];
+}
+
+/**
+ * The report for the web pages: it scans the whole library (hundreds of ms at 100,000 torrents),
+ * so it is computed once per library change and minute (its "last 24 h" figures move with time).
+ */
+export function cachedLibraryStats(deps: Deps): LibraryStats {
+  const minute = Math.floor(deps.clock.now() / 60_000);
+  return deps.libraryCache.get(`stats|${minute}`, libraryVersion(deps.dbh), () => getLibraryStats(deps));
+}
+
+/** Library size over time (one point per sync), thinned for a chart. */
+export function librarySeries(deps: Deps): SnapshotPoint[] {
+  return snapshotSeries(deps.dbh);
 }
 
 /** The full statistics report (CLI `stats`, `/stats`, `/api/stats`). */
