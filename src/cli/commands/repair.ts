@@ -109,11 +109,13 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
     .description("Re-inject one torrent now, whatever its place in the queue")
     .argument("<torrentId>", "the torrent's id at the provider")
     .option("--dry-run", "only show what would be done (the default while DRY_RUN=true)")
-    .action(async (torrentId: string, flags: { dryRun?: boolean }) => {
+    .option("--provider <kind>", "whose torrent it is, when two providers have this id")
+    .action(async (torrentId: string, flags: { dryRun?: boolean; provider?: string }) => {
       const deps = ctx.deps();
       const item = await reinjectTorrent(deps, torrentId, {
         dryRun: flags.dryRun ? true : undefined,
         trigger: "cli",
+        provider: flags.provider,
         signal: ctx.signal,
       });
       ctx.out(`Re-inject${item.dryRun ? " (DRY RUN: nothing changed)" : ""}:`);

@@ -107,6 +107,7 @@ export function registerRepairApi(app: App, deps: Deps): void {
       result: await reinjectTorrent(deps, torrentId, {
         dryRun: parseDryRun(input.dryRun),
         trigger: "manual",
+        provider: typeof input.provider === "string" && input.provider ? input.provider : undefined,
       }),
     });
   });

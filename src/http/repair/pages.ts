@@ -92,8 +92,10 @@ export function registerRepairHtml(app: App, deps: Deps): void {
   app.post("/repair/reinject/:torrentId", (c) =>
     act(c, async () => {
       const torrentId = parseTorrentId(c.req.param("torrentId"));
-      const dryRun = parseDryRun((await form(c)).dryRun);
-      const item = await reinjectTorrent(deps, torrentId, { dryRun, trigger: "manual" });
+      const body = await form(c);
+      const dryRun = parseDryRun(body.dryRun);
+      const provider = typeof body.provider === "string" && body.provider ? body.provider : undefined;
+      const item = await reinjectTorrent(deps, torrentId, { dryRun, trigger: "manual", provider });
       const ok = ["repaired", "planned", "skipped"].includes(item.outcome);
       return { text: `${item.filename || torrentId}: ${item.outcome}`, kind: ok ? "ok" : "error", item };
     }),

@@ -190,6 +190,16 @@ function defer(deps: Deps, row: CandidateRow, ctx: RunContext): ItemResult {
 
 const TORRENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** A provider the caller named: it must be configured. */
+function configuredProvider(deps: Deps, named: string): ProviderKind {
+  const configured = deps.providers.configured();
+  if (!configured.includes(named as ProviderKind))
+    throw new ValidationError(
+      `${JSON.stringify(named.slice(0, 40))} is not a configured provider (configured: ${configured.join(", ") || "none"})`,
+    );
+  return named as ProviderKind;
+}
+
 /**
  * Whose torrent an id is when the caller did not say: the one provider whose library has it, else
  * the only configured provider. Ids are only unique per provider, so anything else is a question.
@@ -213,7 +223,7 @@ function torrentProvider(deps: Deps, torrentId: string): ProviderKind {
 export async function reinjectTorrent(
   deps: Deps,
   torrentId: string,
-  options: { dryRun?: boolean; trigger?: RepairTrigger; signal?: AbortSignal; provider?: ProviderKind } = {},
+  options: { dryRun?: boolean; trigger?: RepairTrigger; signal?: AbortSignal; provider?: string } = {},
 ): Promise<ItemResult & { dryRun: boolean; arr: RunResult["arr"] }> {
   if (!TORRENT_ID.test(torrentId))
     throw new ValidationError(`invalid torrent id: ${JSON.stringify(torrentId)}`);
@@ -223,7 +233,10 @@ export async function reinjectTorrent(
   }
   const { db } = deps.dbh;
   const now = deps.clock.now();
-  const provider = options.provider ?? torrentProvider(deps, torrentId);
+  const provider =
+    options.provider === undefined
+      ? torrentProvider(deps, torrentId)
+      : configuredProvider(deps, options.provider);
   const local = localTorrent(deps.dbh, provider, torrentId);
   const reason: string =
     local && ["dead", "error", "magnet_error", "virus"].includes(local.status) ? local.status : "manual";

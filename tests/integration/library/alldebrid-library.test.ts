@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { allDebridAccount } from "../../../src/fake-debrid/alldebrid/account.ts";
 import { type FakeDebridServer, startFakeDebrid } from "../../../src/fake-debrid/index.ts";
 import { createApp } from "../../../src/http/app.ts";
+import { reinjectTorrent } from "../../../src/services/repair/index.ts";
 import { cli } from "../../helpers/cli.ts";
 import { makeTestDeps, type TestDeps } from "../../helpers/deps.ts";
 
@@ -156,6 +157,12 @@ describe("Real-Debrid and AllDebrid together", () => {
     ]);
     const onlyAd = await (await app.request("http://localhost/api/torrents?provider=alldebrid")).json();
     expect(onlyAd.total).toBe(3);
+    // Repair too asks instead of guessing whose torrent a shared id is.
+    await expect(reinjectTorrent(deps, sharedId, { dryRun: true })).rejects.toThrow(
+      "could belong to alldebrid or realdebrid",
+    );
+    const planned = await reinjectTorrent(deps, sharedId, { dryRun: true, provider: "alldebrid" });
+    expect(planned).toMatchObject({ outcome: "planned", filename: "AllDebrid.Only.Movie.0.2024" });
   });
 
   test("--provider names a configured provider or is refused with exit 2", async () => {
