@@ -67,6 +67,30 @@ describe("notifications", () => {
     expect(discord.embeds[0]?.description).toBe("\\*\\*@everyone\\*\\* <b\\>boom</b\\>");
   });
 
+  test("a 429 whose Retry-After is an HTTP date waits until that date before the retry", async () => {
+    const received: number[] = [];
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      async fetch(req) {
+        await req.arrayBuffer();
+        received.push(Date.now());
+        if (received.length > 1) return new Response(null, { status: 204 });
+        // Whole seconds only: between 2 and 3 s from now.
+        const retryAt = new Date(Date.now() + 3000).toUTCString();
+        return new Response(null, { status: 429, headers: { "Retry-After": retryAt } });
+      },
+    });
+    cleanups.push(() => server.stop(true));
+    const deps = makeTestDeps({ WEBHOOK_URL: `http://127.0.0.1:${server.port}/hook` });
+    cleanups.push(() => deps[Symbol.dispose]());
+    const result = await notify(deps, { type: "download_completed", title: "t", message: "m" });
+    expect(result.sent).toEqual(["webhook"]);
+    expect(received).toHaveLength(2);
+    // Read as a date, not as "no header" (which would retry after 0.5-1 s).
+    expect((received[1] as number) - (received[0] as number)).toBeGreaterThanOrEqual(1500);
+  });
+
   test("a refused delivery is retried once, then logged; it never throws and never fails the job", async () => {
     const hook = fakeWebhook([503, 500, 500]);
     const deps = makeTestDeps({ WEBHOOK_URL: `${hook.url}/hook` });
