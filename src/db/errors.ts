@@ -27,7 +27,7 @@ function restoreHint(dbPath: string): string {
   return `restore the last good backup from ${join(dirname(dbPath), "backups")} (\`bun run redriva backup --list\`, then \`bun run redriva restore <file>\`)`;
 }
 
-export class DiskFullError extends AppError {
+class DiskFullError extends AppError {
   constructor(dbPath: string, cause?: unknown) {
     super(
       "internal",
@@ -38,7 +38,7 @@ export class DiskFullError extends AppError {
   }
 }
 
-export class DatabaseUnusableError extends AppError {
+class DatabaseUnusableError extends AppError {
   constructor(dbPath: string, what: string, cause?: unknown) {
     super(
       "internal",

@@ -24,7 +24,7 @@ export interface LockHolder {
   host: string;
 }
 
-export class DataDirBusyError extends AppError {
+class DataDirBusyError extends AppError {
   constructor(
     readonly dataDir: string,
     readonly holder: LockHolder | null,
@@ -47,7 +47,7 @@ const LOCK_UN = 8;
 /** EWOULDBLOCK: 11 on Linux, 35 on macOS. */
 const WOULD_BLOCK = new Set([11, 35]);
 
-export function dataDirLockPath(dataDir: string): string {
+function dataDirLockPath(dataDir: string): string {
   return join(dataDir, "redriva.lock");
 }
 
@@ -90,7 +90,7 @@ export function lockDataDir(dataDir: string, command: string, now = Date.now()):
 }
 
 /** The holder named in the lock file, or null while it is being written or unreadable. */
-export function readHolder(path: string): LockHolder | null {
+function readHolder(path: string): LockHolder | null {
   try {
     const holder = JSON.parse(readFileSync(path, "utf8")) as LockHolder;
     return Number.isInteger(holder.pid) && typeof holder.command === "string" ? holder : null;

@@ -278,7 +278,7 @@ export class DebridHttpClient {
  * a service briefly unavailable, a gateway timeout (and the CDN's 52x equivalents). 501, 505
  * and Real-Debrid's 509 ("too many active downloads") will not change by asking again.
  */
-export function isTransientServerError(status: number): boolean {
+function isTransientServerError(status: number): boolean {
   return (
     status === 500 || status === 502 || status === 503 || status === 504 || (status >= 520 && status <= 524)
   );
