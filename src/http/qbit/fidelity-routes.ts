@@ -3,7 +3,7 @@ import { renameTorrent, toggleFlag } from "../../services/downloads/control.ts";
 import { setFilePriority } from "../../services/downloads/file-priority.ts";
 import { setLocation } from "../../services/downloads/location.ts";
 import { setGlobalLimit, storedPreferences } from "../../services/downloads/preferences.ts";
-import { findDownload, torrentFileOf } from "../../services/downloads/queries.ts";
+import { findDownload, listDownloads, torrentFileOf } from "../../services/downloads/queries.ts";
 import { statusText } from "../../services/downloads/status-text.ts";
 import { addTrackers, editTracker, removeTrackers, trackerList } from "../../services/downloads/trackers.ts";
 import type { App } from "../context.ts";
@@ -121,8 +121,9 @@ export function registerFidelityRoutes(app: App, deps: Deps, base: string): void
     endpoint(app, `${base}/torrents/${name}`, "action", (c, p) => {
       const hashes = parseHashes(p.get("hashes"));
       if (hashes === undefined) return c.text("Bad Request: missing hashes", 400);
-      const list = hashes === "all" ? [] : hashes;
-      return c.json(Object.fromEntries(list.filter((h) => findDownload(deps, h)).map((h) => [h, -1])));
+      const list =
+        hashes === "all" ? listDownloads(deps) : hashes.flatMap((h) => findDownload(deps, h) ?? []);
+      return c.json(Object.fromEntries(list.map((t) => [t.hash, -1])));
     });
   // No peers, no files renamed on a debrid download: qBittorrent's answers for what is not possible.
   endpoint(app, `${base}/torrents/addPeers`, "action", (c) => c.text("No valid peers were specified", 400));

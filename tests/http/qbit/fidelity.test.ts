@@ -196,6 +196,10 @@ describe("trackers, peers, flags", () => {
     await s.sonarr.call("POST", "torrents/toggleFirstLastPiecePrio", { form: { hashes: hash } });
     await s.sonarr.call("POST", "torrents/toggleSequentialDownload", { form: { hashes: hash } });
     expect(await flags()).toEqual({ seq_dl: false, f_l_piece_prio: true });
+    for (const hashes of [hash, "all"]) {
+      const limits = await s.sonarr.call("POST", "torrents/downloadLimit", { form: { hashes } });
+      expect(await limits.json()).toEqual({ [hash]: -1 });
+    }
   });
 });
 
