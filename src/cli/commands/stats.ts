@@ -53,6 +53,11 @@ export function formatStats(s: LibraryStats, time: TimeFormatter): string[] {
         `${pad(b.status)}${formatCount(b.count).padStart(8)}  ${b.percent.toFixed(1).padStart(5)}%  ${formatBytes(b.bytes)}`,
     ),
     "",
+    "BY PROVIDER",
+    ...s.byProvider.map(
+      (p) => `${pad(p.provider)}${formatCount(p.count).padStart(8)}  ${formatBytes(p.bytes)}`,
+    ),
+    "",
     "TOP HOSTS",
     ...s.topHosts.map((h) => `${pad(h.host)}${formatCount(h.count).padStart(8)}  ${formatBytes(h.bytes)}`),
     "",
@@ -61,7 +66,7 @@ export function formatStats(s: LibraryStats, time: TimeFormatter): string[] {
     "",
     "LAST SYNC",
     s.lastSync
-      ? `  ${s.lastSync.mode}: ${s.lastSync.status}, ${time.dateTime(s.lastSync.finishedAt ?? s.lastSync.startedAt)} ${time.zone}`
+      ? `  ${s.lastSync.mode} (${s.lastSync.provider}): ${s.lastSync.status}, ${time.dateTime(s.lastSync.finishedAt ?? s.lastSync.startedAt)} ${time.zone}`
       : "  never",
     "",
     "RECOMMENDATIONS",

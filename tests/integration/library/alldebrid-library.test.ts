@@ -75,6 +75,9 @@ describe("an AllDebrid-only configuration", () => {
     const detail = await get(`/torrents/alldebrid/${adIds[3]}`);
     expect(detail.status).toBe(200);
     expect(await detail.text()).toContain("AllDebrid.Only.Movie.3.2024");
+    const report = await cli(["stats"], { DATA_DIR: deps.dataDir, ...adEnv(fake) });
+    expect(report.stdout).toMatch(/BY PROVIDER\n\s+alldebrid\s+25/);
+    expect(report.stdout).toContain("full (alldebrid): succeeded");
     const dashboard = await (await get("/")).text();
     expect(dashboard).toMatch(
       /data-card="torrents"><div class="label">Torrents<\/div><div class="value">25</,
