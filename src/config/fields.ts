@@ -121,18 +121,3 @@ export function parseByteSize(input: string): number | null {
   if (unit === undefined) return null;
   return Math.round(Number(match[1]) * unit);
 }
-
-/** A cron expression (5 or 6 fields) or "off"/"disabled"; validated by croner at load time. */
-export const cronOrOff = (fallback: string) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((s) => (s && s !== "" ? s : fallback))
-    .refine((s) => isCronOrOff(s), "expected a cron expression (e.g. */15 * * * *) or off");
-
-export function isCronOrOff(value: string): boolean {
-  if (/^(off|disabled|false)$/i.test(value)) return true;
-  const fields = value.split(/\s+/);
-  return fields.length >= 5 && fields.length <= 7;
-}

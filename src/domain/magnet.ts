@@ -4,10 +4,6 @@
  */
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-export function isValidInfoHash(hash: string): boolean {
-  return /^[0-9a-f]{40}$/i.test(hash) || /^[A-Z2-7]{32}$/i.test(hash);
-}
-
 /** Lower-case hex of a hex or base32 info-hash; null when invalid. */
 export function normalizeInfoHash(hash: string): string | null {
   const h = hash.trim();

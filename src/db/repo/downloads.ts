@@ -275,10 +275,6 @@ export function updateFile(db: Db, id: number, patch: FilePatch): void {
   files.update(db, "id", id, patch);
 }
 
-export function deleteFilesOf(db: Db, hash: string): void {
-  db.delete(downloadFiles).where(eq(downloadFiles.hash, hash)).run();
-}
-
 // --- categories and tags -----------------------------------------------------------------------
 
 export type DownloadCategory = typeof downloadCategories.$inferSelect;

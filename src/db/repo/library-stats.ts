@@ -109,17 +109,6 @@ export function detailsErrorCount(dbh: DbHandle): number {
   );
 }
 
-export function librarySnapshots(
-  dbh: DbHandle,
-  since: number,
-): Array<{ taken_at: number; torrents: number; bytes: number }> {
-  return dbh.sqlite
-    .query<{ taken_at: number; torrents: number; bytes: number }, [number]>(
-      "SELECT taken_at, torrents, bytes FROM library_snapshots WHERE taken_at >= ? ORDER BY taken_at",
-    )
-    .all(since);
-}
-
 export interface FailedTorrentRow {
   id: string;
   filename: string;

@@ -192,25 +192,6 @@ export function recordDetailsError(
     .run(error, now, id, provider);
 }
 
-/** Present torrents for a smart plan's background reasons: stale, missing or failed details. */
-export function detailGaps(
-  dbh: DbHandle,
-  provider: string,
-  staleBefore: number,
-): Array<{ id: string; status: string; fetched_at: number | null; details_error_at: number | null }> {
-  return dbh.sqlite
-    .query<
-      { id: string; status: string; fetched_at: number | null; details_error_at: number | null },
-      [string, number]
-    >(
-      `SELECT t.id, t.status, d.fetched_at, t.details_error_at
-         FROM torrents t LEFT JOIN torrent_details d ON d.provider = t.provider AND d.id = t.id
-        WHERE t.provider = ? AND t.removed_at IS NULL
-          AND (d.id IS NULL OR d.fetched_at < ? OR t.details_error_at IS NOT NULL)`,
-    )
-    .all(provider, staleBefore);
-}
-
 export function presentTorrentIds(dbh: DbHandle, provider: string, status?: string): string[] {
   const sql = `SELECT id FROM torrents WHERE provider = ? AND removed_at IS NULL${status ? " AND status = ?" : ""}
                ORDER BY added_on DESC`;
@@ -251,11 +232,4 @@ export function clearLibrary(dbh: DbHandle): { torrents: number } {
     sqlite.exec("DELETE FROM library_snapshots");
   })();
   return { torrents: count };
-}
-
-export function countTorrents(dbh: DbHandle): number {
-  return (
-    dbh.sqlite.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM torrents WHERE removed_at IS NULL").get()
-      ?.n ?? 0
-  );
 }

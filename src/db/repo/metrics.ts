@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
 import { metricSamples } from "../../../schema/jobs.ts";
 import type { Db } from "../client.ts";
 
@@ -18,21 +18,6 @@ export function insertSamples(db: Db, samples: MetricSample[]): void {
       samples.map((s) => ({ name: s.name, labels: JSON.stringify(s.labels), at: s.at, value: s.value })),
     )
     .run();
-}
-
-export function samplesBetween(db: Db, name: string, from: number, to: number): MetricSample[] {
-  return db
-    .select()
-    .from(metricSamples)
-    .where(and(eq(metricSamples.name, name), gte(metricSamples.at, from), lt(metricSamples.at, to)))
-    .orderBy(asc(metricSamples.at))
-    .all()
-    .map((r) => ({
-      name: r.name,
-      labels: JSON.parse(r.labels) as Record<string, string>,
-      at: r.at,
-      value: r.value,
-    }));
 }
 
 export function deleteSamplesBefore(db: Db, cutoff: number): number {

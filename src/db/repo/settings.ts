@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { settings } from "../../../schema/settings.ts";
 import type { Db } from "../client.ts";
 
@@ -28,23 +28,4 @@ export function setSetting(db: Db, key: string, value: unknown, now: number = Da
 
 export function deleteSetting(db: Db, key: string): void {
   db.delete(settings).where(eq(settings.key, key)).run();
-}
-
-/** Every setting whose key starts with `prefix` (e.g. "arr."), parsed. */
-export function listSettings(db: Db, prefix = ""): Record<string, unknown> {
-  // substr rather than LIKE: keys may contain % or _ and LIKE has no default escape.
-  const rows = db
-    .select()
-    .from(settings)
-    .where(sql`substr(${settings.key}, 1, ${prefix.length}) = ${prefix}`)
-    .all();
-  const out: Record<string, unknown> = {};
-  for (const row of rows) {
-    try {
-      out[row.key] = JSON.parse(row.value);
-    } catch {
-      // unreadable value: treated as absent, like getSetting
-    }
-  }
-  return out;
 }

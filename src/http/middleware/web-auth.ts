@@ -6,7 +6,6 @@ import {
   constantTimeEqual,
   randomToken,
   resolveSession,
-  SESSION_TTL_MS,
 } from "../../services/web-auth/index.ts";
 import { retryAfterText } from "../../services/web-auth/throttle.ts";
 import { clientAddress } from "../client-address.ts";
@@ -164,5 +163,3 @@ export function webAuth(deps: Deps): MiddlewareHandler<AppEnv> {
     await next();
   };
 }
-
-export { SESSION_TTL_MS };

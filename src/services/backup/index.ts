@@ -6,7 +6,6 @@ import { AppError } from "../../errors.ts";
 
 import { backupsDir, integrityProblem } from "./files.ts";
 
-export { backupsDir, integrityProblem } from "./files.ts";
 export { type RestoreResult, restoreBackup } from "./restore.ts";
 
 /** redriva-YYYYMMDD-HHMMSS-mmm[-n].db (UTC): sorts by time; -n only if two land in one ms. */

@@ -4,7 +4,6 @@ import type { RetentionRule } from "./retention-rule.ts";
 import { RETENTION_RULES } from "./rules.ts";
 
 export type { RetentionRule } from "./retention-rule.ts";
-export { RETENTION_RULES } from "./rules.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -8,8 +8,6 @@ export const STATUS_GROUPS = {
   failed: FAILED_STATUSES,
 } as const;
 
-export const SPECIAL_FILTERS = ["all", "active", "failed", "removed", "missing_details"] as const;
-
 /** Provider statuses are lower_snake words; anything else is refused before reaching SQL. */
 const STATUS_WORD = /^[a-z][a-z0-9_]{0,39}$/;
 

@@ -9,7 +9,6 @@ import type { Metrics } from "./state.ts";
  * points for other features:
  * - `onRegistry(deps, (registry) => ...)`: create your prom-client metrics (with
  *   `registers: [registry]`) when the registry is built, typically with a `collect()`;
- * - `onScrape(deps, fn)`: refresh values just before each scrape;
  * - `registerDownloadStats(deps, source)`: the download client's active/queued/speed gauges.
  */
 function state(deps: Deps): Metrics {
@@ -43,13 +42,6 @@ export function onRegistry(deps: Deps, build: (registry: Registry) => void): voi
   if (s.registry) build(s.registry);
 }
 
-/** Runs `fn` before every scrape; returns the function that removes it. */
-export function onScrape(deps: Deps, fn: () => void | Promise<void>): () => void {
-  const hooks = state(deps).scrapeHooks;
-  hooks.add(fn);
-  return () => hooks.delete(fn);
-}
-
 export interface DownloadStats {
   active: number;
   queued: number;
@@ -80,7 +72,6 @@ export function registerDownloadStats(deps: Deps, source: () => DownloadStats): 
 /** The Prometheus text exposition. */
 export async function renderMetrics(deps: Deps): Promise<{ contentType: string; body: string }> {
   const registry = metricsRegistry(deps);
-  for (const hook of state(deps).scrapeHooks) await hook();
   return { contentType: registry.contentType, body: await registry.metrics() };
 }
 

@@ -10,7 +10,6 @@ import type { ProviderCounts } from "./builtin.ts";
 export class Metrics {
   registry: Registry | null = null;
   readonly builders: Array<(registry: Registry) => void> = [];
-  readonly scrapeHooks = new Set<() => void | Promise<void>>();
   readonly counts: ProviderCounts = { requests: new Map(), rateLimited: new Map(), seconds: new Map() };
   /** Requests since the last sample, by provider, for metric_samples. */
   readonly minute = new Map<string, { requests: number; rateLimited: number }>();

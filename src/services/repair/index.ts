@@ -7,7 +7,7 @@
 export { CANDIDATE_STATES, type CandidateState } from "../../db/repo/repair.ts";
 export { currentRepairRun, dismissRepairCandidate, startRepairRun } from "./background.ts";
 export { SCAN_MODES, type ScanMode, type ScanResult, scanForRepair } from "./detect.ts";
-export { FAILURE_POLICY, type FailureClass } from "./policy.ts";
+export type { FailureClass } from "./policy.ts";
 export {
   type RepairHistory,
   type RepairOverview,

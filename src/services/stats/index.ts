@@ -12,7 +12,7 @@ import { type SnapshotPoint, snapshotSeries } from "../../db/repo/torrent-detail
 import { libraryVersion, providerCounts } from "../../db/repo/torrent-queries.ts";
 import type { Deps } from "../../deps.ts";
 import { formatCount } from "../../lib/format.ts";
-import { ACTIVE_STATUSES, FAILED_STATUSES } from "../../providers/types.ts";
+import { ACTIVE_STATUSES } from "../../providers/types.ts";
 import { STALE_AFTER_MS } from "../sync/plan.ts";
 
 export interface LibraryStats {
@@ -148,4 +148,4 @@ function recommend(stats: LibraryStats, now: number): string[] {
 }
 
 export { compactStatsLine } from "./compact.ts";
-export { ACTIVE_STATUSES, FAILED_STATUSES };
+export { ACTIVE_STATUSES };

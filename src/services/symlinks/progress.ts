@@ -6,8 +6,6 @@ export type ScanDepth = SymlinkScanRow["depth"];
 export type ScanStatus = SymlinkScanRow["status"];
 export type ScanPhase = SymlinkScanRow["phase"];
 
-export const ACTIVE_STATUSES: readonly ScanStatus[] = ["running"];
-
 /** Counts per verdict; `ok` = passed phase 1 (and phase 2 when it ran). */
 export type ScanCounts = Record<ProblemType, number> & { ok: number; skipped: number };
 

@@ -116,19 +116,3 @@ export async function syncLibrary(deps: Deps): Promise<void> {
   const result = await runSync(deps, "full");
   if (result.status !== "succeeded") throw new Error(`sync failed: ${result.error}`);
 }
-
-/** All rows of a table, for before/after comparisons. */
-export function dump(deps: Deps, table: string): unknown[] {
-  return deps.dbh.sqlite.query(`SELECT * FROM ${table} ORDER BY 1`).all();
-}
-
-export const REPAIR_TABLES = [
-  "repair_candidates",
-  "repair_attempts",
-  "repair_torrent_renames",
-  "repair_link_checks",
-  "repair_scans",
-  "torrents",
-  "torrent_details",
-  "torrent_files",
-];

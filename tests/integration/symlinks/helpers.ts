@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { type FakeArr, startFakeArr } from "../../fakes/arr-server.ts";
 import { makeTestDeps, type TestDeps } from "../../helpers/deps.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
@@ -62,8 +61,4 @@ export async function startSymlinkEnv(env: Record<string, string> = {}): Promise
 /** Problem paths of a list, sorted, for exact comparisons. */
 export function pathsOf(problems: Array<{ path: string }>): string[] {
   return problems.map((p) => p.path).sort();
-}
-
-export function mediaPath(tree: MediaTree, rel: string): string {
-  return join(tree.media, rel);
 }
