@@ -152,10 +152,6 @@ export function finishRun(
   own.delete(id);
 }
 
-export function getRun(dbh: DbHandle, id: number): SyncRunRow | null {
-  return dbh.sqlite.query<SyncRunRow, [number]>("SELECT * FROM sync_runs WHERE id = ?").get(id);
-}
-
 export function recentRuns(dbh: DbHandle, limit = 10): SyncRunRow[] {
   return dbh.sqlite
     .query<SyncRunRow, [number]>("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?")
