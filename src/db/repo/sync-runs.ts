@@ -27,7 +27,7 @@ export type RunCounters = Partial<
  * pid is only alive if it is one of them: after a container restart the server is often pid 1
  * again, and the crashed row must not block.
  */
-export type OwnRuns = Set<number>;
+type OwnRuns = Set<number>;
 
 function runAlive(own: OwnRuns, row: Pick<SyncRunRow, "id" | "pid">): boolean {
   return ownerAlive(row.pid, () => own.has(row.id));

@@ -30,7 +30,7 @@ export interface TorrentRef {
   id: string;
 }
 
-export function assertTorrentRef(ref: TorrentRef): TorrentRef {
+function assertTorrentRef(ref: TorrentRef): TorrentRef {
   if (!PROVIDER_NAME.test(ref.provider))
     throw new ValidationError(`invalid provider ${JSON.stringify(ref.provider.slice(0, 40))}`);
   assertTorrentId(ref.id);

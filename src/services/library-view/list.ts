@@ -49,7 +49,7 @@ export function libraryCounts(deps: Deps, provider: string | null = null): Statu
 }
 
 /** Present torrents per provider (cached until the library changes). */
-export function libraryProviders(deps: Deps): ListResult["providers"] {
+function libraryProviders(deps: Deps): ListResult["providers"] {
   return deps.libraryCache.get("providers", libraryVersion(deps.dbh), () => providerCounts(deps.dbh));
 }
 

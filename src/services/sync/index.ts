@@ -28,7 +28,6 @@ import { walkList } from "./list-walk.ts";
 import { countByReason, orderPlan, type PlannedFetch, REASON_PRIORITY } from "./plan.ts";
 import type { SyncMode, SyncOptions, SyncResult } from "./types.ts";
 
-export type { SyncRunRow } from "../../db/repo/sync-runs.ts";
 export type { SyncMode, SyncOptions, SyncResult } from "./types.ts";
 
 /** The latest sync runs, every provider's, newest first. */
