@@ -101,7 +101,7 @@ export function registerTorrentRoutes(app: App, deps: Deps, base: string): void 
     if (!hash) return c.text("Bad Request: missing hash", 400);
     const torrent = findDownload(deps, hash);
     if (!torrent) return c.text("Not Found", 404);
-    return c.json(properties(torrent, wireContext(deps)));
+    return c.json(properties(torrent, wireContext(deps), torrentFileContents(deps, torrent.hash)));
   });
 
   endpoint(app, `${base}/torrents/files`, "read", (c, p) => {

@@ -270,13 +270,18 @@ export function preferences(config: DownloadsConfig, username: string | undefine
   };
 }
 
-export function properties(t: DownloadTorrentRow, ctx: WireContext) {
+/** properties; `meta` (an uploaded .torrent) adds its piece layout, creator and private flag. */
+export function properties(
+  t: DownloadTorrentRow,
+  ctx: WireContext,
+  meta?: { pieceLength: number; pieces: number; createdBy: string | null; isPrivate: boolean } | null,
+) {
   const q = toQbitTorrent(t, ctx);
   return {
     addition_date: q.added_on,
     comment: t.comment ?? "",
     completion_date: q.completion_on,
-    created_by: "",
+    created_by: meta?.createdBy ?? "",
     creation_date: t.creation_date ?? -1,
     dl_limit: -1,
     dl_speed: q.dlspeed,
@@ -286,16 +291,16 @@ export function properties(t: DownloadTorrentRow, ctx: WireContext) {
     hash: t.hash,
     infohash_v1: t.hash,
     infohash_v2: "",
-    is_private: false,
+    is_private: meta?.isPrivate ?? false,
     last_seen: q.seen_complete,
     name: t.name,
     nb_connections: 0,
     nb_connections_limit: 100,
     peers: 0,
     peers_total: 0,
-    piece_size: 0,
+    piece_size: meta?.pieceLength ?? 0,
     pieces_have: 0,
-    pieces_num: 0,
+    pieces_num: meta?.pieces ?? 0,
     reannounce: 0,
     save_path: t.save_path,
     seeding_time: q.seeding_time,

@@ -297,9 +297,12 @@ describe("an uploaded .torrent is known before any download", () => {
       comment: string;
       creation_date: number;
       save_path: string;
+      piece_size: number;
+      pieces_num: number;
     };
     expect(props.comment).toBe("uploaded with a comment");
     expect(props.creation_date).toBe(1_500_000_000);
+    expect(props).toMatchObject({ piece_size: 262144, pieces_num: 1 });
     const [t] = (await (
       await s.sonarr.call("GET", "torrents/info", { query: { hashes: hash } })
     ).json()) as Array<{
