@@ -98,6 +98,5 @@ describe(".torrent URLs from an indexer", () => {
     } finally {
       await indexer.server.stop(true);
     }
-    // Generous against the 1.5 s asked for, far below the 15 s default it would otherwise wait.
-  }, 12_000);
+  });
 });
