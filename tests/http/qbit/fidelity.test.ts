@@ -431,18 +431,24 @@ describe("global limits reach aria2c", () => {
       });
       try {
         const c = new ArrQbitClient((r) => fetch(r), `http://127.0.0.1:${server.port}`, QBIT_CREDS);
-        const aria2Limit = async () => {
-          await p.runtime.tick();
-          const options = await p.runtime.engine.aria2.call<Record<string, string>>("aria2.getGlobalOption");
-          return options["max-overall-download-limit"];
-        };
-        expect(await aria2Limit()).toBe("0");
+        // aria2c may still be starting, and the reconciler ticks on its own: wait for the value.
+        const aria2Limit = (wanted: string) =>
+          waitFor(
+            async () => {
+              await p.runtime.tick();
+              const options =
+                await p.runtime.engine.aria2.call<Record<string, string>>("aria2.getGlobalOption");
+              return options["max-overall-download-limit"] === wanted;
+            },
+            { what: `aria2c's max-overall-download-limit to be ${wanted}` },
+          );
+        await aria2Limit("0");
         await c.call("POST", "transfer/setDownloadLimit", { form: { limit: "1048576" } });
-        expect(await aria2Limit()).toBe("1048576");
+        await aria2Limit("1048576");
         await c.call("POST", "app/setPreferences", { form: { json: JSON.stringify({ dl_limit: 2048000 }) } });
-        expect(await aria2Limit()).toBe("2048000");
+        await aria2Limit("2048000");
         await c.call("POST", "transfer/setDownloadLimit", { form: { limit: "0" } });
-        expect(await aria2Limit()).toBe("0");
+        await aria2Limit("0");
       } finally {
         await server.stop(true);
       }
