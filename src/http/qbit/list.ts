@@ -86,12 +86,6 @@ export function torrentsInfo(deps: Deps, query: InfoQuery, now = deps.clock.now(
 /** Time-based fields (seeding_time, time_active, stalled) may lag this much behind. */
 const TIME_BUCKET_MS = 5_000;
 
-/** One cached torrents/info answer: the JSON, and its gzip once a client asked for it. */
-export interface InfoBody {
-  raw: Uint8Array;
-  gzip?: Uint8Array;
-}
-
 /**
  * The JSON of torrents/info for `query`, from the cache when nothing changed; gzipped (once per
  * cache entry) for clients that accept it: Sonarr and Radarr do (gzip, br), and 1,000 torrents
