@@ -16,6 +16,3 @@ export interface AppVariables {
 
 export type AppEnv = { Variables: AppVariables };
 export type App = Hono<AppEnv>;
-
-/** What each feature module exports to mount its routes. */
-export type RouteModule = (app: App, deps: Deps) => void;

@@ -3,9 +3,7 @@ import { releaseServerLock, writeServerLock } from "../lib/server-lock.ts";
 import { onRegistry, startCounting, startMetricsSampler } from "../services/metrics/index.ts";
 import type { JobRunner } from "./runner.ts";
 
-export type { ActiveRun, FinishedRun } from "./runner.ts";
 export { JobRunner } from "./runner.ts";
-export type { JobContext, JobDefinition, JobOutcome, ReportSection } from "./types.ts";
 
 export interface RunningJobs {
   runner: JobRunner;

@@ -88,4 +88,14 @@ describe("unused exports (knip.jsonc)", () => {
     expect(clean.output).not.toContain("Unused exports");
     expect(clean.ok).toBe(true);
   });
+
+  test("an exported type nobody imports fails too; the same type kept private passes", () => {
+    const used = "export function used(): Answer { return 1; }\n";
+    const dead = knip({ "src/feature.ts": `export type Answer = number;\nexport type Forgotten = string;\n${used}` });
+    expect(dead.output).toContain("Forgotten");
+    expect(dead.ok).toBe(false);
+    const clean = knip({ "src/feature.ts": `type Answer = number;\n${used}` });
+    expect(clean.output).not.toContain("Unused exported types");
+    expect(clean.ok).toBe(true);
+  });
 });

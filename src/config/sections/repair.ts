@@ -100,5 +100,3 @@ export function buildRepair(env: z.infer<typeof repairSchema>) {
     deleteOnly: env.REPAIR_DELETE_ONLY,
   };
 }
-
-export type RepairConfig = ReturnType<typeof buildRepair>;

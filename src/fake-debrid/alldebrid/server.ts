@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { normalizeInfoHash, parseMagnet } from "../../domain/magnet.ts";
+import type {
+  AdErrorBody,
+  AdMagnet,
+  AdMagnetFiles,
+  AdUploadedFile,
+  AdUploadedMagnet,
+} from "../../providers/alldebrid/wire.ts";
 import type { FakeReply } from "../realdebrid/model.ts";
 import type { FakeDebridState } from "../state.ts";
 import { allDebridAccount, type FakeAllDebridAccount } from "./account.ts";
@@ -89,7 +96,7 @@ function magnetStatus(account: FakeAllDebridAccount, { values }: Params): FakeRe
     return ok({ magnets: magnetJson(torrent, meta) });
   }
   const filter = values.get("status");
-  const magnets: Array<Record<string, unknown>> = [];
+  const magnets: AdMagnet[] = [];
   for (const torrent of library.sorted()) {
     account.advance(torrent);
     const meta = account.meta.get(torrent.id);
@@ -105,7 +112,7 @@ function magnetStatus(account: FakeAllDebridAccount, { values }: Params): FakeRe
 }
 
 /** One magnet/upload item: `magnets[]` entries are magnet URIs or bare hashes. */
-function uploadOne(account: FakeAllDebridAccount, input: string): Record<string, unknown> | FakeReply {
+function uploadOne(account: FakeAllDebridAccount, input: string): AdUploadedMagnet | FakeReply {
   const parsed = parseMagnet(input);
   const hash = parsed?.hash ?? normalizeInfoHash(input);
   if (!hash)
@@ -113,18 +120,23 @@ function uploadOne(account: FakeAllDebridAccount, input: string): Record<string,
   return added(account, hash, parsed?.name ?? null, { magnet: input });
 }
 
-function added(
+/** The added magnet (or its own error) under its label: `{magnet}` for upload, `{file}` for upload/file. */
+type Added<L> = L &
+  ({ hash: string; name: string; size: number; ready: boolean; id: number } | { error: AdErrorBody });
+
+function added<L extends { magnet: string } | { file: string }>(
   account: FakeAllDebridAccount,
   hash: string,
   name: string | null,
-  label: Record<string, string>,
-): Record<string, unknown> | FakeReply {
+  label: L,
+): Added<L> | FakeReply {
   const script = account.script(hash);
   if (account.failsThisTime(hash, script)) {
     const code = script?.addError;
     if (script?.addErrorHttp)
       return adFail(code ?? "TOO_MANY_REQUESTS", message(code ?? ""), script.addErrorHttp);
-    return { ...label, error: { code, message: message(code ?? "") } };
+    // failsThisTime holds without an HTTP status only when the script names an error code.
+    return { ...label, error: { code: code ?? "", message: message(code ?? "") } };
   }
   if (account.activeCount() >= account.activeLimit) {
     const code = "MAGNET_TOO_MANY_ACTIVE";
@@ -141,14 +153,14 @@ function added(
   };
 }
 
-function isReply(value: Record<string, unknown> | FakeReply): value is FakeReply {
+function isReply<T extends object>(value: T | FakeReply): value is FakeReply {
   return typeof (value as FakeReply).status === "number" && "json" in value;
 }
 
 function upload(account: FakeAllDebridAccount, { values }: Params): FakeReply {
   const inputs = [...values.getAll("magnets[]"), ...values.getAll("magnets")].filter((m) => m.trim() !== "");
   if (inputs.length === 0) return adFail("MAGNET_NO_URI", message("MAGNET_NO_URI"));
-  const magnets: Array<Record<string, unknown>> = [];
+  const magnets: AdUploadedMagnet[] = [];
   for (const input of inputs) {
     const result = uploadOne(account, input.trim());
     if (isReply(result)) return result;
@@ -159,7 +171,7 @@ function upload(account: FakeAllDebridAccount, { values }: Params): FakeReply {
 
 async function uploadFile(account: FakeAllDebridAccount, { files }: Params): Promise<FakeReply> {
   if (files.length === 0) return adFail("MAGNET_INVALID_FILE", message("MAGNET_INVALID_FILE"));
-  const out: Array<Record<string, unknown>> = [];
+  const out: AdUploadedFile[] = [];
   for (const blob of files) {
     const file = blob instanceof File ? blob.name : "upload.torrent";
     const parsed = account.state.parseTorrentFile(new Uint8Array(await blob.arrayBuffer()));
@@ -177,7 +189,7 @@ async function uploadFile(account: FakeAllDebridAccount, { files }: Params): Pro
 function magnetFiles(account: FakeAllDebridAccount, { values }: Params): FakeReply {
   const ids = [...values.getAll("id[]"), ...values.getAll("id")];
   if (ids.length === 0) return adFail("MAGNET_INVALID_ID", message("MAGNET_INVALID_ID"));
-  const magnets = ids.map((id) => {
+  const magnets = ids.map((id): AdMagnetFiles => {
     const torrent = account.library.torrents.get(id);
     const meta = account.meta.get(id);
     if (!torrent || !meta)

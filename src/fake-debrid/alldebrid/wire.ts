@@ -1,4 +1,4 @@
-import type { AdFileNode } from "../../providers/alldebrid/wire.ts";
+import type { AdEnvelope, AdFileNode, AdMagnet } from "../../providers/alldebrid/wire.ts";
 import type { FakeTorrent } from "../library.ts";
 import type { FakeReply } from "../realdebrid/model.ts";
 import type { AdMagnetMeta } from "./account.ts";
@@ -29,12 +29,14 @@ export const STATUS_TEXT: Record<number, string> = {
 };
 
 export function ok(data: unknown): FakeReply {
-  return { status: 200, json: { status: "success", data } };
+  const json: AdEnvelope<unknown> = { status: "success", data };
+  return { status: 200, json };
 }
 
 /** Application errors come back with HTTP 200 (changelog 14/11/2023) unless told otherwise. */
 export function adFail(code: string, message: string, httpStatus = 200): FakeReply {
-  return { status: httpStatus, json: { status: "error", error: { code, message } } };
+  const json: AdEnvelope<never> = { status: "error", error: { code, message } };
+  return { status: httpStatus, json };
 }
 
 export const MESSAGES: Record<string, string> = {
@@ -57,9 +59,9 @@ export const MESSAGES: Record<string, string> = {
 export const message = (code: string): string => MESSAGES[code] ?? code;
 
 /** One magnet of /v4.1/magnet/status: ready magnets leave out the transfer fields (doc example). */
-export function magnetJson(t: FakeTorrent, meta: AdMagnetMeta): Record<string, unknown> {
+export function magnetJson(t: FakeTorrent, meta: AdMagnetMeta): AdMagnet {
   const size = t.files.reduce((sum, f) => sum + f.bytes, 0);
-  const json: Record<string, unknown> = {
+  const json: AdMagnet = {
     id: Number(t.id),
     filename: t.filename,
     size,

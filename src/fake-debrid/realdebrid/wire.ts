@@ -1,9 +1,10 @@
+import type { RdTorrentInfo, RdTorrentItem } from "../../providers/realdebrid/wire.ts";
 import type { FakeTorrent } from "../library.ts";
 
 /** The documented JSON of GET /torrents items and GET /torrents/info/{id}. */
-export function listItemJson(t: FakeTorrent): Record<string, unknown> {
+export function listItemJson(t: FakeTorrent): RdTorrentItem {
   const selected = t.files.filter((f) => f.selected);
-  const item: Record<string, unknown> = {
+  const item: RdTorrentItem = {
     id: t.id,
     filename: t.filename,
     hash: t.hash,
@@ -22,7 +23,7 @@ export function listItemJson(t: FakeTorrent): Record<string, unknown> {
   return item;
 }
 
-export function infoJson(t: FakeTorrent): Record<string, unknown> {
+export function infoJson(t: FakeTorrent): RdTorrentInfo {
   const known = t.status !== "magnet_conversion";
   return {
     ...listItemJson(t),

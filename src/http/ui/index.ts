@@ -8,8 +8,6 @@ import { registerStats } from "./stats.ts";
 import { registerTorrentDetail } from "./torrent-detail.ts";
 import { registerTorrentList } from "./torrents.ts";
 
-export type { SettingsSection } from "./settings-sections.ts";
-
 /** Mounts the web UI (issue 3): dashboard, torrents, detail, statistics, settings, login, JSON API. */
 export function registerWebUi(app: App, deps: Deps): void {
   registerLogin(app, deps);

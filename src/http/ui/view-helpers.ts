@@ -67,5 +67,3 @@ export const viewHelpers = {
     return out;
   },
 };
-
-export type ViewHelpers = typeof viewHelpers;

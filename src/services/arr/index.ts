@@ -21,7 +21,7 @@ import {
 export { ArrClient } from "./client.ts";
 export { detectArrServices } from "./detect.ts";
 export { getArrConnection, publicArrConnection, saveArrConnection } from "./settings.ts";
-export type { ArrConnection, ArrItem, ArrKind, ArrRescanReport, ArrTestResult } from "./types.ts";
+export type { ArrConnection, ArrKind, ArrRescanReport, ArrTestResult } from "./types.ts";
 
 export function buildArrClient(
   deps: Pick<Deps, "config" | "clock" | "log">,

@@ -44,8 +44,6 @@ const connectionInput = z.object({
   apiKey: z.string().trim().max(200).optional(),
 });
 
-export type ArrConnectionInput = z.input<typeof connectionInput>;
-
 /** Validates and saves one connection; returns the effective one. */
 export function saveArrConnection(
   deps: Pick<Deps, "config" | "dbh" | "clock">,

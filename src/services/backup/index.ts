@@ -6,7 +6,7 @@ import { AppError } from "../../errors.ts";
 
 import { backupsDir, integrityProblem } from "./files.ts";
 
-export { type RestoreResult, restoreBackup } from "./restore.ts";
+export { restoreBackup } from "./restore.ts";
 
 /** redriva-YYYYMMDD-HHMMSS-mmm[-n].db (UTC): sorts by time; -n only if two land in one ms. */
 const NAME = /^redriva-(\d{8}-\d{6}-\d{3})(?:-(\d+))?\.db$/;

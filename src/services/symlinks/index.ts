@@ -8,14 +8,14 @@ import { AppError } from "../../errors.ts";
 import type { ScanProgress } from "./progress.ts";
 import { runScan } from "./scan.ts";
 
-export { PROBLEM_LABELS, PROBLEM_TYPES, type ProblemType } from "./check.ts";
+export { PROBLEM_LABELS, PROBLEM_TYPES } from "./check.ts";
 export { confirmDeletion, deletionPlan } from "./deletion.ts";
 export { getScanProgress, listScanHistory, listScanProblems, parseProblemTypes } from "./history.ts";
 export { isActive, type ScanProgress } from "./progress.ts";
 export { reportPathFor } from "./report.ts";
-export { cancelScan, rerunScan, runScan, type ScanRequest, startScan } from "./scan.ts";
+export { cancelScan, rerunScan, runScan, startScan } from "./scan.ts";
 export { getSymlinkSettings, SETTINGS_LIMITS, saveSymlinkSettings } from "./settings.ts";
-export { getDirectoryTree, type TreeNode } from "./tree.ts";
+export { getDirectoryTree } from "./tree.ts";
 
 export interface SymlinkCheckResult {
   scanId: number;
