@@ -91,7 +91,9 @@ describe("unused exports (knip.jsonc)", () => {
 
   test("an exported type nobody imports fails too; the same type kept private passes", () => {
     const used = "export function used(): Answer { return 1; }\n";
-    const dead = knip({ "src/feature.ts": `export type Answer = number;\nexport type Forgotten = string;\n${used}` });
+    const dead = knip({
+      "src/feature.ts": `export type Answer = number;\nexport type Forgotten = string;\n${used}`,
+    });
     expect(dead.output).toContain("Forgotten");
     expect(dead.ok).toBe(false);
     const clean = knip({ "src/feature.ts": `type Answer = number;\n${used}` });
