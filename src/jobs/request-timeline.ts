@@ -1,5 +1,5 @@
+import type { RequestBucket } from "../lib/report-sections.ts";
 import type { ProviderRegistry } from "../providers/registry.ts";
-import type { RequestBucket } from "../services/reports/sections.ts";
 
 export class RequestTimeline {
   private readonly buckets = new Map<number, RequestBucket>();

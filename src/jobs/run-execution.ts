@@ -1,4 +1,4 @@
-import { finishRun, saveRunProgress, setReportPath } from "../db/repo/jobs.ts";
+import { finishRun, type JobRunStatus, saveRunProgress, setReportPath } from "../db/repo/jobs.ts";
 import type { Deps } from "../deps.ts";
 import { errorMessage } from "../errors.ts";
 import { configuredTime } from "../lib/time-format.ts";
@@ -6,14 +6,7 @@ import { notify } from "../services/notifications/index.ts";
 import { writeRunReport } from "../services/reports/index.ts";
 import { RequestTimeline } from "./request-timeline.ts";
 import { RunLog } from "./run-log.ts";
-import type {
-  JobContext,
-  JobDefinition,
-  JobOutcome,
-  JobProgress,
-  JobRunStatus,
-  JobTrigger,
-} from "./types.ts";
+import type { JobContext, JobDefinition, JobOutcome, JobProgress, JobTrigger } from "./types.ts";
 
 export type FinalStatus = Exclude<JobRunStatus, "running">;
 

@@ -53,6 +53,8 @@ describe("import rules (biome.json)", () => {
     ["src/providers/probe.ts", "../http/app.ts", "../lib/clock.ts"],
     ["src/lib/probe.ts", "../deps.ts", "../errors.ts"],
     ["src/domain/probe.ts", "../db/repo/downloads.ts", "../lib/clock.ts"],
+    ["src/jobs/contract.ts", "../deps.ts", "../lib/run-hooks.ts"],
+    ["src/services/cleanup/retention-rule.ts", "../../config/index.ts", "../../lib/run-hooks.ts"],
   ];
   for (const [file, forbidden, allowed] of cases) {
     test(`${file}: ${forbidden} is refused, ${allowed} is fine`, () => {

@@ -17,11 +17,11 @@ export interface CleanupResult {
  * Applies every retention rule. This is Redriva's own history, not the user's library, so it is
  * applied even with DRY_RUN. One failing rule does not stop the others.
  */
-export function runCleanup(deps: Deps, rules: RetentionRule[] = RETENTION_RULES): CleanupResult {
+export function runCleanup(deps: Deps, rules: Array<RetentionRule<Deps>> = RETENTION_RULES): CleanupResult {
   const now = deps.clock.now();
   const result: CleanupResult = { rules: [], failed: false };
   for (const rule of rules) {
-    const days = rule.days(deps.config);
+    const days = rule.days(deps);
     try {
       const deleted = rule.apply(deps, now - days * DAY_MS);
       result.rules.push({ name: rule.name, description: rule.description, days, deleted, error: null });

@@ -1,14 +1,15 @@
 import { rmSync } from "node:fs";
 import { deleteRunsBefore, reportPathsBefore } from "../../db/repo/jobs.ts";
 import { deleteSamplesBefore } from "../../db/repo/metrics.ts";
+import type { Deps } from "../../deps.ts";
 import { repairAttemptsRetention } from "../repair/retention.ts";
 import { resolveReportFile } from "../reports/index.ts";
 import type { RetentionRule } from "./retention-rule.ts";
 
-const jobHistory: RetentionRule = {
+const jobHistory: RetentionRule<Deps> = {
   name: "job_runs",
   description: "job runs with their log lines (and their reports)",
-  days: (config) => config.jobs.historyDays,
+  days: (deps) => deps.config.jobs.historyDays,
   apply(deps, cutoff) {
     for (const path of reportPathsBefore(deps.dbh.db, cutoff)) {
       const file = resolveReportFile(deps.config, path);
@@ -18,11 +19,15 @@ const jobHistory: RetentionRule = {
   },
 };
 
-const metricSamples: RetentionRule = {
+const metricSamples: RetentionRule<Deps> = {
   name: "metric_samples",
   description: "stored metric samples (requests per minute by provider)",
-  days: (config) => config.jobs.metricsDays,
+  days: (deps) => deps.config.jobs.metricsDays,
   apply: (deps, cutoff) => deleteSamplesBefore(deps.dbh.db, cutoff),
 };
 
-export const RETENTION_RULES: RetentionRule[] = [jobHistory, metricSamples, repairAttemptsRetention];
+export const RETENTION_RULES: Array<RetentionRule<Deps>> = [
+  jobHistory,
+  metricSamples,
+  repairAttemptsRetention,
+];

@@ -5,6 +5,7 @@ import { symlinkMappingRows } from "../../db/repo/repair-library.ts";
 import { finishScan, linkCheckTimes, recordLinkCheck, startScan } from "../../db/repo/repair-scans.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage, ValidationError } from "../../errors.ts";
+import type { LogLine } from "../../lib/run-hooks.ts";
 import {
   FAILED_STATUSES,
   ProviderError,
@@ -45,7 +46,7 @@ export interface ScanResult {
 
 export interface ScanOptions {
   signal?: AbortSignal;
-  onLog?: (line: string, level?: "info" | "warn" | "error") => void;
+  onLog?: LogLine;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AttemptInput } from "../../db/repo/repair-attempts.ts";
 import { markTorrentDeleted } from "../../db/repo/repair-library.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
+import type { LogLine } from "../../lib/run-hooks.ts";
 import { ProviderError } from "../../providers/types.ts";
 import {
   linksOfTorrent,
@@ -25,7 +26,7 @@ export interface RunContext {
   removedLinks: string[];
   /** Set when the provider refuses us as a whole: the rest of the run is deferred. */
   halted: { failure: string; message: string } | null;
-  log: (line: string, level?: "info" | "warn" | "error") => void;
+  log: LogLine;
 }
 
 /** What handling needs to know about the stored candidate (null id: dry run of an unknown one). */

@@ -12,6 +12,7 @@ import {
 import { localTorrent, localTorrentsWithId } from "../../db/repo/repair-library.ts";
 import type { Deps } from "../../deps.ts";
 import { ConflictError, errorMessage, ValidationError } from "../../errors.ts";
+import type { LogLine } from "../../lib/run-hooks.ts";
 import type { ProviderKind } from "../../providers/types.ts";
 import { MediaLinkCache, tellArr } from "./aftermath.ts";
 import { type CandidateSnapshot, handleCandidate, type RunContext } from "./handle.ts";
@@ -27,7 +28,7 @@ export interface RunOptions {
   retriesOnly?: boolean;
   trigger: RepairTrigger;
   signal?: AbortSignal;
-  onLog?: (line: string, level?: "info" | "warn" | "error") => void;
+  onLog?: LogLine;
 }
 
 /** Attempts in flight longer than this are considered left by a crash. */

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { Eta } from "eta";
 import { formatCount, formatDuration } from "../../lib/format.ts";
+import type { ReportSection, RequestBucket } from "../../lib/report-sections.ts";
 import type { TimeFormatter } from "../../lib/time-format.ts";
 import { requestsChart } from "./requests-chart.ts";
-import type { ReportSection, RequestBucket } from "./sections.ts";
 import { horizontalBars } from "./svg.ts";
 
 const REPORT_VIEWS = join(import.meta.dir, "..", "..", "..", "views", "reports");

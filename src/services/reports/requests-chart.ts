@@ -1,5 +1,5 @@
+import type { RequestBucket } from "../../lib/report-sections.ts";
 import type { TimeFormatter } from "../../lib/time-format.ts";
-import type { RequestBucket } from "./sections.ts";
 import { stackedColumns } from "./svg.ts";
 
 const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];

@@ -1,3 +1,5 @@
+import type { LogLevel } from "../../lib/run-hooks.ts";
+
 export type SyncMode = "torrents" | "full" | "smart" | "resume" | "details";
 
 /** Why a smart sync wants a torrent's details, in priority order (lower runs first). */
@@ -31,7 +33,7 @@ export interface SyncOptions {
   /** Live progress (CLI bars, web console, job runs). */
   onProgress?: (progress: SyncProgress) => void;
   /** Human log lines (web console, job logs). */
-  onLog?: (line: string, level: "info" | "warn" | "error") => void;
+  onLog?: (line: string, level: LogLevel) => void;
 }
 
 export interface SyncProgress {

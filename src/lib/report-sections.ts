@@ -1,6 +1,6 @@
 /**
  * What a job report is made of: the contract between jobs (src/jobs, which fill it) and the
- * report renderer (render.ts). Imports nothing, so either side can use it.
+ * report renderer (services/reports/render.ts). Imports nothing, so either side can use it.
  */
 
 /** A section of the HTML report; every string is escaped when rendered. */
