@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** A candidate's state (see repairCandidates). */
 export const CANDIDATE_STATES = [
@@ -87,6 +87,8 @@ export const repairAttempts = sqliteTable(
     candidate_id: integer("candidate_id")
       .notNull()
       .references(() => repairCandidates.id, { onDelete: "cascade" }),
+    /** Whose torrent: ids are only unique per provider. */
+    provider: text("provider").notNull().default("realdebrid"),
     /** The torrent id at the time of the attempt. */
     torrent_id: text("torrent_id").notNull(),
     hash: text("hash"),
@@ -110,7 +112,7 @@ export const repairAttempts = sqliteTable(
   },
   (t) => [
     index("idx_repair_attempts_candidate").on(t.candidate_id, t.started_at),
-    index("idx_repair_attempts_torrent").on(t.torrent_id),
+    index("idx_repair_attempts_torrent").on(t.provider, t.torrent_id),
     index("idx_repair_attempts_started").on(t.started_at),
   ],
 );
@@ -119,22 +121,29 @@ export const repairAttempts = sqliteTable(
 export const repairTorrentRenames = sqliteTable(
   "repair_torrent_renames",
   {
-    old_id: text("old_id").primaryKey(),
-    new_id: text("new_id").notNull(),
     provider: text("provider").notNull().default("realdebrid"),
+    old_id: text("old_id").notNull(),
+    new_id: text("new_id").notNull(),
     renamed_at: integer("renamed_at").notNull(),
   },
-  (t) => [index("idx_repair_renames_new").on(t.new_id)],
+  (t) => [
+    primaryKey({ columns: [t.provider, t.old_id] }),
+    index("idx_repair_renames_new").on(t.provider, t.new_id),
+  ],
 );
 
 /** Full scans test-unrestrict a bounded sample per run; this remembers what was checked when. */
-export const repairLinkChecks = sqliteTable("repair_link_checks", {
-  torrent_id: text("torrent_id").primaryKey(),
-  provider: text("provider").notNull().default("realdebrid"),
-  checked_at: integer("checked_at").notNull(),
-  ok: integer("ok").notNull(),
-  error: text("error"),
-});
+export const repairLinkChecks = sqliteTable(
+  "repair_link_checks",
+  {
+    provider: text("provider").notNull().default("realdebrid"),
+    torrent_id: text("torrent_id").notNull(),
+    checked_at: integer("checked_at").notNull(),
+    ok: integer("ok").notNull(),
+    error: text("error"),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.torrent_id] })],
+);
 
 /** One row per detection scan. */
 export const repairScans = sqliteTable(

@@ -7,6 +7,9 @@ import { AppError } from "../errors.ts";
  */
 export type ProviderKind = string;
 
+/** Provider kinds as they appear in URLs and the `provider` column. */
+export const PROVIDER_NAME = /^[a-z0-9_-]{1,32}$/;
+
 /**
  * Torrent statuses, in Real-Debrid's vocabulary (the richest one). Other providers map onto it.
  * Unknown strings from a provider are stored as they come: never crash on a new status.

@@ -96,10 +96,11 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
     .command("history")
     .description("Attempts of a candidate (#id) or a torrent (its current or any former id)")
     .argument("<id>", "candidate number or torrent id")
+    .option("--provider <kind>", "whose torrent it is, when two providers have this id")
     .option("--json", "print JSON")
-    .action((id: string, flags: { json?: boolean }) => {
+    .action((id: string, flags: { json?: boolean; provider?: string }) => {
       const deps = ctx.deps();
-      const history = repairHistory(deps, id);
+      const history = repairHistory(deps, id, flags.provider);
       if (flags.json) return ctx.out(JSON.stringify(history, null, 2));
       for (const line of formatHistory(history, configuredTime(deps.config))) ctx.out(line);
     });

@@ -24,7 +24,7 @@ export function recordLinkCheck(
   const values = { checked_at: now, ok: check.ok ? 1 : 0, error: check.error };
   db.insert(repairLinkChecks)
     .values({ torrent_id: check.torrentId, provider: check.provider, ...values })
-    .onConflictDoUpdate({ target: repairLinkChecks.torrent_id, set: values })
+    .onConflictDoUpdate({ target: [repairLinkChecks.provider, repairLinkChecks.torrent_id], set: values })
     .run();
 }
 

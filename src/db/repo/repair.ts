@@ -109,14 +109,27 @@ export function getCandidateByTorrent(db: Db, provider: string, torrentId: strin
     .get();
 }
 
-/** The candidate of a torrent id: the one found under it, or the one whose re-add produced it. */
-export function candidateForTorrent(db: Db, torrentId: string): CandidateRow | undefined {
+const namesTorrent = (torrentId: string) =>
+  or(eq(repairCandidates.torrent_id, torrentId), eq(repairCandidates.new_torrent_id, torrentId));
+
+/** A provider's candidate of a torrent id: the one found under it, or the one whose re-add produced it. */
+export function candidateForTorrent(db: Db, provider: string, torrentId: string): CandidateRow | undefined {
   return db
     .select()
     .from(repairCandidates)
-    .where(or(eq(repairCandidates.torrent_id, torrentId), eq(repairCandidates.new_torrent_id, torrentId)))
+    .where(and(eq(repairCandidates.provider, provider), namesTorrent(torrentId)))
     .orderBy(desc(repairCandidates.updated_at))
     .get();
+}
+
+/** The providers with a candidate found under, or re-added as, this torrent id. */
+export function candidateProvidersOf(db: Db, torrentId: string): string[] {
+  return db
+    .selectDistinct({ provider: repairCandidates.provider })
+    .from(repairCandidates)
+    .where(namesTorrent(torrentId))
+    .all()
+    .map((r) => r.provider);
 }
 
 export function listCandidates(

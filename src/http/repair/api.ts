@@ -21,8 +21,8 @@ import { parseCandidateId, parseDryRun, parseLimit, parseMode, parseTorrentId } 
  * GET  /api/repair/candidates?state=&limit=
  * GET  /api/repair/queue                  retry queue with due times
  * GET  /api/repair/attempts?limit=
- * GET  /api/repair/history/:id            candidate number or torrent id (any former id too)
- * GET  /api/repair/torrents/:id/attempts  for the torrent detail page
+ * GET  /api/repair/history/:id?provider=  candidate number or torrent id (any former id too)
+ * GET  /api/repair/torrents/:provider/:id/attempts  for the torrent detail page
  * POST /api/repair/scan        {mode}     200 scan result
  * POST /api/repair/run         {limit?, dryRun?}  202, then GET /api/repair/run
  * GET  /api/repair/run                    the run in progress or the last one
@@ -70,10 +70,14 @@ export function registerRepairApi(app: App, deps: Deps): void {
     return c.json({ attempts: repairOverview(deps).attempts.slice(0, limit) });
   });
 
-  app.get("/api/repair/history/:id", (c) => c.json(repairHistory(deps, c.req.param("id"))));
+  app.get("/api/repair/history/:id", (c) =>
+    c.json(repairHistory(deps, c.req.param("id"), c.req.query("provider") || undefined)),
+  );
 
-  app.get("/api/repair/torrents/:id/attempts", (c) =>
-    c.json({ attempts: torrentRepairAttempts(deps, parseTorrentId(c.req.param("id"))) }),
+  app.get("/api/repair/torrents/:provider/:id/attempts", (c) =>
+    c.json({
+      attempts: torrentRepairAttempts(deps, c.req.param("provider"), parseTorrentId(c.req.param("id"))),
+    }),
   );
 
   app.post("/api/repair/scan", async (c) => {

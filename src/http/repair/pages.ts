@@ -110,7 +110,7 @@ export function registerRepairHtml(app: App, deps: Deps): void {
   );
 
   app.get("/repair/history/:id", (c) => {
-    const history = repairHistory(deps, c.req.param("id"));
+    const history = repairHistory(deps, c.req.param("id"), c.req.query("provider") || undefined);
     return render(
       c,
       "repair/history",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ValidationError } from "../../errors.ts";
-import { PROVIDER_NAME } from "../../services/library-view/detail.ts";
+import { PROVIDER_NAME } from "../../providers/types.ts";
 import { isValidStatusParam } from "../../services/library-view/filters.ts";
 import { type ListQuery, SORT_KEYS, type SortDir, type SortKey } from "../../services/library-view/list.ts";
 import { MAX_QUERY_LENGTH } from "../../services/library-view/search.ts";

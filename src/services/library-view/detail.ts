@@ -10,13 +10,11 @@ import {
 } from "../../db/repo/torrent-detail-queries.ts";
 import type { Deps } from "../../deps.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
+import { PROVIDER_NAME } from "../../providers/types.ts";
 import { torrentRepairAttempts } from "../repair/index.ts";
 
 /** Provider torrent ids (Real-Debrid: 13 base32 chars; AllDebrid: digits). */
 export const TORRENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Provider kinds as they appear in URLs and the `provider` column. */
-export const PROVIDER_NAME = /^[a-z0-9_-]{1,32}$/;
 
 export function assertTorrentId(id: string): string {
   if (!TORRENT_ID.test(id))
@@ -87,6 +85,6 @@ export function torrentDetail(deps: Deps, ref: TorrentRef): TorrentDetail {
     details,
     files: filesOf(deps.dbh, provider, id),
     links: parseLinks(torrent, details),
-    attempts: torrentRepairAttempts(deps, id),
+    attempts: torrentRepairAttempts(deps, provider, id),
   };
 }

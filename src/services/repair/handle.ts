@@ -108,6 +108,7 @@ export async function handleCandidate(
       },
       attempt: {
         candidate_id: snapshot.id,
+        provider: target.provider,
         torrent_id: target.torrentId,
         hash: target.hash,
         action: run.action,

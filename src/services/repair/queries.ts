@@ -1,6 +1,7 @@
 import {
   type CandidateRow,
   candidateForTorrent,
+  candidateProvidersOf,
   countCandidatesByState,
   getCandidate,
   listCandidates,
@@ -8,6 +9,7 @@ import {
 } from "../../db/repo/repair.ts";
 import {
   type AttemptRow,
+  attemptProvidersOf,
   attemptsForCandidate,
   attemptsForTorrent,
   recentAttempts,
@@ -16,6 +18,7 @@ import {
 import { recentScans, type ScanRow } from "../../db/repo/repair-scans.ts";
 import type { Deps } from "../../deps.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
+import { PROVIDER_NAME } from "../../providers/types.ts";
 
 /** Read models of the repair feature for the CLI, the pages and the JSON API. */
 
@@ -64,27 +67,49 @@ export interface RepairHistory {
 }
 
 /**
- * History of a candidate (numeric id) or of a torrent (provider id, followed across the ids
- * re-injections gave it). Throws NotFoundError when nothing is known.
+ * History of a candidate (numeric id) or of a provider's torrent (followed across the ids
+ * re-injections gave it). Without `provider`, a torrent id is read as the only provider whose
+ * repair rows name it. Throws NotFoundError when nothing is known, ValidationError when ambiguous.
  */
-export function repairHistory(deps: Deps, id: string): RepairHistory {
+export function repairHistory(deps: Deps, id: string, provider?: string): RepairHistory {
   const { db } = deps.dbh;
   const value = id.trim();
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(value)) throw new ValidationError(`invalid id: ${JSON.stringify(id)}`);
-  if (/^\d+$/.test(value)) {
+  if (provider === undefined && /^\d+$/.test(value)) {
     const candidate = getCandidate(db, Number(value));
     if (candidate) {
       const ids = [candidate.new_torrent_id, candidate.torrent_id].filter((x): x is string => Boolean(x));
       return { candidate, ids, attempts: attemptsForCandidate(db, candidate.id) };
     }
   }
-  const attempts = attemptsForTorrent(db, value);
-  const candidate = candidateForTorrent(db, value) ?? null;
-  if (!candidate && attempts.length === 0) throw new NotFoundError("repair history for", value);
-  return { candidate, ids: torrentIdHistory(db, value), attempts };
+  const kind = provider ?? soleRepairProvider(deps, value);
+  const attempts = attemptsForTorrent(db, assertProvider(kind), value);
+  const candidate = candidateForTorrent(db, kind, value) ?? null;
+  if (!candidate && attempts.length === 0) throw new NotFoundError("repair history for", `${kind}:${value}`);
+  return { candidate, ids: torrentIdHistory(db, kind, value), attempts };
 }
 
-/** Attempts for the torrent detail page: empty when none (never throws for a known torrent). */
-export function torrentRepairAttempts(deps: Deps, torrentId: string): AttemptRow[] {
-  return attemptsForTorrent(deps.dbh.db, torrentId);
+function soleRepairProvider(deps: Deps, torrentId: string): string {
+  const { db } = deps.dbh;
+  const providers = [
+    ...new Set([...candidateProvidersOf(db, torrentId), ...attemptProvidersOf(db, torrentId)]),
+  ];
+  if (providers.length === 0) throw new NotFoundError("repair history for", torrentId);
+  if (providers.length > 1) {
+    throw new ValidationError(
+      `torrent id ${torrentId} is known for several providers (${providers.sort().join(", ")}): give the provider`,
+    );
+  }
+  return providers[0] as string;
+}
+
+function assertProvider(provider: string): string {
+  if (!PROVIDER_NAME.test(provider))
+    throw new ValidationError(`invalid provider ${JSON.stringify(provider.slice(0, 40))}`);
+  return provider;
+}
+
+/** Attempts for a provider's torrent (detail page): empty when none (never throws for a known torrent). */
+export function torrentRepairAttempts(deps: Deps, provider: string, torrentId: string): AttemptRow[] {
+  return attemptsForTorrent(deps.dbh.db, assertProvider(provider), torrentId);
 }

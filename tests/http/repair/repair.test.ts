@@ -127,7 +127,9 @@ describe("/repair page and /api/repair", () => {
     };
     expect(history.ids).toEqual([newId, dead!.id]);
     expect(history.attempts.map((a) => a.outcome)).toEqual(["repaired"]);
-    const forTorrent = (await (await app.request(`/api/repair/torrents/${newId}/attempts`)).json()) as {
+    const forTorrent = (await (
+      await app.request(`/api/repair/torrents/realdebrid/${newId}/attempts`)
+    ).json()) as {
       attempts: unknown[];
     };
     expect(forTorrent.attempts).toHaveLength(1);

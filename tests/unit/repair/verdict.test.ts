@@ -167,6 +167,7 @@ describe("recording an attempt", () => {
     ).id;
   const attempt = (id: number, torrentId: string): AttemptInput => ({
     candidate_id: id,
+    provider: "realdebrid",
     torrent_id: torrentId,
     hash: null,
     action: "reinject",
