@@ -4,6 +4,7 @@ import type { Db } from "../client.ts";
 /** Read-only queries over the library for job reports ("what changed during this run"). */
 
 export interface ChangedTorrent {
+  provider: string;
   id: string;
   filename: string;
   status: string;
@@ -18,17 +19,23 @@ export interface LibraryChanges {
 }
 
 /**
- * Torrents first seen, changed or removed at or after `since` (epoch ms), at most `limit` of
- * each kind listed (the totals count them all).
+ * `providers`' torrents first seen, changed or removed at or after `since` (epoch ms), at most
+ * `limit` of each kind listed (the totals count them all).
  */
-export function libraryChangesSince(db: Db, since: number, limit: number): LibraryChanges {
+export function libraryChangesSince(
+  db: Db,
+  providers: readonly string[],
+  since: number,
+  limit: number,
+): LibraryChanges {
   const rows = db.all<ChangedTorrent & { kind: "added" | "updated" | "removed" }>(sql`
-    SELECT id, filename, status, bytes,
+    SELECT provider, id, filename, status, bytes,
            CASE WHEN removed_at >= ${since} THEN 'removed'
                 WHEN first_seen_at >= ${since} THEN 'added'
                 ELSE 'updated' END AS kind
       FROM torrents
-     WHERE changed_at >= ${since} OR first_seen_at >= ${since} OR removed_at >= ${since}
+     WHERE (changed_at >= ${since} OR first_seen_at >= ${since} OR removed_at >= ${since})
+       AND provider IN (SELECT value FROM json_each(${JSON.stringify(providers)}))
      ORDER BY filename COLLATE NOCASE`);
   const out: LibraryChanges = {
     added: [],
@@ -43,11 +50,22 @@ export function libraryChangesSince(db: Db, since: number, limit: number): Libra
   return out;
 }
 
-/** Filenames of the given torrent ids (for "details not fetched" lists). */
-export function torrentNames(db: Db, ids: string[]): Map<string, string> {
-  if (ids.length === 0) return new Map();
-  const rows = db.all<{ id: string; filename: string }>(
-    sql`SELECT id, filename FROM torrents WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+interface TorrentRef {
+  provider: string;
+  id: string;
+}
+
+/** The key `torrentNames` answers under. */
+export const torrentKey = (ref: TorrentRef): string => `${ref.provider}:${ref.id}`;
+
+/** Filenames of the given torrents, by `torrentKey` (for "details not fetched" lists). */
+export function torrentNames(db: Db, refs: readonly TorrentRef[]): Map<string, string> {
+  if (refs.length === 0) return new Map();
+  const rows = db.all<TorrentRef & { filename: string }>(
+    sql`SELECT t.provider, t.id, t.filename
+          FROM json_each(${JSON.stringify(refs)}) j
+          JOIN torrents t ON t.id = json_extract(j.value, '$.id')
+                         AND t.provider = json_extract(j.value, '$.provider')`,
   );
-  return new Map(rows.map((r) => [r.id, r.filename]));
+  return new Map(rows.map((r) => [torrentKey(r), r.filename]));
 }

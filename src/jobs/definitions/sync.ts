@@ -1,5 +1,5 @@
 import { libraryByStatus } from "../../db/repo/metrics.ts";
-import { libraryChangesSince, torrentNames } from "../../db/repo/reports.ts";
+import { libraryChangesSince, torrentKey, torrentNames } from "../../db/repo/reports.ts";
 import type { Deps } from "../../deps.ts";
 import { ConflictError } from "../../errors.ts";
 import { formatBytes, formatCount } from "../../lib/format.ts";
@@ -85,8 +85,11 @@ function syncReport(deps: Deps, result: SyncResult, startedAt: number): ReportSe
       bars: library.map((s) => ({ label: s.status, value: s.count })),
     });
   }
-  const changes = libraryChangesSince(deps.dbh.db, startedAt, REPORT_ROWS);
-  const columns = ["Name", "Status", "Size", "Id"];
+  // One provider's result, or several under `byProvider`: ids are only unique per provider.
+  const parts = result.provider !== null ? [result] : result.byProvider;
+  const providers = parts.map((r) => r.provider).filter((p): p is string => p !== null);
+  const changes = libraryChangesSince(deps.dbh.db, providers, startedAt, REPORT_ROWS);
+  const columns = ["Name", "Status", "Size", "Provider", "Id"];
   for (const kind of ["added", "updated", "removed"] as const) {
     const rows = changes[kind];
     if (rows.length === 0) continue;
@@ -94,18 +97,20 @@ function syncReport(deps: Deps, result: SyncResult, startedAt: number): ReportSe
       kind: "table",
       title: `${kind === "added" ? "New" : kind === "updated" ? "Changed" : "Removed"} torrents (${formatCount(changes.totals[kind])})`,
       columns,
-      rows: rows.map((t) => [t.filename, t.status, formatBytes(t.bytes), t.id]),
+      rows: rows.map((t) => [t.filename, t.status, formatBytes(t.bytes), t.provider, t.id]),
       more: changes.totals[kind] - rows.length,
     });
   }
-  if (result.missing.length > 0) {
-    const names = torrentNames(deps.dbh.db, result.missing.slice(0, REPORT_ROWS));
+  const missing = parts.flatMap((r) => r.missing.map((id) => ({ provider: r.provider ?? "", id })));
+  if (missing.length > 0) {
+    const listed = missing.slice(0, REPORT_ROWS);
+    const names = torrentNames(deps.dbh.db, listed);
     sections.push({
       kind: "table",
-      title: `Details not fetched (${formatCount(result.missing.length)})`,
-      columns: ["Id", "Name"],
-      rows: result.missing.slice(0, REPORT_ROWS).map((id) => [id, names.get(id) ?? ""]),
-      more: Math.max(0, result.missing.length - REPORT_ROWS),
+      title: `Details not fetched (${formatCount(missing.length)})`,
+      columns: ["Provider", "Id", "Name"],
+      rows: listed.map((t) => [t.provider, t.id, names.get(torrentKey(t)) ?? ""]),
+      more: Math.max(0, missing.length - REPORT_ROWS),
     });
   }
   return sections;
