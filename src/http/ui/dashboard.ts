@@ -15,7 +15,11 @@ const RUNS_SHOWN = 10;
 export function registerDashboard(app: App, deps: Deps): void {
   const sync = deps.syncConsole;
 
-  const runsData = () => ({ runs: recentRuns(deps, RUNS_SHOWN), h: viewHelpers, now: deps.clock.now() });
+  const runsData = () => ({
+    runs: recentRuns(deps, RUNS_SHOWN),
+    h: viewHelpers(deps.config),
+    now: deps.clock.now(),
+  });
 
   app.get("/", (c) =>
     render(c, "ui/dashboard", {
@@ -30,7 +34,7 @@ export function registerDashboard(app: App, deps: Deps): void {
 
   app.get("/ui/sync-runs", (c) => renderPartial(c, "ui/sync-runs", runsData()));
   app.get("/ui/stat-cards", (c) =>
-    renderPartial(c, "ui/stat-cards", { summary: dashboardSummary(deps), h: viewHelpers }),
+    renderPartial(c, "ui/stat-cards", { summary: dashboardSummary(deps), h: viewHelpers(deps.config) }),
   );
 
   app.post("/sync/stop", (c) => {

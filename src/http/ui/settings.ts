@@ -67,7 +67,7 @@ export function registerSettings(app: App, deps: Deps): void {
     const sections = await Promise.all(
       settingsSections().map(async (s) => ({ ...s, values: s.data ? await s.data(deps) : {} })),
     );
-    return render(c, "ui/settings", { title: "Settings", sections, h: viewHelpers });
+    return render(c, "ui/settings", { title: "Settings", sections, h: viewHelpers(deps.config) });
   });
 
   app.post("/settings/test/:provider", async (c) => {
@@ -82,7 +82,7 @@ export function registerSettings(app: App, deps: Deps): void {
     }
     try {
       const account = await provider.getAccount();
-      return renderPartial(c, "ui/account-result", { account, spec, h: viewHelpers });
+      return renderPartial(c, "ui/account-result", { account, spec, h: viewHelpers(deps.config) });
     } catch (error) {
       return renderPartial(c, "ui/account-result", { error: errorMessage(error), spec });
     }

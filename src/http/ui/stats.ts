@@ -21,7 +21,7 @@ export function registerStats(app: App, deps: Deps): void {
       snapshots: series.length,
       statusSlices,
       tone: statusTone,
-      h: viewHelpers,
+      h: viewHelpers(deps.config),
     });
   });
 

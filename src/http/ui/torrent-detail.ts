@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
+import { formatBytes } from "../../lib/format.ts";
 import {
   deleteTorrent,
   describeReinject,
@@ -22,10 +23,10 @@ function infoText(detail: ReturnType<typeof torrentDetail>): string {
     `Id: ${t.id} (${t.provider})`,
     `Hash: ${t.hash ?? "-"}`,
     `Status: ${t.status} (${t.progress}%)`,
-    `Size: ${viewHelpers.bytes(t.bytes)} (${t.bytes} bytes)`,
+    `Size: ${formatBytes(t.bytes)} (${t.bytes} bytes)`,
     `Added: ${t.added_on ?? "-"}`,
     `Files: ${detail.files.length}`,
-    ...detail.files.map((f) => `  ${f.selected ? "[x]" : "[ ]"} ${f.path} (${viewHelpers.bytes(f.bytes)})`),
+    ...detail.files.map((f) => `  ${f.selected ? "[x]" : "[ ]"} ${f.path} (${formatBytes(f.bytes)})`),
   ].join("\n");
 }
 
@@ -46,7 +47,7 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
         ...detail,
         info: infoText(detail),
         dryRun: deps.config.dryRun,
-        h: viewHelpers,
+        h: viewHelpers(deps.config),
       },
       { partial: "ui/torrent-body" },
     );
@@ -77,7 +78,7 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
     return renderPartial(c, "ui/direct-link", {
       direct,
       index: typeof body.index === "string" ? body.index : "0",
-      h: viewHelpers,
+      h: viewHelpers(deps.config),
     });
   });
 

@@ -56,7 +56,7 @@ export function registerTorrentList(app: App, deps: Deps): void {
         defaultDir: DEFAULT_DIR,
         listUrl,
         maxBulk: MAX_BULK,
-        h: viewHelpers,
+        h: viewHelpers(deps.config),
       },
       { partial: "ui/torrent-list" },
     );

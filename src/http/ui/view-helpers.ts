@@ -1,4 +1,5 @@
 import { formatBytes, formatCount, formatDuration } from "../../lib/format.ts";
+import { configuredTime } from "../../lib/time-format.ts";
 import { statusLabel, statusTone } from "../../services/library-view/filters.ts";
 
 const STATUS_COLORS: Record<string, string> = {
@@ -20,8 +21,8 @@ export function torrentUrl(ref: { provider: string; id: string }): string {
   return `/torrents/${encodeURIComponent(ref.provider)}/${encodeURIComponent(ref.id)}`;
 }
 
-/** Formatting helpers every web UI template receives as `it.h`. */
-export const viewHelpers = {
+/** The helpers that do not depend on the configured time zone. */
+const helpers = {
   torrentUrl,
   /** The value of a bulk-selection checkbox. */
   torrentToken: (t: { provider: string; id: string }) => `${t.provider}:${t.id}`,
@@ -32,13 +33,6 @@ export const viewHelpers = {
   duration: formatDuration,
   label: statusLabel,
   tone: statusTone,
-  /** `2026-11-20 14:03` from an ISO string or epoch ms (UTC, the same for every viewer). */
-  date(value: string | number | null | undefined): string {
-    if (value === null || value === undefined || value === "") return "—";
-    const d = new Date(value);
-    if (Number.isNaN(d.getTime())) return String(value);
-    return d.toISOString().slice(0, 16).replace("T", " ");
-  },
   /** "3 min ago", "2 d ago". */
   ago(value: string | number | null | undefined, now: number = Date.now()): string {
     if (value === null || value === undefined) return "never";
@@ -67,3 +61,19 @@ export const viewHelpers = {
     return out;
   },
 };
+
+/**
+ * Formatting helpers every web UI template receives as `it.h`. Dates are shown in the one
+ * configured time zone (configuredTime), as on /jobs and in reports.
+ */
+export function viewHelpers(config: Parameters<typeof configuredTime>[0]) {
+  const time = configuredTime(config);
+  return {
+    ...helpers,
+    /** `2026-11-20 15:03` from an ISO string or epoch ms, in the configured zone. */
+    date(value: string | number | null | undefined): string {
+      if (value === null || value === undefined || value === "") return "—";
+      return time.dateTime(value, { seconds: false }) || String(value);
+    },
+  };
+}

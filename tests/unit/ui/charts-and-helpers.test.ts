@@ -2,7 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { donut, lineChart, niceMax, niceMaxBytes } from "../../../src/http/ui/charts.ts";
 import { safeNext } from "../../../src/http/ui/login.ts";
 import { filterChips } from "../../../src/http/ui/torrents.ts";
-import { viewHelpers } from "../../../src/http/ui/view-helpers.ts";
+import { viewHelpers as helpersFor } from "../../../src/http/ui/view-helpers.ts";
+
+const viewHelpers = helpersFor({ jobs: { timezone: "UTC" } });
 
 describe("charts", () => {
   test("niceMax rounds up to 1, 2 or 5 times a power of ten", () => {
@@ -62,10 +64,14 @@ describe("view helpers", () => {
     expect(viewHelpers.pages(1, 1)).toEqual([1]);
   });
 
-  test("dates are UTC minutes; missing ones a dash", () => {
+  test("dates are minutes in the configured zone; missing ones a dash", () => {
     expect(viewHelpers.date("2026-11-20T14:03:59.000Z")).toBe("2026-11-20 14:03");
     expect(viewHelpers.date(0)).toBe("1970-01-01 00:00");
     expect(viewHelpers.date(null)).toBe("—");
+    expect(viewHelpers.date("not a date")).toBe("not a date");
+    const paris = helpersFor({ jobs: { timezone: "Europe/Paris" } });
+    expect(paris.date("2026-11-20T14:03:59.000Z")).toBe("2026-11-20 15:03");
+    expect(paris.date(Date.UTC(2026, 6, 1, 23, 30))).toBe("2026-07-02 01:30");
     expect(viewHelpers.ago(1000, 1000 + 3 * 3_600_000)).toBe("3 h ago");
   });
 
