@@ -9,6 +9,25 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
+/** How a sync walks the library (services/sync). */
+export const SYNC_MODES = ["torrents", "full", "smart", "resume", "details"] as const;
+/** How a sync run ended; `running` while it runs. */
+export const SYNC_RUN_STATUSES = ["running", "succeeded", "failed", "interrupted", "cancelled"] as const;
+/** Why a sync wants a torrent's details (services/sync/plan.ts gives their priority). */
+export const SYNC_DETAIL_REASONS = [
+  "new",
+  "finished",
+  "changed",
+  "active",
+  "error_retry",
+  "stale",
+  "missing_details",
+  "full",
+  "status",
+] as const;
+/** A planned details fetch of a sync's checkpoint. */
+export const SYNC_ITEM_STATES = ["pending", "done", "failed", "gone"] as const;
+
 /**
  * The mirrored debrid library. `torrents` and `torrent_details` keep the column names of the
  * original Redriva so that users' own SQL keeps working; everything else is added beside them.
@@ -125,9 +144,8 @@ export const syncRuns = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     /** The provider whose library this run mirrors (one run per provider). */
     provider: text("provider").notNull().default("realdebrid"),
-    mode: text("mode").notNull(),
-    /** running | succeeded | failed | interrupted | cancelled */
-    status: text("status").notNull(),
+    mode: text("mode", { enum: SYNC_MODES }).notNull(),
+    status: text("status", { enum: SYNC_RUN_STATUSES }).notNull(),
     options: text("options").notNull().default("{}"),
     started_at: integer("started_at").notNull(),
     finished_at: integer("finished_at"),
@@ -163,10 +181,9 @@ export const syncRunItems = sqliteTable(
       .notNull()
       .references(() => syncRuns.id, { onDelete: "cascade" }),
     torrent_id: text("torrent_id").notNull(),
-    reason: text("reason").notNull(),
+    reason: text("reason", { enum: SYNC_DETAIL_REASONS }).notNull(),
     priority: integer("priority").notNull().default(0),
-    /** pending | done | failed | gone */
-    state: text("state").notNull().default("pending"),
+    state: text("state", { enum: SYNC_ITEM_STATES }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
   },

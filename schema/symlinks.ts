@@ -16,6 +16,15 @@ export const SYMLINK_SCAN_STATUSES = [
 export const SYMLINK_SCAN_PHASES = ["walk", "phase1", "phase2", "delete", "rescan", "done"] as const;
 /** A folder is reported (it cannot be listed) but never deleted. */
 export const SYMLINK_PROBLEM_KINDS = ["symlink", "file", "folder"] as const;
+/** What is wrong with a link or file (services/symlinks/check.ts: phase 1, then phase 2). */
+export const SYMLINK_PROBLEM_TYPES = [
+  "broken",
+  "inaccessible",
+  "empty",
+  "io_error",
+  "corrupt",
+  "timeout",
+] as const;
 
 /**
  * One row per symlink-checker scan: what was asked (mode, depth, paths), what it found per phase
@@ -74,8 +83,7 @@ export const symlinkProblems = sqliteTable(
       .references(() => symlinkScans.id, { onDelete: "cascade" }),
     /** Relative to the scan's root. */
     path: text("path").notNull(),
-    /** broken | inaccessible | empty | io_error | corrupt | timeout */
-    type: text("type").notNull(),
+    type: text("type", { enum: SYMLINK_PROBLEM_TYPES }).notNull(),
     kind: text("kind", { enum: SYMLINK_PROBLEM_KINDS }).notNull(),
     /** Where the link points (as written in the link), for symlinks. */
     target: text("target"),

@@ -92,7 +92,12 @@ export function insertProblems(dbh: DbHandle, scanId: number, problems: readonly
 export function listProblems(
   db: Db,
   scanId: number,
-  options: { types?: readonly string[]; limit?: number; offset?: number; onlyPending?: boolean } = {},
+  options: {
+    types?: readonly SymlinkProblemRow["type"][];
+    limit?: number;
+    offset?: number;
+    onlyPending?: boolean;
+  } = {},
 ): SymlinkProblemRow[] {
   const conditions = [eq(symlinkProblems.scan_id, scanId)];
   if (options.types && options.types.length > 0)

@@ -1,9 +1,10 @@
-import type { syncRuns } from "../../../schema/library.ts";
+import type { syncRunItems, syncRuns } from "../../../schema/library.ts";
 import { ownerAlive } from "../../lib/process-owner.ts";
 import type { DbHandle } from "../client.ts";
 
 /** Sync runs and their checkpoints (the planned details fetches and their state). */
 export type SyncRunRow = typeof syncRuns.$inferSelect;
+type RunItemRow = typeof syncRunItems.$inferSelect;
 
 export type RunCounters = Partial<
   Pick<
@@ -42,7 +43,7 @@ export function beginRun(
   dbh: DbHandle,
   own: OwnRuns,
   provider: string,
-  mode: string,
+  mode: SyncRunRow["mode"],
   options: Record<string, unknown>,
   now: number,
 ): { run: SyncRunRow; blockedBy: null } | { run: null; blockedBy: SyncRunRow } {
@@ -139,7 +140,7 @@ export function finishRun(
   dbh: DbHandle,
   own: OwnRuns,
   id: number,
-  status: "succeeded" | "failed" | "interrupted" | "cancelled",
+  status: Exclude<SyncRunRow["status"], "running">,
   now: number,
   error: string | null,
   summary: Record<string, unknown>,
@@ -161,7 +162,7 @@ export function recentRuns(dbh: DbHandle, limit = 10): SyncRunRow[] {
 export function addRunItems(
   dbh: DbHandle,
   runId: number,
-  items: Array<{ torrentId: string; reason: string; priority: number }>,
+  items: Array<{ torrentId: string; reason: RunItemRow["reason"]; priority: number }>,
 ): void {
   const insert = dbh.sqlite.prepare(
     "INSERT OR IGNORE INTO sync_run_items (run_id, torrent_id, reason, priority) VALUES (?, ?, ?, ?)",
@@ -171,9 +172,12 @@ export function addRunItems(
   })();
 }
 
-export function pendingRunItems(dbh: DbHandle, runId: number): Array<{ torrent_id: string; reason: string }> {
+export function pendingRunItems(
+  dbh: DbHandle,
+  runId: number,
+): Array<Pick<RunItemRow, "torrent_id" | "reason">> {
   return dbh.sqlite
-    .query<{ torrent_id: string; reason: string }, [number]>(
+    .query<Pick<RunItemRow, "torrent_id" | "reason">, [number]>(
       "SELECT torrent_id, reason FROM sync_run_items WHERE run_id = ? AND state = 'pending' ORDER BY priority, rowid",
     )
     .all(runId);
@@ -201,7 +205,7 @@ export function markRunItem(
   dbh: DbHandle,
   runId: number,
   torrentId: string,
-  state: "done" | "failed" | "gone",
+  state: Exclude<RunItemRow["state"], "pending">,
   error: string | null = null,
 ): void {
   dbh.sqlite

@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import type { SYMLINK_PROBLEM_TYPES } from "../../../schema/symlinks.ts";
 
 /**
  * Phase 1 of the checker for one link or file, synchronous on purpose: it runs inside the
@@ -10,7 +11,8 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
  * measures small files without a separate stat.
  */
 
-export type ProblemType = "broken" | "inaccessible" | "empty" | "io_error" | "corrupt" | "timeout";
+/** The list lives in the schema (symlink_problems.type); a type-only import keeps workers light. */
+export type ProblemType = (typeof SYMLINK_PROBLEM_TYPES)[number];
 export const PHASE1_TYPES = ["broken", "inaccessible", "empty", "io_error"] as const;
 export const PHASE2_TYPES = ["corrupt", "timeout"] as const;
 export const PROBLEM_TYPES: readonly ProblemType[] = [...PHASE1_TYPES, ...PHASE2_TYPES];

@@ -109,7 +109,7 @@ export async function checkListings(
     if (batch.problems !== "") {
       const f = batch.problems.split(SEP);
       for (let i = 0; i + PROBLEM_FIELDS <= f.length; i += PROBLEM_FIELDS) {
-        const type = f[i + 1] as keyof Phase1Counts;
+        const type = f[i + 1] as (typeof PHASE1_TYPES)[number];
         counts[type]++;
         problems.push({
           path: f[i] as string,

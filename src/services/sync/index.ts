@@ -1,3 +1,4 @@
+import { SYNC_MODES } from "../../../schema/library.ts";
 import { reclaimSpace } from "../../db/client.ts";
 import { explainDatabaseError, isDiskFull } from "../../db/errors.ts";
 import { markUnseenRemoved, presentTorrentIds, takeLibrarySnapshot } from "../../db/repo/library.ts";
@@ -55,7 +56,7 @@ function resumable(deps: Deps, provider: string): boolean {
   return latest.status === "interrupted" || latest.status === "failed";
 }
 
-export const SYNC_MODES: readonly SyncMode[] = ["torrents", "full", "smart", "resume", "details"];
+export { SYNC_MODES };
 
 /**
  * Mirrors the debrid libraries into SQLite: `options.provider`, or every configured provider one

@@ -1,18 +1,10 @@
+import type { SYNC_DETAIL_REASONS, SYNC_MODES } from "../../../schema/library.ts";
 import type { LogLevel } from "../../lib/run-hooks.ts";
 
-export type SyncMode = "torrents" | "full" | "smart" | "resume" | "details";
+export type SyncMode = (typeof SYNC_MODES)[number];
 
 /** Why a smart sync wants a torrent's details, in priority order (lower runs first). */
-export type DetailReason =
-  | "new"
-  | "finished"
-  | "changed"
-  | "active"
-  | "error_retry"
-  | "stale"
-  | "missing_details"
-  | "full"
-  | "status";
+export type DetailReason = (typeof SYNC_DETAIL_REASONS)[number];
 
 export interface SyncOptions {
   /** The provider to mirror; default: every configured provider, one after the other. */
