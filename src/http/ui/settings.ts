@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.ts";
 import { errorMessage, ValidationError } from "../../errors.ts";
 import type { App } from "../context.ts";
 import { render, renderPartial } from "../render.ts";
-import { registerSettingsSection, settingsSections } from "./settings-sections.ts";
+import { inPageOrder, type SettingsSection } from "./settings-sections.ts";
 import { viewHelpers } from "./view-helpers.ts";
 
 /** One row per listed provider: its label, the variable to set and what it can do. */
@@ -30,15 +30,16 @@ export function flattenConfig(value: unknown, prefix = ""): Array<[string, strin
   return entries.flatMap(([k, v]) => flattenConfig(v, prefix ? `${prefix}.${k}` : k));
 }
 
-function builtInSections(): void {
-  registerSettingsSection({
+/** Every section of /settings; a feature adds its entry here. */
+const SETTINGS_SECTIONS: readonly SettingsSection[] = inPageOrder([
+  {
     id: "accounts",
     title: "Debrid accounts",
     order: 10,
     partial: "ui/settings-accounts",
     data: (deps) => ({ providers: providerRows(deps) }),
-  });
-  registerSettingsSection({
+  },
+  {
     id: "config",
     title: "Effective configuration",
     order: 90,
@@ -56,16 +57,14 @@ function builtInSections(): void {
         ],
       };
     },
-  });
-}
+  },
+]);
 
 /** /settings: the effective configuration (secrets masked), account checks, feature sections. */
 export function registerSettings(app: App, deps: Deps): void {
-  builtInSections();
-
   app.get("/settings", async (c) => {
     const sections = await Promise.all(
-      settingsSections().map(async (s) => ({ ...s, values: s.data ? await s.data(deps) : {} })),
+      SETTINGS_SECTIONS.map(async (s) => ({ ...s, values: s.data ? await s.data(deps) : {} })),
     );
     return render(c, "ui/settings", { title: "Settings", sections, h: viewHelpers(deps.config) });
   });
