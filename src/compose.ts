@@ -17,6 +17,7 @@ import { VersionedCache as LibraryCache } from "./services/library-view/cache.ts
 import { SyncConsole } from "./services/library-view/sync-console.ts";
 import { Metrics } from "./services/metrics/state.ts";
 import { RepairRuns } from "./services/repair/background.ts";
+import { createReportViews } from "./services/reports/render.ts";
 import { createSymlinkRuntime } from "./services/symlinks/runtime.ts";
 import { WebAuthState } from "./services/web-auth/state.ts";
 
@@ -56,6 +57,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     repairRuns: new RepairRuns(),
     downloads: new DownloadsState(),
     ownSyncRuns: new Set(),
+    reportViews: createReportViews(),
   } as Omit<Deps, "jobs" | "syncConsole"> as Deps;
   // These two act on the whole of deps (they run jobs and syncs), so they come last.
   deps.jobs = new JobRunner(deps, [...(overrides.jobs ?? BUILTIN_JOBS)]);

@@ -1,3 +1,4 @@
+import type { Eta } from "eta";
 import type { Config } from "./config/index.ts";
 import type { DbHandle } from "./db/client.ts";
 import type { JobRunner } from "./jobs/runner.ts";
@@ -52,4 +53,6 @@ export interface Deps {
    * is one of them: after a container restart the server is often pid 1 again.
    */
   ownSyncRuns: Set<number>;
+  /** The reports' templates (views/reports), compiled once: job and symlink scan reports. */
+  reportViews: Eta;
 }

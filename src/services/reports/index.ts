@@ -22,7 +22,7 @@ export async function writeRunReport(deps: Deps, input: RunReportInput): Promise
   const relative = `${input.job}/${stamp}_run-${input.runId}.html`;
   mkdirSync(join(dir, input.job), { recursive: true });
   writeReportFile(join(dir, relative), [
-    renderRunReport(input, deps.clock.now(), configuredTime(deps.config)),
+    renderRunReport(deps.reportViews, input, deps.clock.now(), configuredTime(deps.config)),
   ]);
   // The row of this run gets its path from the caller; count it in the rotation now.
   rotateReports(deps, input.job, input.runId);
@@ -72,6 +72,7 @@ function writeReportIndex(
     error: current.input.error,
   });
   const html = renderReportIndex(
+    deps.reportViews,
     runs,
     deps.config.jobs.reportsKeep,
     deps.clock.now(),

@@ -8,8 +8,14 @@ import { horizontalBars } from "./svg.ts";
 
 const REPORT_VIEWS = join(import.meta.dir, "..", "..", "..", "views", "reports");
 
-/** Its own Eta instance: reports are written by jobs, with no HTTP request around them. */
-const eta = new Eta({ views: REPORT_VIEWS, cache: true, autoEscape: true });
+/**
+ * The reports' own Eta over views/reports (createDeps builds it once: it keeps the compiled
+ * templates), apart from the apps' views: reports are written by jobs, with no HTTP request
+ * around them. Every `<%= %>` value is escaped.
+ */
+export function createReportViews(): Eta {
+  return new Eta({ views: REPORT_VIEWS, cache: true, autoEscape: true });
+}
 
 export interface RunReportInput {
   runId: number;
@@ -32,20 +38,15 @@ function humanize(name: string): string {
   return name.replace(/[_-]+/g, " ");
 }
 
-/** Renders views/reports/<name>.eta with the reports' Eta (every `<%= %>` value escaped). */
-export function renderReportView(name: string, data: object): string {
-  return eta.render(`./${name}`, data);
-}
-
 /** `time`: the configured time zone's clock (the one /jobs shows). */
-export function renderRunReport(input: RunReportInput, now: number, time: TimeFormatter): string {
+export function renderRunReport(views: Eta, input: RunReportInput, now: number, time: TimeFormatter): string {
   const charts = [];
   const requests = requestsChart(input.requests, input.startedAt, input.finishedAt, time);
   if (requests) charts.push(requests);
   const sections = input.sections.map((section) =>
     section.kind === "bars" ? { ...section, svg: horizontalBars(section.bars, section.unit) } : section,
   );
-  return eta.render("./run", {
+  return views.render("./run", {
     ...input,
     startedAt: time.dateTime(input.startedAt),
     duration: formatDuration(input.finishedAt - input.startedAt),
@@ -68,14 +69,20 @@ export interface IndexRun {
   error: string | null;
 }
 
-export function renderReportIndex(runs: IndexRun[], keep: number, now: number, time: TimeFormatter): string {
+export function renderReportIndex(
+  views: Eta,
+  runs: IndexRun[],
+  keep: number,
+  now: number,
+  time: TimeFormatter,
+): string {
   const groups = new Map<string, ReturnType<typeof toRow>[]>();
   for (const run of runs) {
     const list = groups.get(run.job) ?? [];
     list.push(toRow(run, time));
     groups.set(run.job, list);
   }
-  return eta.render("./index", {
+  return views.render("./index", {
     total: runs.length,
     keep,
     generatedAt: `${time.dateTime(now)} (${time.zone})`,

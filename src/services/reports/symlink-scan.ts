@@ -1,4 +1,4 @@
-import { renderReportView } from "./render.ts";
+import type { Eta } from "eta";
 
 /** The page of a symlink scan report, every value already in words (escaped by the template). */
 export interface SymlinkScanReportInput {
@@ -39,20 +39,21 @@ const ROWS_PER_CHUNK = 1000;
  * then the rows 1,000 at a time, so a 20,000-row report is never one big string in memory.
  */
 export function* renderSymlinkScanReport(
+  views: Eta,
   input: SymlinkScanReportInput,
   rows: Iterable<SymlinkScanReportRow>,
 ): Generator<string> {
-  const page = renderReportView("symlink-scan", { ...input, rowsSlot: ROWS_SLOT });
+  const page = views.render("./symlink-scan", { ...input, rowsSlot: ROWS_SLOT });
   const at = page.indexOf(ROWS_SLOT);
   yield page.slice(0, at);
   let chunk: SymlinkScanReportRow[] = [];
   for (const row of rows) {
     chunk.push(row);
     if (chunk.length >= ROWS_PER_CHUNK) {
-      yield renderReportView("symlink-scan-rows", { rows: chunk });
+      yield views.render("./symlink-scan-rows", { rows: chunk });
       chunk = [];
     }
   }
-  if (chunk.length > 0) yield renderReportView("symlink-scan-rows", { rows: chunk });
+  if (chunk.length > 0) yield views.render("./symlink-scan-rows", { rows: chunk });
   yield page.slice(at + ROWS_SLOT.length);
 }

@@ -31,7 +31,10 @@ export function reportPathFor(deps: Pick<Deps, "config">, scanId: number): strin
  * self-contained HTML file (inline CSS, no script), every name escaped, written atomically.
  * Returns its path.
  */
-export function writeScanReport(deps: Pick<Deps, "config" | "dbh" | "clock">, scanId: number): string {
+export function writeScanReport(
+  deps: Pick<Deps, "config" | "dbh" | "clock" | "reportViews">,
+  scanId: number,
+): string {
   const row = getScan(deps.dbh.db, scanId);
   if (!row) throw new Error(`scan ${scanId} not found`);
   const p = progressFromRow(row, deps.clock.now());
@@ -59,7 +62,7 @@ export function writeScanReport(deps: Pick<Deps, "config" | "dbh" | "clock">, sc
   const path = reportPathFor(deps, scanId);
   mkdirSync(symlinkReportsDir(deps), { recursive: true });
   const rows = iterateProblems(deps.dbh, scanId, MAX_ROWS);
-  writeReportFile(path, renderSymlinkScanReport(page, mapRows(rows)));
+  writeReportFile(path, renderSymlinkScanReport(deps.reportViews, page, mapRows(rows)));
   return path;
 }
 
