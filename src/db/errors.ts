@@ -95,9 +95,48 @@ export function checkDatabaseFile(dbPath: string): void {
   const pageCount = header.readUInt32BE(28);
   const validFor = header.readUInt32BE(92);
   // The in-header size is only trustworthy when written by the same change (SQLite ≥ 3.7.0).
-  if (validFor === changeCounter && pageCount > 0 && size < pageCount * pageSize) {
-    throw new DatabaseUnusableError(dbPath, `truncated: ${size} of ${pageCount * pageSize} bytes`);
+  if (validFor !== changeCounter || pageCount === 0 || size >= pageCount * pageSize) return;
+  // A checkpoint cut short (a full disk) leaves the main file shorter than its header says while
+  // the write-ahead log still holds the missing pages: SQLite replays it, nothing is lost.
+  const firstMissing = Math.floor(size / pageSize) + 1;
+  const inLog = pagesInWriteAheadLog(`${dbPath}-wal`, pageSize);
+  for (let page = firstMissing; page <= pageCount; page++) {
+    if (!inLog.has(page)) {
+      throw new DatabaseUnusableError(dbPath, `truncated: ${size} of ${pageCount * pageSize} bytes`);
+    }
   }
+}
+
+/**
+ * The pages a write-ahead log holds in committed frames of its current generation (frames whose
+ * salts match the log header's, up to the last commit frame); empty when there is no log.
+ */
+function pagesInWriteAheadLog(walPath: string, pageSize: number): Set<number> {
+  const committed = new Set<number>();
+  let fd: number;
+  try {
+    fd = openSync(walPath, "r");
+  } catch {
+    return committed;
+  }
+  try {
+    const header = Buffer.alloc(32);
+    if (readSync(fd, header, 0, 32, 0) < 32 || header.readUInt32BE(8) !== pageSize) return committed;
+    const salts = header.readBigUInt64BE(16);
+    const frame = Buffer.alloc(24);
+    const pending: number[] = [];
+    for (let offset = 32; readSync(fd, frame, 0, 24, offset) === 24; offset += 24 + pageSize) {
+      if (frame.readBigUInt64BE(8) !== salts) break;
+      pending.push(frame.readUInt32BE(0));
+      if (frame.readUInt32BE(4) > 0) {
+        for (const page of pending) committed.add(page);
+        pending.length = 0;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return committed;
 }
 
 /**

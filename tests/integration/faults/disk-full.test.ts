@@ -119,7 +119,9 @@ describe("a full disk during `sync resume`", () => {
     expect(done).toBeLessThan(planned);
 
     // Space again: resume finishes the same run, every torrent's details exactly once.
-    expect(read("again.code").trim()).toBe("0");
+    // (What it printed rides along, so a failure says why.)
+    const again = { code: read("again.code").trim(), printed: read("again.out") + read("again.err") };
+    expect(again).toEqual({ code: "0", printed: again.code === "0" ? again.printed : "" });
     const final = join(out, "final");
     expect(
       query<{ status: string }>(final, "SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1")[0]?.status,
