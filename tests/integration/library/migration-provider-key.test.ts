@@ -1,10 +1,8 @@
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { drizzle } from "drizzle-orm/bun-sqlite";
-import { migrate } from "drizzle-orm/bun-sqlite/migrator";
-import { MIGRATIONS_FOLDER, openDatabase } from "../../../src/db/client.ts";
+import { openDatabase } from "../../../src/db/client.ts";
+import { databaseMigratedTo } from "../../helpers/migrated-database.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
 /** The last migration before the library was keyed by (provider, id). */
@@ -12,23 +10,7 @@ const BEFORE = "0011_library_presence_index";
 
 /** A database file built by the migrations up to BEFORE, as an existing install has it. */
 function preMigrationDatabase(dir: string): string {
-  const folder = join(dir, "migrations");
-  mkdirSync(join(folder, "meta"), { recursive: true });
-  cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
-    entries: Array<{ tag: string }>;
-  };
-  const last = journal.entries.findIndex((e) => e.tag === BEFORE);
-  expect(last).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, last + 1);
-  writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal));
-  const path = join(dir, "redriva.db");
-  const sqlite = new Database(path, { create: true });
-  sqlite.exec("PRAGMA foreign_keys = ON");
-  migrate(drizzle(sqlite), { migrationsFolder: folder });
-  seedOldRows(sqlite);
-  sqlite.close();
-  return path;
+  return databaseMigratedTo(dir, BEFORE, seedOldRows);
 }
 
 function seedOldRows(sqlite: Database): void {

@@ -1,10 +1,6 @@
-import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { drizzle } from "drizzle-orm/bun-sqlite";
-import { migrate } from "drizzle-orm/bun-sqlite/migrator";
-import { MIGRATIONS_FOLDER, openDatabase } from "../../../src/db/client.ts";
+import { openDatabase } from "../../../src/db/client.ts";
+import { databaseMigratedTo } from "../../helpers/migrated-database.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
 /** The last migration before repair rows were keyed by (provider, torrent id). */
@@ -13,41 +9,29 @@ const NOW = 1_790_000_000_000;
 
 /** A database file built by the migrations up to BEFORE, with repair rows of two providers. */
 function preMigrationDatabase(dir: string): string {
-  const folder = join(dir, "migrations");
-  mkdirSync(join(folder, "meta"), { recursive: true });
-  cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
-    entries: Array<{ tag: string }>;
-  };
-  const last = journal.entries.findIndex((e) => e.tag === BEFORE);
-  expect(last).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, last + 1);
-  writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal));
-  const path = join(dir, "redriva.db");
-  const sqlite = new Database(path, { create: true });
-  sqlite.exec("PRAGMA foreign_keys = ON");
-  migrate(drizzle(sqlite), { migrationsFolder: folder });
-  const candidate = sqlite.prepare(
-    `INSERT INTO repair_candidates (provider, torrent_id, reason, found_at, seen_at, updated_at)
+  return databaseMigratedTo(dir, BEFORE, (sqlite) => {
+    const candidate = sqlite.prepare(
+      `INSERT INTO repair_candidates (provider, torrent_id, reason, found_at, seen_at, updated_at)
      VALUES (?, ?, 'dead', ?, ?, ?) RETURNING id`,
-  );
-  const attempt = sqlite.prepare(
-    `INSERT INTO repair_attempts (candidate_id, torrent_id, action, trigger, started_at, finished_at, outcome)
+    );
+    const attempt = sqlite.prepare(
+      `INSERT INTO repair_attempts (candidate_id, torrent_id, action, trigger, started_at, finished_at, outcome)
      VALUES (?, ?, 'reinject', 'manual', ?, ?, 'failed')`,
-  );
-  const rd = candidate.get("realdebrid", "RDID1", NOW, NOW, NOW) as { id: number };
-  const ad = candidate.get("alldebrid", "310000001", NOW, NOW, NOW) as { id: number };
-  attempt.run(rd.id, "RDID1", NOW, NOW);
-  attempt.run(ad.id, "310000001", NOW, NOW);
-  attempt.run(ad.id, "310000001", NOW + 1, NOW + 1);
-  sqlite
-    .prepare("INSERT INTO repair_torrent_renames (old_id, new_id, provider, renamed_at) VALUES (?, ?, ?, ?)")
-    .run("310000000", "310000001", "alldebrid", NOW);
-  sqlite
-    .prepare("INSERT INTO repair_link_checks (torrent_id, provider, checked_at, ok) VALUES (?, ?, ?, 1)")
-    .run("RDID1", "realdebrid", NOW);
-  sqlite.close();
-  return path;
+    );
+    const rd = candidate.get("realdebrid", "RDID1", NOW, NOW, NOW) as { id: number };
+    const ad = candidate.get("alldebrid", "310000001", NOW, NOW, NOW) as { id: number };
+    attempt.run(rd.id, "RDID1", NOW, NOW);
+    attempt.run(ad.id, "310000001", NOW, NOW);
+    attempt.run(ad.id, "310000001", NOW + 1, NOW + 1);
+    sqlite
+      .prepare(
+        "INSERT INTO repair_torrent_renames (old_id, new_id, provider, renamed_at) VALUES (?, ?, ?, ?)",
+      )
+      .run("310000000", "310000001", "alldebrid", NOW);
+    sqlite
+      .prepare("INSERT INTO repair_link_checks (torrent_id, provider, checked_at, ok) VALUES (?, ?, ?, 1)")
+      .run("RDID1", "realdebrid", NOW);
+  });
 }
 
 describe("migration 0014: repair rows keyed by (provider, torrent id)", () => {
