@@ -6,8 +6,9 @@
 //
 // Installs, only when missing: Bun (npm), aria2c and ffprobe (apt-get when root), Chromium for the
 // browser test (with --with-browser), then `bun install --frozen-lockfile` when node_modules is stale.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
+import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -93,7 +94,27 @@ if (withBrowser) tools.push({ command: "chromium", apt: "chromium" });
 ensureAptPackages(tools);
 ensureNodeModules(bun);
 
-if (bunArgs.length > 0) {
-  const result = spawnSync(bun, bunArgs, { stdio: "inherit", cwd: root });
-  process.exit(result.status ?? 1);
+/**
+ * Runs Bun as a child that gets every stop signal the launcher gets: a service manager, `docker
+ * stop` or `kill <pid>` aim at the launcher only, and Redriva (with its aria2c) must stop with it
+ * instead of living on as an orphan. The launcher then ends the way its child ended.
+ */
+function runForwardingSignals(command, commandArgs) {
+  const child = spawn(command, commandArgs, { stdio: "inherit", cwd: root });
+  const signals = ["SIGTERM", "SIGINT", "SIGHUP"];
+  const forward = (signal) => child.kill(signal);
+  for (const signal of signals) process.on(signal, forward);
+  child.on("error", (error) => {
+    say(`could not start ${command}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on("exit", (code, signal) => {
+    if (signal === null) process.exit(code ?? 1);
+    // Killed by a signal: die of the same one, so the caller sees what happened (exit 128+n).
+    for (const handled of signals) process.off(handled, forward);
+    process.kill(process.pid, signal);
+    process.exit(128 + (constants.signals[signal] ?? 0));
+  });
 }
+
+if (bunArgs.length > 0) runForwardingSignals(bun, bunArgs);
