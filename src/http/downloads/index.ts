@@ -10,6 +10,7 @@ import {
 import { downloadsOverview } from "../../services/downloads/overview.ts";
 import type { App, AppEnv } from "../context.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
+import { addBoxData, addFromForm } from "./add.ts";
 
 const HASH = /^[0-9a-f]{40}$/;
 
@@ -29,12 +30,19 @@ export function registerDownloadsPages(app: App, deps: Deps): void {
     ...(await downloadsOverview(deps)),
     fmt,
     setup: setupValues(c, deps),
+    add: addBoxData(deps),
   });
 
   app.get("/downloads", async (c) =>
     render(c, "downloads/index", await data(c), { partial: "downloads/rows", title: "Downloads" }),
   );
   app.get("/downloads/rows", async (c) => renderPartial(c, "downloads/rows", await data(c)));
+
+  app.post("/downloads/add", async (c) => {
+    const result = await addFromForm(c, deps);
+    if (!isHtmx(c)) return c.redirect("/downloads", 303);
+    return renderPartial(c, "downloads/add-result", { ...(await data(c)), result, oob: true });
+  });
 
   const actions: Record<string, (hash: string, form: Record<string, unknown>) => unknown> = {
     pause: (h) => pauseTorrents(deps, [h]),

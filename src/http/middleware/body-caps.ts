@@ -9,7 +9,7 @@ const MB = 1024 * KB;
 const BODY_CAPS = {
   /** Forms read before anyone is logged in: the web login and the qBittorrent API's auth/login. */
   loginForm: 16 * KB,
-  /** qBittorrent torrents/add: .torrent files (10 MB each at most, checked per file) and fields. */
+  /** qBittorrent torrents/add and the /downloads Add box: .torrent files (10 MB each at most, checked per file) and fields. */
   torrentUpload: 50 * MB,
   /** Every other form or JSON body. */
   other: 2 * MB,
@@ -17,7 +17,7 @@ const BODY_CAPS = {
 
 function capFor(path: string): number {
   if (path === "/login" || path === "/api/v2/auth/login") return BODY_CAPS.loginForm;
-  if (path === "/api/v2/torrents/add") return BODY_CAPS.torrentUpload;
+  if (path === "/api/v2/torrents/add" || path === "/downloads/add") return BODY_CAPS.torrentUpload;
   return BODY_CAPS.other;
 }
 
