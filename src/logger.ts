@@ -43,10 +43,3 @@ export function createLogger(
     options.destination ?? pino.destination({ fd: 2, sync: true }),
   );
 }
-
-/** Masks every occurrence of the given secrets in a free-form string (error messages, URLs). */
-export function maskSecrets(text: string, secrets: Array<string | undefined>): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
-  return out;
-}

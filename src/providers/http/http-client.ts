@@ -1,6 +1,7 @@
 import { type BackoffPolicy, retryAfterFrom, sleepBackoff } from "../../lib/backoff.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { type Logger, maskSecrets } from "../../logger.ts";
+import { maskSecrets } from "../../lib/mask-secrets.ts";
+import type { Logger } from "../../logger.ts";
 import { ProviderError, type ProviderKind, type RequestMeter, type RequestStats } from "../types.ts";
 import type { RequestLimiter } from "./combined-limiter.ts";
 
