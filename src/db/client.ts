@@ -1,5 +1,5 @@
 import { Database } from "bun:sqlite";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { checkDatabaseFile, ensureDiskReserve, explainDatabaseError, releaseDiskReserve } from "./errors.ts";
@@ -33,7 +33,7 @@ export function openDatabase(
     ? new Database(path, { readonly: true })
     : new Database(path, { create: true });
   try {
-    prepare(sqlite, options);
+    prepare(sqlite, path, options);
   } catch (error) {
     sqlite.close();
     throw explainDatabaseError(error, path);
@@ -63,7 +63,7 @@ export function openDatabase(
 }
 
 /** The pragmas every connection needs, then pending migrations. */
-function prepare(sqlite: Database, options: { migrate?: boolean; readonly?: boolean }): void {
+function prepare(sqlite: Database, path: string, options: { migrate?: boolean; readonly?: boolean }): void {
   if (!options.readonly) sqlite.exec("PRAGMA journal_mode = WAL");
   // A writer holding the lock briefly (another job, the CLI) should make us wait, not fail.
   sqlite.exec("PRAGMA busy_timeout = 5000");
@@ -72,6 +72,7 @@ function prepare(sqlite: Database, options: { migrate?: boolean; readonly?: bool
   // Reads the schema: a damaged page there shows now rather than in the middle of some work.
   sqlite.query("SELECT count(*) FROM sqlite_master").get();
   if (options.migrate !== false && !options.readonly && hasPendingMigrations(sqlite)) {
+    if (path !== ":memory:" && appliedMigrations(sqlite) > 0) backupBeforeMigrating(sqlite, path);
     const { migrate } =
       require("drizzle-orm/bun-sqlite/migrator") as typeof import("drizzle-orm/bun-sqlite/migrator");
     migrate(wrap(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
@@ -81,6 +82,34 @@ function prepare(sqlite: Database, options: { migrate?: boolean; readonly?: bool
 function wrap(sqlite: Database): Db {
   const { drizzle } = require("drizzle-orm/bun-sqlite") as typeof import("drizzle-orm/bun-sqlite");
   return drizzle(sqlite);
+}
+
+/** Migrations already applied: 0 for a new database. */
+function appliedMigrations(sqlite: Database): number {
+  try {
+    return sqlite.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM __drizzle_migrations").get()?.n ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * An upgrade never risks the data: before a migration changes an existing database, a copy goes
+ * to DATA_DIR/backups under the backup job's naming, so `redriva backup --list` and `restore` see it.
+ */
+function backupBeforeMigrating(sqlite: Database, path: string): void {
+  const dir = join(dirname(path), "backups");
+  mkdirSync(dir, { recursive: true });
+  const digits = new Date().toISOString().replace(/\D/g, "");
+  const target = join(dir, `redriva-${digits.slice(0, 8)}-${digits.slice(8, 14)}-${digits.slice(14, 17)}.db`);
+  const partial = `${target}.partial`;
+  rmSync(partial, { force: true });
+  try {
+    sqlite.prepare("VACUUM INTO ?").run(partial);
+    renameSync(partial, target);
+  } finally {
+    rmSync(partial, { force: true });
+  }
 }
 
 /**
