@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ProviderKind } from "../providers/types.ts";
 import { DEFAULT_FAKE_AD_KEY, handleAllDebrid } from "./alldebrid/server.ts";
+import { debridLinkAccount } from "./debridlink/account.ts";
+import { DL_FAKE_BASE, handleDebridLink } from "./debridlink/server.ts";
 import type { FakeReply } from "./realdebrid/model.ts";
 import { handleRealDebrid } from "./realdebrid/server.ts";
 import type { FakeDebridState } from "./state.ts";
@@ -52,6 +54,21 @@ export const FAKE_PROVIDERS: readonly FakeProvider[] = [
     env: (server, credential) => ({
       AD_API_KEY: credential ?? server.state.options.adApiKey ?? DEFAULT_FAKE_AD_KEY,
       AD_API_URL: server.url,
+    }),
+  },
+  {
+    kind: "debridlink",
+    mounts: [
+      {
+        prefix: `${DL_FAKE_BASE}/`,
+        handler: handleDebridLink,
+        stripPrefix: DL_FAKE_BASE,
+        ownRateLimit: true,
+      },
+    ],
+    env: (server, credential) => ({
+      DEBRIDLINK_API_KEY: credential ?? debridLinkAccount(server.state).apiKey,
+      DEBRIDLINK_API_URL: `${server.url}${DL_FAKE_BASE}`,
     }),
   },
 ];

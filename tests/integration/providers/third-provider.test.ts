@@ -98,9 +98,9 @@ describe("a provider added to the list gets everything else with no other edit",
       const t = getTorrent(p.deps.dbh.db, hash);
       return t?.stage === "error" ? t : null;
     });
-    expect(failed.error).toBe(
-      "no debrid provider configured: set RD_API_TOKEN, AD_API_KEY or EXAMPLE_ACCESS_CODE",
-    );
+    // Every listed credential, the example's last: "set RD_API_TOKEN, AD_API_KEY, … or EXAMPLE_ACCESS_CODE".
+    const others = PROVIDERS.map((d) => d.credentialVariable).join(", ");
+    expect(failed.error).toBe(`no debrid provider configured: set ${others} or EXAMPLE_ACCESS_CODE`);
   });
 
   test("/settings: its label and capabilities, its secret masked, test connection", async () => {
