@@ -38,7 +38,12 @@ export interface DepsOverrides {
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const descriptors = overrides.providers ?? PROVIDERS;
   const log =
-    overrides.log ?? createLogger({ level: config.logLevel, redact: providerSecretPaths(descriptors) });
+    overrides.log ??
+    createLogger({
+      level: config.logLevel,
+      format: config.logFormat,
+      redact: providerSecretPaths(descriptors),
+    });
   const clock = overrides.clock ?? systemClock;
   const providers = new ProviderRegistry(config, clock, log, descriptors);
   const deps = {

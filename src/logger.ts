@@ -29,10 +29,22 @@ const REDACT = [
   "config.auth.password",
 ];
 
-/** `redact`: more paths to blank, e.g. the providers' declared secrets (providerSecretPaths). */
+export type LogFormat = "json" | "pretty";
+
+/**
+ * `redact`: more paths to blank, e.g. the providers' declared secrets (providerSecretPaths).
+ * `format`: "json" (one object per line, for log collectors and `docker logs`) or "pretty" (one
+ * readable line per entry, for people); redaction happens before either.
+ */
 export function createLogger(
-  options: { level?: string; destination?: pino.DestinationStream; redact?: readonly string[] } = {},
+  options: {
+    level?: string;
+    destination?: pino.DestinationStream;
+    redact?: readonly string[];
+    format?: LogFormat;
+  } = {},
 ): Logger {
+  const sink = options.destination ?? pino.destination({ fd: 2, sync: true });
   return pino(
     {
       level: options.level ?? "info",
@@ -40,6 +52,36 @@ export function createLogger(
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination({ fd: 2, sync: true }),
+    options.format === "pretty" ? prettyDestination(sink) : sink,
   );
+}
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: "TRACE",
+  20: "DEBUG",
+  30: "INFO",
+  40: "WARN",
+  50: "ERROR",
+  60: "FATAL",
+};
+
+function prettyDestination(sink: pino.DestinationStream): pino.DestinationStream {
+  return { write: (line: string) => sink.write(prettyLine(line)) };
+}
+
+/** `12:00:01 INFO  Redriva is listening  url=http://0.0.0.0:6500` from one of pino's JSON lines. */
+export function prettyLine(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const { time, level, msg, ...fields } = entry;
+  const at = typeof time === "string" ? new Date(time).toLocaleTimeString("en-GB", { hour12: false }) : "";
+  const name = (LEVEL_NAMES[level as number] ?? String(level)).padEnd(5);
+  const details = Object.entries(fields)
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join(" ");
+  return `${at} ${name} ${msg ?? ""}${details ? `  ${details}` : ""}\n`;
 }

@@ -8,6 +8,7 @@ export const coreSchema = z.object({
   PORT: port(6500),
   HOST: optionalText(),
   LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
+  LOG_FORMAT: oneOf(["json", "pretty"], "json"),
   REDRIVA_USERNAME: secret(),
   REDRIVA_PASSWORD: secret(),
   TRUST_PROXY: bool(false),
@@ -25,6 +26,8 @@ export function buildCore(env: z.infer<typeof coreSchema>) {
     /** Without credentials the server only listens on loopback (see README, "First run"). */
     host: env.HOST ?? (hasCredentials ? "0.0.0.0" : "127.0.0.1"),
     logLevel: env.LOG_LEVEL,
+    /** json: one object per line (log collectors, `docker logs`); pretty: readable lines. */
+    logFormat: env.LOG_FORMAT,
     auth: { username: env.REDRIVA_USERNAME, password: env.REDRIVA_PASSWORD, enabled: hasCredentials },
     /** Trust X-Forwarded-Proto (Secure cookies behind TLS) and X-Forwarded-For (read from the right). */
     trustProxy: env.TRUST_PROXY,
