@@ -3,6 +3,7 @@ import type { ProviderKind } from "../providers/types.ts";
 import { DEFAULT_FAKE_AD_KEY, handleAllDebrid } from "./alldebrid/server.ts";
 import { debridLinkAccount } from "./debridlink/account.ts";
 import { DL_FAKE_BASE, handleDebridLink } from "./debridlink/server.ts";
+import { DEFAULT_FAKE_PM_KEY, handlePremiumize } from "./premiumize/server.ts";
 import type { FakeReply } from "./realdebrid/model.ts";
 import { handleRealDebrid } from "./realdebrid/server.ts";
 import type { FakeDebridState } from "./state.ts";
@@ -69,6 +70,21 @@ export const FAKE_PROVIDERS: readonly FakeProvider[] = [
     env: (server, credential) => ({
       DEBRIDLINK_API_KEY: credential ?? debridLinkAccount(server.state).apiKey,
       DEBRIDLINK_API_URL: `${server.url}${DL_FAKE_BASE}`,
+    }),
+  },
+  {
+    kind: "premiumize",
+    mounts: [
+      {
+        prefix: "/premiumize/api/",
+        handler: handlePremiumize,
+        stripPrefix: "/premiumize/api",
+        ownRateLimit: true,
+      },
+    ],
+    env: (server, credential) => ({
+      PREMIUMIZE_API_KEY: credential ?? DEFAULT_FAKE_PM_KEY,
+      PREMIUMIZE_API_URL: `${server.url}/premiumize/api`,
     }),
   },
 ];

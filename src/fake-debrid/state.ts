@@ -60,9 +60,10 @@ export class FakeDebridState {
 
   constructor(
     readonly options: FakeOptions,
-    library: LibraryOptions,
+    /** Kept so other providers' accounts can build their own library of the same shape. */
+    readonly libraryOptions: LibraryOptions,
   ) {
-    this.library = new FakeLibrary(library);
+    this.library = new FakeLibrary(libraryOptions);
     for (const t of this.library.torrents.values()) this.remember(t);
   }
 

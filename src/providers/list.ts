@@ -1,13 +1,19 @@
 import { allDebrid } from "./alldebrid/descriptor.ts";
 import { debridLink } from "./debridlink/descriptor.ts";
 import type { ProviderDescriptor } from "./descriptor.ts";
+import { premiumize } from "./premiumize/descriptor.ts";
 import { realDebrid } from "./realdebrid/descriptor.ts";
 
 /**
  * Every provider Redriva knows, in the order they are shown and tried. Adding a provider is one
  * folder under src/providers/ with a descriptor, one entry here and one fake under src/fake-debrid/.
  */
-export const PROVIDERS: readonly ProviderDescriptor[] = checkProviders([realDebrid, allDebrid, debridLink]);
+export const PROVIDERS: readonly ProviderDescriptor[] = checkProviders([
+  realDebrid,
+  allDebrid,
+  debridLink,
+  premiumize,
+]);
 
 /** Refuses a list where two providers would share a kind or a variable (a developer's mistake). */
 export function checkProviders(list: readonly ProviderDescriptor[]): readonly ProviderDescriptor[] {
