@@ -29,7 +29,7 @@ const REDACT = [
   "config.auth.password",
 ];
 
-export type LogFormat = "json" | "pretty";
+type LogFormat = "json" | "pretty";
 
 /**
  * `redact`: more paths to blank, e.g. the providers' declared secrets (providerSecretPaths).
@@ -70,7 +70,7 @@ function prettyDestination(sink: pino.DestinationStream): pino.DestinationStream
 }
 
 /** `12:00:01 INFO  Redriva is listening  url=http://0.0.0.0:6500` from one of pino's JSON lines. */
-export function prettyLine(line: string): string {
+function prettyLine(line: string): string {
   let entry: Record<string, unknown>;
   try {
     entry = JSON.parse(line) as Record<string, unknown>;
