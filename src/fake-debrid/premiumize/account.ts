@@ -317,6 +317,14 @@ export class FakePremiumizeAccount {
     if (cloud.fileId) this.deleteFile(cloud.fileId);
   }
 
+  /** A finished transfer whose content died on Premiumize's side: content gone, transfer "deleted". */
+  kill(torrentId: string): void {
+    const torrent = this.library.torrents.get(torrentId);
+    if (!torrent) return;
+    this.deleteContent(torrentId);
+    torrent.status = "dead";
+  }
+
   /** transfer/delete: the transfer goes; its cloud content stays (Premiumize keeps it). */
   removeTransfer(id: string): boolean {
     this.added.delete(id);
