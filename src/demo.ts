@@ -1,8 +1,9 @@
 /**
- * `bun run demo`: Redriva against the project's fake Real-Debrid server, so anyone can try every
- * page and action without an account. Everything lives in a temporary directory removed at exit.
+ * `bun run demo`: Redriva against the project's fake debrid server (Real-Debrid unless `--provider`
+ * names another listed provider), so anyone can try every page and action without an account.
+ * Everything lives in a temporary directory removed at exit.
  *
- *   bun run demo [--port 6500] [--size 3000] [--no-login]
+ *   bun run demo [--provider realdebrid] [--port 6500] [--size 3000] [--no-login]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,9 +12,12 @@ import { parseArgs } from "node:util";
 import { createDeps } from "./compose.ts";
 import { loadConfig } from "./config/index.ts";
 import { type FakeDebridServer, startFakeDebrid } from "./fake-debrid/index.ts";
+import type { FakeLibrary } from "./fake-debrid/library.ts";
+import { FAKE_PROVIDERS, type FakeProvider } from "./fake-debrid/providers.ts";
 import { systemClock } from "./lib/clock.ts";
 import { createLogger } from "./logger.ts";
 import { startServer } from "./main.ts";
+import { PROVIDERS } from "./providers/list.ts";
 import { runSync } from "./services/sync/index.ts";
 
 const DAY = 86_400_000;
@@ -31,16 +35,26 @@ const DEMO_MIX = {
   dead: 0.03,
 };
 
-function demoEnv(dataDir: string, fake: FakeDebridServer, port: number, login: boolean) {
+function demoEnv(
+  dataDir: string,
+  fake: FakeDebridServer,
+  fakeProvider: FakeProvider,
+  port: number,
+  login: boolean,
+) {
+  const descriptor = PROVIDERS.find((p) => p.kind === fakeProvider.kind);
+  // The fake is local: no need to pace the demo at the provider's real limit (RD_RATE_LIMIT…).
+  const unthrottled = Object.keys(descriptor?.env.shape ?? {})
+    .filter((name) => name.endsWith("_RATE_LIMIT"))
+    .map((name) => [name, "20000"]);
   return {
     DATA_DIR: dataDir,
     PORT: String(port),
     HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
-    RD_API_TOKEN: fake.state.options.token,
-    RD_API_URL: fake.rdApiUrl,
-    // The fake is local: no need to pace the demo at Real-Debrid's 250 per minute.
-    RD_RATE_LIMIT: "20000",
+    ...fakeProvider.env(fake),
+    ...Object.fromEntries(unthrottled),
+    DEFAULT_PROVIDER: fakeProvider.kind,
     DRY_RUN: "true",
     ...(login ? { REDRIVA_USERNAME: "demo", REDRIVA_PASSWORD: "demo" } : {}),
   };
@@ -51,7 +65,7 @@ function demoEnv(dataDir: string, fake: FakeDebridServer, port: number, login: b
  * day's changes (adds, finished downloads, dead links, removals), each on a clock set to that day,
  * so the statistics page has a curve and the runs table has runs.
  */
-async function seedHistory(env: Record<string, string>, fake: FakeDebridServer): Promise<void> {
+async function seedHistory(env: Record<string, string>, library: FakeLibrary): Promise<void> {
   const config = loadConfig(env);
   const days = 6;
   let offset = days * DAY;
@@ -62,7 +76,7 @@ async function seedHistory(env: Record<string, string>, fake: FakeDebridServer):
     if (first.status !== "succeeded") throw new Error(`demo: the first sync ${first.status}: ${first.error}`);
     for (let day = days - 1; day >= 0; day--) {
       offset = day * DAY;
-      fake.state.library.mutate({ added: 25 + day * 7, finished: 4, changed: 6, removed: 3 });
+      library.mutate({ added: 25 + day * 7, finished: 4, changed: 6, removed: 3 });
       await runSync(deps, "smart", {});
     }
   } finally {
@@ -76,8 +90,13 @@ async function main() {
       port: { type: "string", default: "6500" },
       size: { type: "string", default: "3000" },
       "no-login": { type: "boolean", default: false },
+      provider: { type: "string", default: "realdebrid" },
     },
   });
+  const fakeProvider = FAKE_PROVIDERS.find((p) => p.kind === values.provider);
+  if (!fakeProvider)
+    throw new Error(`--provider: expected one of ${FAKE_PROVIDERS.map((p) => p.kind).join(", ")}`);
+  const label = PROVIDERS.find((p) => p.kind === fakeProvider.kind)?.label ?? fakeProvider.kind;
   const port = Number(values.port);
   const size = Number(values.size);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--port: expected a port number");
@@ -90,10 +109,11 @@ async function main() {
     rateLimit: 20_000,
   });
   process.stderr.write(
-    `[demo] fake Real-Debrid on ${fake.url} with ${size} torrents; syncing a week of history…\n`,
+    `[demo] fake ${label} on ${fake.url} with ${size} torrents; syncing a week of history…\n`,
   );
-  const env = demoEnv(dataDir, fake, port, login);
-  await seedHistory(env, fake);
+  const env = demoEnv(dataDir, fake, fakeProvider, port, login);
+  const library = fakeProvider.library?.(fake.state) ?? fake.state.library;
+  await seedHistory(env, library);
 
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -104,14 +124,14 @@ async function main() {
     running = await startServer({ ...env, PORT: "0" });
   }
   // Keep the demo alive: a few changes every minute for the next smart sync to find.
-  const changes = setInterval(() => fake.state.library.mutate({ added: 2, finished: 1, changed: 1 }), 60_000);
+  const changes = setInterval(() => library.mutate({ added: 2, finished: 1, changed: 1 }), 60_000);
   const url = `http://127.0.0.1:${running.server.port}`;
   process.stdout.write(
     [
       "",
       `  Redriva demo is running: ${url}`,
       login ? "  Log in with: demo / demo" : "  No login (127.0.0.1 only)",
-      `  Fake Real-Debrid: ${fake.url} (${size} torrents, hostile names included)`,
+      `  Fake ${label}: ${fake.url} (${size} torrents, hostile names included)`,
       `  Data (deleted at exit): ${dataDir}`,
       "  Stop with Ctrl+C.",
       "",

@@ -3,6 +3,8 @@ import type { ProviderKind } from "../providers/types.ts";
 import { DEFAULT_FAKE_AD_KEY, handleAllDebrid } from "./alldebrid/server.ts";
 import { debridLinkAccount } from "./debridlink/account.ts";
 import { DL_FAKE_BASE, handleDebridLink } from "./debridlink/server.ts";
+import type { FakeLibrary } from "./library.ts";
+import { premiumizeAccount } from "./premiumize/account.ts";
 import { DEFAULT_FAKE_PM_KEY, handlePremiumize } from "./premiumize/server.ts";
 import type { FakeReply } from "./realdebrid/model.ts";
 import { handleRealDebrid } from "./realdebrid/server.ts";
@@ -35,6 +37,8 @@ export interface FakeProvider {
   mounts: readonly FakeMount[];
   /** Redriva's variables for this fake; `credential` replaces the one the fake accepts. */
   env(server: { url: string; state: FakeDebridState }, credential?: string): Record<string, string>;
+  /** The library this fake lists, when it is not the shared one (the demo changes it day by day). */
+  library?(state: FakeDebridState): FakeLibrary;
 }
 
 export const FAKE_PROVIDERS: readonly FakeProvider[] = [
@@ -86,5 +90,6 @@ export const FAKE_PROVIDERS: readonly FakeProvider[] = [
       PREMIUMIZE_API_KEY: credential ?? DEFAULT_FAKE_PM_KEY,
       PREMIUMIZE_API_URL: `${server.url}/premiumize/api`,
     }),
+    library: (state) => premiumizeAccount(state).library,
   },
 ];
