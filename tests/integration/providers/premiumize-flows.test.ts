@@ -6,6 +6,7 @@ import { type FakeDebridServer, startFakeDebrid } from "../../../src/fake-debrid
 import { premiumizeAccount } from "../../../src/fake-debrid/premiumize/account.ts";
 import { FAKE_PROVIDERS } from "../../../src/fake-debrid/providers.ts";
 import { createApp } from "../../../src/http/app.ts";
+import { addTorrents } from "../../../src/services/downloads/add.ts";
 import { runRepair, scanForRepair } from "../../../src/services/repair/index.ts";
 import { cli } from "../../helpers/cli.ts";
 import { makeTestDeps } from "../../helpers/deps.ts";
@@ -182,6 +183,68 @@ describe("Premiumize through the interfaces users touch", () => {
         others.map(() => "downloaded"),
       );
       expect(account.files.size).toBeGreaterThanOrEqual(others.length);
+    },
+    LONG,
+  );
+
+  test(
+    "DOWNLOAD_REQUIRE_CACHED: /cache/check decides; an uncached transfer is removed again, a cached one lands",
+    async () => {
+      await using p = await startPipeline({
+        noRealDebrid: true,
+        fake: { instantAvailability: false },
+        env: (fake) => ({ ...pmEnv(fake), DEFAULT_PROVIDER: "premiumize", DOWNLOAD_REQUIRE_CACHED: "true" }),
+      });
+      const account = premiumizeAccount(p.fake.state);
+      const cached = p.magnet("Cached.Movie.2023", [{ path: "/Cached.Movie.2023.mkv", bytes: 400_000 }]);
+      const cold = p.magnet("Cold.Movie.2023", [{ path: "/Cold.Movie.2023.mkv", bytes: 400_000 }]);
+      account.cached.add(cached.hash);
+      await addTorrents(p.deps, { urls: [cached.magnet, cold.magnet], files: [] });
+      const finished = (hash: string) =>
+        waitFor(
+          () => {
+            const t = getTorrent(p.deps.dbh.db, hash);
+            return t?.stage === "done" || t?.stage === "error" ? t : null;
+          },
+          { timeoutMs: 20_000 },
+        );
+      const done = await finished(cached.hash);
+      expect(done).toMatchObject({ stage: "done", provider: "premiumize", error: null });
+      const refused = await finished(cold.hash);
+      expect(refused.stage).toBe("error");
+      expect(refused.error).toContain("not cached");
+      expect(account.byHash(cold.hash)).toBeUndefined();
+      expect(p.fake.stats.byRoute["POST /premiumize/api/cache/check"]).toBe(2);
+    },
+    LONG,
+  );
+
+  test(
+    "a finished transfer whose cloud folder was deleted reads as dead, without links",
+    async () => {
+      await using fake = await startFakeDebrid({ library: { size: 0 } });
+      const account = premiumizeAccount(fake.state);
+      const hash = "c".repeat(40);
+      account.scripts.set(hash, {
+        files: [
+          { path: "/Gone.S01/Gone.S01E01.mkv", bytes: 1000 },
+          { path: "/Gone.S01/Gone.S01E02.mkv", bytes: 2000 },
+        ],
+      });
+      const torrent = account.add(hash, "Gone.S01", `magnet:?xt=urn:btih:${hash}`);
+      account.finish(torrent);
+      using deps = makeTestDeps(pmEnv(fake));
+      const provider = deps.providers.require("premiumize");
+      const before = await provider.getTorrent(torrent.id);
+      expect(before).toMatchObject({ status: "downloaded", bytes: 3000, progress: 100 });
+      expect(before.files.map((f) => f.path)).toEqual([
+        "/Gone.S01/Gone.S01E01.mkv",
+        "/Gone.S01/Gone.S01E02.mkv",
+      ]);
+      expect(before.links).toHaveLength(2);
+      account.deleteContent(torrent.id);
+      const after = await provider.getTorrent(torrent.id);
+      expect(after).toMatchObject({ status: "dead", links: [], files: [] });
     },
     LONG,
   );
