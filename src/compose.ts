@@ -8,6 +8,7 @@ import { type Clock, systemClock } from "./lib/clock.ts";
 import { EventBus } from "./lib/event-bus.ts";
 import { VersionedCache } from "./lib/versioned-cache.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { withConfiguredAccounts } from "./providers/accounts.ts";
 import type { ProviderDescriptor } from "./providers/descriptor.ts";
 import { PROVIDERS, providerSecretPaths } from "./providers/list.ts";
 import { ProviderRegistry } from "./providers/registry.ts";
@@ -36,7 +37,8 @@ export interface DepsOverrides {
  * of the process is built here, once.
  */
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
-  const descriptors = overrides.providers ?? PROVIDERS;
+  // The extra accounts (RD_API_TOKEN_2...) the configuration was validated with.
+  const descriptors = withConfiguredAccounts(overrides.providers ?? PROVIDERS, config);
   const log =
     overrides.log ??
     createLogger({

@@ -4,6 +4,7 @@ import type { Deps } from "../deps.ts";
 import { AppError } from "../errors.ts";
 import { type DataDirLock, lockDataDir } from "../lib/data-dir-lock.ts";
 import { createLogger } from "../logger.ts";
+import { withConfiguredAccounts } from "../providers/accounts.ts";
 import { PROVIDERS, providerSecretPaths } from "../providers/list.ts";
 
 import { EXIT } from "./exit-codes.ts";
@@ -82,8 +83,10 @@ export function createCliContext(
     deps() {
       if (!deps) {
         // The CLI speaks to the terminal; the logger only reports warnings unless asked.
-        const log = createLogger({ level: env.LOG_LEVEL ?? "warn", redact: providerSecretPaths(PROVIDERS) });
-        deps = createDeps(loadValidConfig(), { log });
+        const config = loadValidConfig();
+        const redact = providerSecretPaths(withConfiguredAccounts(PROVIDERS, config));
+        const log = createLogger({ level: env.LOG_LEVEL ?? "warn", redact });
+        deps = createDeps(config, { log });
       }
       return deps;
     },

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { withAccounts, withConfiguredAccounts } from "../providers/accounts.ts";
 import type { ProviderDescriptor } from "../providers/descriptor.ts";
 import { PROVIDERS } from "../providers/list.ts";
 import { arrSchema, buildArr } from "./sections/arr.ts";
@@ -80,7 +81,9 @@ function describeValue(key: string, value: string | undefined, secrets: Readonly
  * `RD_RATE_LIMIT: expected a positive integer, got "abc"`. `providers`: the list to configure
  * (tests add a throwaway one to prove nothing else needs an edit).
  */
-export function loadConfig(rawEnv: Env = process.env, providers = PROVIDERS): Config {
+export function loadConfig(rawEnv: Env = process.env, baseProviders = PROVIDERS): Config {
+  // Account 2 to 9 of a provider (RD_API_TOKEN_2...) join the list as providers of their own.
+  const providers = withAccounts(baseProviders, rawEnv);
   const env = withAliases(rawEnv, providers);
   const secrets = new Set([...SECRET_KEYS, ...providers.flatMap((p) => p.secretVariables)]);
   const problems: string[] = [];
@@ -115,7 +118,10 @@ const MASK = "••••••";
  * The effective configuration with every secret replaced, for logs and the settings page: the
  * providers' declared secret fields, and any key that looks like a secret.
  */
-export function redactConfig(config: Config, providers = PROVIDERS): Record<string, unknown> {
+export function redactConfig(
+  config: Config,
+  providers: readonly ProviderDescriptor[] = withConfiguredAccounts(PROVIDERS, config),
+): Record<string, unknown> {
   const masked: Record<string, unknown> = { ...config.providers };
   for (const p of providers) {
     const settings = config.providers[p.kind];

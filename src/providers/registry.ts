@@ -75,8 +75,9 @@ export class ProviderRegistry {
     const descriptor = this.descriptor(kind);
     const settings = descriptor && this.settingsOf(descriptor);
     if (!descriptor || !settings) return null;
+    // Under the descriptor's kind: account 2 of a provider reports as itself (realdebrid2).
     const onResponse: ResponseListener = (info) => {
-      for (const l of this.listeners) l(info);
+      for (const l of this.listeners) l({ ...info, provider: descriptor.kind });
     };
     return descriptor.create(settings, { clock: this.clock, log: this.log, onResponse });
   }
