@@ -31,7 +31,11 @@ describe("several accounts of one provider (RD_API_TOKEN_2...)", () => {
       DEFAULT_PROVIDER: "realdebrid2",
       DOWNLOAD_CATEGORY_PROVIDERS: "radarr=realdebrid2,tv-sonarr=realdebrid",
     });
-    expect(Object.keys(config.providers)).toEqual(["realdebrid", "realdebrid2", "alldebrid", "debridlink"]);
+    // Account 2 right after its provider, the others unchanged.
+    const expected = PROVIDERS.flatMap((d) =>
+      d.kind === "realdebrid" ? ["realdebrid", "realdebrid2"] : [d.kind],
+    );
+    expect(Object.keys(config.providers)).toEqual(expected);
     expect(config.providers.realdebrid2).toMatchObject({ token: "second-secret-token", rateLimit: 100 });
     expect(config.providers.realdebrid).toMatchObject({ token: "first-secret-token", rateLimit: 250 });
     expect(config.defaultProvider).toBe("realdebrid2");
