@@ -6,6 +6,7 @@ import { registerClearCommand } from "./commands/clear.ts";
 import { registerDiagnoseCommand } from "./commands/diagnose.ts";
 import { registerDownloadsCommand } from "./commands/downloads.ts";
 import { registerJobsCommand } from "./commands/jobs.ts";
+import { registerMenuCommand } from "./commands/menu.ts";
 import { registerRepairCommand } from "./commands/repair.ts";
 import { registerStatsCommand } from "./commands/stats.ts";
 import { registerSymlinksCommand } from "./commands/symlinks.ts";
@@ -67,6 +68,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerRepairCommand(program, ctx);
   registerSymlinksCommand(program, ctx);
   registerDownloadsCommand(program, ctx);
+  registerMenuCommand(program);
   return program;
 }
 

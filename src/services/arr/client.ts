@@ -1,7 +1,7 @@
 import { AppError, errorMessage } from "../../errors.ts";
 import type { Clock } from "../../lib/clock.ts";
-import type { Logger } from "../../logger.ts";
 import { maskSecrets } from "../../lib/mask-secrets.ts";
+import type { Logger } from "../../logger.ts";
 import { SlidingWindowLimiter } from "../../providers/http/rate-limiter.ts";
 import { matchItemForPath } from "./match.ts";
 import type { ArrItem, ArrKind, ArrRescanReport, ArrSystemStatus, ArrTestResult } from "./types.ts";
