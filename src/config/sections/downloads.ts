@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import type { ProviderKind } from "../../providers/types.ts";
 import { bool, byteSize, oneOf, optionalText, positiveInt, text } from "../fields.ts";
+import { buildDownloadMode, downloadModeFields } from "./download-mode.ts";
 
 const GIB = 1024 ** 3;
 /**
@@ -102,6 +103,7 @@ export const downloadsSchema = (kinds: readonly ProviderKind[]) =>
     ARIA2_MAX_TRIES: optionalCount(100),
     ARIA2_RETRY_WAIT: optionalCount(600),
     ARIA2_AUTO_SAVE_INTERVAL: optionalCount(600),
+    ...downloadModeFields(kinds),
   });
 
 export type DownloadsEnv = z.infer<ReturnType<typeof downloadsSchema>>;
@@ -132,6 +134,8 @@ export function buildDownloads(env: DownloadsEnv) {
     providerPollMs: env.DOWNLOAD_PROVIDER_POLL_MS,
     /** Longest a .torrent URL given to torrents/add may take (redirects and body included). */
     torrentUrlTimeoutMs: env.DOWNLOAD_TORRENT_URL_TIMEOUT_MS,
+    /** Download or symlink, per category; the debrid mount(s) and path mappings for symlinks. */
+    linking: buildDownloadMode(env),
     aria2: {
       bin: env.ARIA2_BIN,
       overrides: {
