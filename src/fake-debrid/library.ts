@@ -104,6 +104,8 @@ export class FakeLibrary {
   readonly torrents = new Map<string, FakeTorrent>();
   /** Restricted link id → (torrent id, file id). */
   readonly links = new Map<string, { torrentId: string; fileId: number }>();
+  /** Told when a torrent's files become ready (a fake mount fills itself from it). */
+  readonly onReady = new Set<(torrent: FakeTorrent) => void>();
   private readonly random: Random;
   private counter = 0;
 
@@ -195,6 +197,7 @@ export class FakeLibrary {
       torrent.linkIds.push(linkId);
       this.links.set(linkId, { torrentId: torrent.id, fileId: file.id });
     }
+    for (const listener of this.onReady) listener(torrent);
   }
 
   remove(id: string): boolean {
