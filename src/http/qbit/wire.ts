@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { DownloadsConfig } from "../../config/sections/downloads.ts";
 
 import { buildMagnet } from "../../domain/magnet.ts";
+import { isSymlinkMode } from "../../services/downloads/mode.ts";
 import { ETA_UNKNOWN, etaSeconds } from "../../services/downloads/progress.ts";
 import type { DownloadFile, DownloadTorrentRow } from "../../services/downloads/queries.ts";
 
@@ -26,6 +27,7 @@ export const QBIT_STATES = [
   "downloading",
   "forcedDL",
   "stalledDL",
+  "checkingDL",
 ] as const;
 export type QbitState = (typeof QBIT_STATES)[number];
 
@@ -99,8 +101,11 @@ const secs = (ms: number) => Math.floor(ms / 1000);
 const bytes = (n: number) =>
   Number.isFinite(n) ? Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.trunc(n))) : 0;
 
-/** The one place that decides a torrent's qBittorrent state. */
-export function qbitState(t: DownloadTorrentRow, now: number): QbitState {
+/**
+ * The one place that decides a torrent's qBittorrent state. In symlink mode, waiting for the
+ * files in the mount is `checkingDL` (the *arr shows it queued) and linking is `moving`.
+ */
+export function qbitState(t: DownloadTorrentRow, now: number, symlink = false): QbitState {
   switch (t.stage) {
     case "error":
       return "error";
@@ -126,6 +131,7 @@ export function qbitState(t: DownloadTorrentRow, now: number): QbitState {
         return t.force_start ? "forcedMetaDL" : "metaDL";
     }
   }
+  if (symlink && t.stage === "waiting") return "checkingDL";
   if (t.stage === "downloading") {
     if (now - t.progress_at > STALLED_AFTER_MS) return "stalledDL";
     return t.force_start ? "forcedDL" : "downloading";
@@ -157,7 +163,7 @@ function eta(t: DownloadTorrentRow, state: QbitState): number {
 }
 
 export function toQbitTorrent(t: DownloadTorrentRow, ctx: WireContext): QbitTorrent {
-  const state = qbitState(t, ctx.now);
+  const state = qbitState(t, ctx.now, isSymlinkMode(ctx.config, t));
   const done = t.stage === "done";
   const size = bytes(t.size);
   const downloaded = done ? size : Math.min(size, bytes(t.downloaded));

@@ -13,6 +13,7 @@ import { FINAL_STAGE, moveTo, TRANSFER_STAGES } from "../../domain/download-stag
 import { ProviderError, type ProviderKind } from "../../providers/types.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { DOWNLOADS_TOPIC } from "./events.ts";
+import { isSymlinkMode } from "./mode.ts";
 import { incompleteFolder, resolveInside } from "./paths.ts";
 
 /**
@@ -73,7 +74,7 @@ export async function moveTree(source: string, target: string): Promise<void> {
 }
 
 /** `name`, or `name (2)`, `name (3)`... when something already has that name. */
-function uniqueTarget(folder: string, name: string): string {
+export function uniqueTarget(folder: string, name: string): string {
   let candidate = join(folder, name);
   const dot = name.lastIndexOf(".");
   const [stem, ext] = dot > 0 && name.length - dot <= 6 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
@@ -90,7 +91,9 @@ export async function processDeletions(deps: Deps, engine: DownloadEngine): Prom
   for (const torrent of torrentsInStages(deps.dbh.db, [FINAL_STAGE])) {
     const files = filesOf(deps.dbh.db, torrent.hash);
     for (const f of files) engine.queue.cancel(String(f.id));
-    if (files.some((f) => f.status === "active" || f.status === "pending")) {
+    const transferring = files.some((f) => f.status === "active" || f.status === "pending");
+    // Symlink mode never hands files to aria2c: a delete needs no aria2c to be running.
+    if (transferring && !isSymlinkMode(config, torrent)) {
       if (!engine.aria2Ready()) continue;
       for (const f of files) await engine.aria2.forget(f.gid);
     }

@@ -25,7 +25,9 @@ import {
   providerOrder,
 } from "../providers/choose.ts";
 import { skippedFiles } from "./file-priority.ts";
+import { isSymlinkMode } from "./mode.ts";
 import { planLayout } from "./paths.ts";
+import { startMountWait } from "./symlink-step.ts";
 
 /**
  * The provider half of a download: hand the torrent to a debrid service, select its files, wait
@@ -327,13 +329,18 @@ async function recordFiles(deps: Deps, torrent: DownloadTorrent, info: ProviderT
       status: "pending",
     })),
   );
+  const symlink = isSymlinkMode(deps.config.downloads, torrent);
   updateTorrent(deps.dbh.db, torrent.hash, {
     ...moveTo(torrent.stage, "waiting"),
     root_name: layout.rootName,
     size: entries.reduce((s, e) => s + e.bytes, 0),
     provider_progress: 100,
     provider_speed: 0,
-    message: null,
+    message: symlink ? "ready at the provider; waiting for the files in the mount" : null,
   });
-  deps.log.info({ hash: torrent.hash, files: entries.length }, "provider has the files; queued for download");
+  if (symlink) startMountWait(deps, torrent.hash, info.filename);
+  deps.log.info(
+    { hash: torrent.hash, files: entries.length, mode: symlink ? "symlink" : "download" },
+    "provider has the files",
+  );
 }

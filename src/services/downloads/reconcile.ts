@@ -11,6 +11,7 @@ import { queuePriority, TRANSFER_STAGES } from "../../domain/download-stage.ts";
 import { formatBytes } from "../../lib/format.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { finishCompleted, processDeletions } from "./finish.ts";
+import { isSymlinkMode } from "./mode.ts";
 import { providerStep } from "./provider-step.ts";
 import { applySpeedLimit } from "./speed-limit.ts";
 import { pollTransfers, queueItem, retryDue } from "./transfer.ts";
@@ -52,7 +53,8 @@ async function stopUnwanted(deps: Deps, engine: DownloadEngine): Promise<void> {
 function enqueuePending(deps: Deps, engine: DownloadEngine): void {
   const now = deps.clock.now();
   for (const torrent of torrentsInStages(deps.dbh.db, TRANSFER_STAGES)) {
-    if (torrent.paused) continue;
+    // Symlink mode links the files from the mount (symlink-step.ts): nothing for aria2c.
+    if (torrent.paused || isSymlinkMode(deps.config.downloads, torrent)) continue;
     for (const file of filesOf(deps.dbh.db, torrent.hash)) {
       const id = String(file.id);
       if (file.status !== "pending") continue;

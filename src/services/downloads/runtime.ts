@@ -10,6 +10,7 @@ import type { DownloadEngine } from "./engine.ts";
 import { DOWNLOADS_TOPIC } from "./events.ts";
 import { SpeedTracker } from "./progress.ts";
 import { providerRound, reconcileTick } from "./reconcile.ts";
+import { mountRound } from "./symlink-step.ts";
 
 export interface StartDownloadsOptions {
   /**
@@ -105,6 +106,19 @@ export async function startDownloads(
       });
   };
 
+  // Symlink mode: looks in the debrid mount (filesystem only) run beside the reconcile tick, so
+  // a slow mount never holds up aria2c's progress.
+  let mountBusy = false;
+  const runMounts = () => {
+    if (mountBusy || stopped) return;
+    mountBusy = true;
+    mountRound(deps)
+      .catch((error) => log.error({ err: error }, "mount round failed"))
+      .finally(() => {
+        mountBusy = false;
+      });
+  };
+
   const tick = async (): Promise<void> => {
     if (running) {
       again = true;
@@ -113,6 +127,7 @@ export async function startDownloads(
     running = (async () => {
       try {
         runProviders();
+        runMounts();
         const result = await reconcileTick(deps, engine);
         busy = result.busy;
       } catch (error) {

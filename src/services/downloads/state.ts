@@ -1,6 +1,7 @@
 import type { Aria2Profile } from "../../downloader/profile.ts";
 import type { QueueSnapshot } from "../../downloader/queue.ts";
 import type { StorageDetection } from "../../downloader/storage.ts";
+import type { MountWait } from "./symlink-step.ts";
 
 /** What the running downloader reports to pages. */
 export interface RuntimeStatus {
@@ -18,4 +19,6 @@ export class DownloadsState {
   readonly retryAt = new Map<number, number>();
   /** GIDs being handed to aria2c right now (not yet marked active in the database). */
   readonly starting = new Set<string>();
+  /** Symlink mode: torrents waiting for their files in the debrid mount, by hash. */
+  readonly mountWaits = new Map<string, MountWait>();
 }

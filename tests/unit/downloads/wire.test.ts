@@ -12,7 +12,11 @@ import {
 } from "../../../src/http/qbit/wire.ts";
 
 const NOW = 1_800_000_000_000;
-const config = loadConfig({ DOWNLOAD_DIR: "/data/downloads" }).downloads;
+const config = loadConfig({
+  DOWNLOAD_DIR: "/data/downloads",
+  DOWNLOAD_CATEGORY_MODES: "tv-linked=symlink",
+  SYMLINK_MOUNT_PATH: "/mnt/debrid",
+}).downloads;
 const ctx: WireContext = { now: NOW, config, positions: new Map([["a".repeat(40), 1]]) };
 
 function row(patch: Partial<DownloadTorrentRow>): DownloadTorrentRow {
@@ -89,6 +93,13 @@ const CASES: Record<QbitState, Partial<DownloadTorrentRow>> = {
   downloading,
   forcedDL: { ...downloading, force_start: true },
   stalledDL: { ...downloading, progress_at: NOW - STALLED_AFTER_MS - 1 },
+  // Symlink mode: the provider has the files, the mount does not show them yet.
+  checkingDL: {
+    stage: "waiting",
+    category: "tv-linked",
+    size: 10_000_000,
+    root_name: "Show.S01E01.1080p.mkv",
+  },
 };
 
 /** Contract section 6: how Sonarr/Radarr read each state. */
@@ -115,13 +126,15 @@ const EXPECTED_ARR: Record<QbitState, string> = {
   downloading: "Downloading",
   forcedDL: "Downloading",
   stalledDL: "Warning",
+  checkingDL: "Queued",
 };
 
 describe.each(QBIT_STATES.map((s) => [s]))("state %s", (state) => {
   const t = toQbitTorrent(row(CASES[state]), ctx);
 
   test("is what the mapper decides for its situation", () => {
-    expect(qbitState(row(CASES[state]), NOW)).toBe(state);
+    const symlink = CASES[state].category === "tv-linked";
+    expect(qbitState(row(CASES[state]), NOW, symlink)).toBe(state);
     expect(t.state).toBe(state);
   });
 
