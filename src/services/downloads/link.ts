@@ -32,6 +32,8 @@ export async function writeLinks(config: DownloadsConfig, plan: LinkPlan): Promi
   const single = plan.files.length === 1 && plan.files[0]?.path === "";
   try {
     for (const file of plan.files) {
+      if (!resolveInside(plan.mount, file.target))
+        throw new Error(`${file.target} is outside the mount ${plan.mount}`);
       const linkPath = single ? staging : resolveInside(staging, file.path);
       if (!linkPath || (!single && linkPath === staging))
         throw new Error(`file path ${file.path} leaves the torrent's folder`);

@@ -156,7 +156,10 @@ export async function locateInMount(
   files: WantedFile[],
 ): Promise<MountLookup> {
   const lookedIn = await searchFolders(mount);
-  const uniqueNames = [...new Set(names.filter((n) => n.trim() !== ""))];
+  // A name is one folder entry: one with a separator or a dot-dot would look outside the mount.
+  const uniqueNames = [
+    ...new Set(names.filter((n) => n.trim() !== "" && n !== "." && n !== ".." && !/[/\\]/.test(n))),
+  ];
   let best = new Map<number, string>();
   for (const folder of lookedIn) {
     for (const name of uniqueNames) {

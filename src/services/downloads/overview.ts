@@ -1,8 +1,11 @@
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
+import type { DownloadMode } from "../../config/sections/download-mode.ts";
+import type { DownloadsConfig } from "../../config/sections/downloads.ts";
 import { type DownloadTorrentRow, listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import { type DiskSpace, diskSpace } from "../../downloader/storage.ts";
+import { downloadModeOf } from "./mode.ts";
 import { ETA_UNKNOWN, etaSeconds } from "./progress.ts";
 import type { RuntimeStatus } from "./state.ts";
 
@@ -12,6 +15,8 @@ export interface DownloadRow {
   hash: string;
   name: string;
   category: string;
+  /** Downloaded by aria2c, or linked from the debrid mount (DOWNLOAD_MODE, per category). */
+  mode: DownloadMode;
   phase: Phase;
   /** Words under the phase: the provider's status, why it waits, the error. */
   detail: string | null;
@@ -36,6 +41,8 @@ export interface DownloadsOverview {
   runtime: RuntimeStatus | null;
   space: DiskSpace | null;
   dir: string;
+  /** DOWNLOAD_MODE and the categories that differ (DOWNLOAD_CATEGORY_MODES). */
+  modes: { defaultMode: DownloadMode; overrides: Array<{ category: string; mode: DownloadMode }> };
 }
 
 /** The folder itself, or the nearest parent that exists (before the first download creates it). */
@@ -55,7 +62,7 @@ export function phaseOf(t: DownloadTorrentRow): Phase {
   return "queued";
 }
 
-function toRow(t: DownloadTorrentRow): DownloadRow {
+function rowOf(config: DownloadsConfig, t: DownloadTorrentRow): DownloadRow {
   const phase = phaseOf(t);
   const atProvider = t.stage === "queued" || t.stage === "provider";
   const progress =
@@ -80,6 +87,7 @@ function toRow(t: DownloadTorrentRow): DownloadRow {
     hash: t.hash,
     name: t.name,
     category: t.category,
+    mode: downloadModeOf(config, t.category),
     phase,
     detail,
     progress,
@@ -100,6 +108,8 @@ export async function downloadsOverview(
   options: { finishedLimit?: number } = {},
 ): Promise<DownloadsOverview> {
   const rows = listTorrents(deps.dbh.db);
+  const config = deps.config.downloads;
+  const toRow = (t: DownloadTorrentRow) => rowOf(config, t);
   const active = rows
     .filter((r) => r.stage !== "done")
     .sort((a, b) => Number(b.force_start) - Number(a.force_start) || a.queue_order - b.queue_order)
@@ -117,5 +127,9 @@ export async function downloadsOverview(
     runtime: deps.downloads.status,
     space: await diskSpace(existingAncestor(dir)).catch(() => null),
     dir,
+    modes: {
+      defaultMode: config.linking.defaultMode,
+      overrides: Object.entries(config.linking.categoryModes).map(([category, mode]) => ({ category, mode })),
+    },
   };
 }

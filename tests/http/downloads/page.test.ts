@@ -71,6 +71,30 @@ describe("/downloads", () => {
     expect(html).toContain('hx-get="/downloads/rows" hx-trigger="every 2s"');
   });
 
+  test("symlink mode: the mode per category in the storage card, the setup box and each row", async () => {
+    using s = setup({
+      DOWNLOAD_MODE: "download",
+      DOWNLOAD_CATEGORY_MODES: "tv-sonarr=symlink",
+      SYMLINK_MOUNT_PATH: "/mnt/debrid",
+    });
+    await addTorrents(s.deps, {
+      urls: [buildMagnet(randomHash(), "Linked.S01E01")],
+      files: [],
+      category: "tv-sonarr",
+    });
+    await addTorrents(s.deps, {
+      urls: [buildMagnet(randomHash(), "Fetched.2020")],
+      files: [],
+      category: "radarr",
+    });
+    const html = await (await (await browser(s.app)).get("/downloads")).text();
+    expect(html).toContain("<strong>download</strong> · <code>tv-sonarr</code>: symlink");
+    expect(html).toContain("<code>tv-sonarr</code>: symlinks");
+    expect(html).toContain("SYMLINK_PATH_MAPPINGS");
+    expect(html).toMatch(/tv-sonarr · symlink/);
+    expect(html).not.toMatch(/radarr · symlink/);
+  });
+
   test("nothing in flight: no polling", async () => {
     using s = setup();
     const b = await browser(s.app);
