@@ -13,6 +13,7 @@
  *    in the same process (the default runtime, nothing tuned).
  * 3. `torrents/info` with 1,000 torrents: autocannon, 8 connections, 10 s, real server, gzip as
  *    Sonarr/Radarr ask for it, and uncompressed; plus the uncached build time in this process.
+ * 4. Symlink mode (downloads-symlink.ts): add → pausedUP and provider requests per grab.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -25,6 +26,7 @@ import { detectStorage } from "../../src/downloader/storage.ts";
 import { startFakeDebrid } from "../../src/fake-debrid/index.ts";
 import { torrentsInfo } from "../../src/http/qbit/list.ts";
 import { createLogger } from "../../src/logger.ts";
+import { symlinkModeRows } from "./downloads-symlink.ts";
 import { mb, percentile } from "./lib/process.ts";
 import {
   BENCH_CREDS,
@@ -274,8 +276,9 @@ export async function run(): Promise<string> {
     await redriva.stop();
     redriva = null;
     await infoFake.close();
+    const symlinkRows = await symlinkModeRows();
 
-    return report({
+    const section = report({
       disk,
       shm,
       one,
@@ -292,6 +295,7 @@ export async function run(): Promise<string> {
       body,
       gzipBytes,
     });
+    return [section, "", ...symlinkRows].join("\n");
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
