@@ -176,7 +176,10 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
       return;
     }
     stats.downloadsServed++;
-    serveContent(req, res, entry, { bytesPerSecond: state.options.downloadBytesPerSecond });
+    serveContent(req, res, entry, {
+      bytesPerSecond: state.options.downloadBytesPerSecond,
+      expired: () => entry.expiresAt < Date.now(),
+    });
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
