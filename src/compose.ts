@@ -13,6 +13,7 @@ import type { ProviderDescriptor } from "./providers/descriptor.ts";
 import { PROVIDERS, providerSecretPaths } from "./providers/list.ts";
 import { ProviderRegistry } from "./providers/registry.ts";
 import { ArrClients } from "./services/arr/clients.ts";
+import { DavState } from "./services/dav/state.ts";
 import { DownloadsState } from "./services/downloads/state.ts";
 import { VersionedCache as LibraryCache } from "./services/library-view/cache.ts";
 import { SyncConsole } from "./services/library-view/sync-console.ts";
@@ -65,6 +66,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     downloads: new DownloadsState(),
     ownSyncRuns: new Set(),
     reportViews: createReportViews(),
+    dav: new DavState(),
   } as Omit<Deps, "jobs" | "syncConsole"> as Deps;
   // These two act on the whole of deps (they run jobs and syncs), so they come last.
   deps.jobs = new JobRunner(deps, [...(overrides.jobs ?? BUILTIN_JOBS)]);

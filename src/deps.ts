@@ -8,6 +8,7 @@ import type { VersionedCache } from "./lib/versioned-cache.ts";
 import type { Logger } from "./logger.ts";
 import type { ProviderRegistry } from "./providers/registry.ts";
 import type { ArrClients } from "./services/arr/clients.ts";
+import type { DavState } from "./services/dav/state.ts";
 import type { DownloadsState } from "./services/downloads/state.ts";
 import type { VersionedCache as LibraryCache } from "./services/library-view/cache.ts";
 import type { SyncConsole } from "./services/library-view/sync-console.ts";
@@ -55,4 +56,6 @@ export interface Deps {
   ownSyncRuns: Set<number>;
   /** The reports' templates (views/reports), compiled once: job and symlink scan reports. */
   reportViews: Eta;
+  /** The WebDAV server's tree cache, direct links and counters (/dav, /metrics). */
+  dav: DavState;
 }

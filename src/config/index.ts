@@ -4,6 +4,7 @@ import type { ProviderDescriptor } from "../providers/descriptor.ts";
 import { PROVIDERS } from "../providers/list.ts";
 import { arrSchema, buildArr } from "./sections/arr.ts";
 import { buildCore, coreSchema } from "./sections/core.ts";
+import { buildDav, davSchema } from "./sections/dav.ts";
 import { type DebridConfig, debridSection } from "./sections/debrid.ts";
 import { buildDownloads, downloadsSchema } from "./sections/downloads.ts";
 import { buildJobs, jobsSchema } from "./sections/jobs.ts";
@@ -37,6 +38,7 @@ function sections(providers: readonly ProviderDescriptor[]) {
     symlinks: section(symlinksSchema, buildSymlinks),
     downloads: section(downloadsSchema(providers.map((p) => p.kind)), buildDownloads),
     notifications: section(notificationsSchema, buildNotifications),
+    dav: section(davSchema, buildDav),
   };
 }
 
@@ -48,6 +50,7 @@ export type Config = ReturnType<typeof buildCore> &
     symlinks: ReturnType<typeof buildSymlinks>;
     downloads: ReturnType<typeof buildDownloads>;
     notifications: ReturnType<typeof buildNotifications>;
+    dav: ReturnType<typeof buildDav>;
   };
 
 export class ConfigError extends Error {
@@ -109,6 +112,7 @@ export function loadConfig(rawEnv: Env = process.env, baseProviders = PROVIDERS)
     symlinks: built.symlinks,
     downloads: built.downloads,
     notifications: built.notifications,
+    dav: built.dav,
   }) as Config;
 }
 

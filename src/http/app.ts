@@ -4,6 +4,7 @@ import { requestId } from "hono/request-id";
 import type { Deps } from "../deps.ts";
 import { withAbsoluteUrl } from "./absolute-url.ts";
 import type { AppEnv } from "./context.ts";
+import { registerDav } from "./dav/index.ts";
 import { registerDownloadsPages } from "./downloads/index.ts";
 import { handleError, handleNotFound } from "./errors.ts";
 import { registerJobsPages } from "./jobs/index.ts";
@@ -46,6 +47,8 @@ export function createApp(deps: Deps) {
 
   // The qBittorrent API has its own session (SID cookie) and answers 403 the way *arr expects.
   registerQbitApi(app, deps);
+  // WebDAV clients (rclone) log in with HTTP Basic on every request, PROPFIND included.
+  registerDav(app, deps);
 
   app.use("*", webAuth(deps));
   registerWebUi(app, deps);

@@ -96,6 +96,8 @@ export interface UnrestrictedLink {
   /** Parallel connections the host allows, when the provider says. */
   chunks: number | null;
   mimeType: string | null;
+  /** Epoch ms when the direct link stops working, when the provider says (WebDAV reuses it until then). */
+  expiresAt?: number | null;
 }
 
 export interface AccountInfo {

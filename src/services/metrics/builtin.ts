@@ -2,6 +2,7 @@ import type { Registry } from "prom-client";
 import { lastSuccessPerJob, latestFinishedRunPerJob, listRunningRuns } from "../../db/repo/jobs.ts";
 import { libraryByStatus } from "../../db/repo/metrics.ts";
 import type { Deps } from "../../deps.ts";
+import { registerDavMetrics } from "../dav/metrics.ts";
 import { diskSpace } from "../disk/index.ts";
 
 /** Debrid responses counted since start, kept in plain maps until prom-client is loaded. */
@@ -23,6 +24,7 @@ export function registerBuiltinMetrics(registry: Registry, deps: Deps, counts: P
   // Loaded with the registry, on the first scrape (see index.ts).
   const { Counter, Gauge } = require("prom-client") as typeof import("prom-client");
   const registers = [registry];
+  registerDavMetrics(registry, deps.dav.counters);
   new Gauge({
     name: "redriva_torrents",
     help: "Torrents in the mirrored library (present at the provider), by status",

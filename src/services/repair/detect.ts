@@ -25,6 +25,13 @@ const LIST_REASONS: RepairReason[] = ["dead", "error", "magnet_error", "virus"];
 /** Link errors that mean "this torrent's file is gone at the hoster". */
 const DEAD_LINK_CODES = new Set([7, 19, 24, 35]);
 
+/** An unrestrict failure that says the file is gone (not a rate limit, outage or auth problem). */
+export function isDeadLinkError(error: unknown): boolean {
+  if (!(error instanceof ProviderError)) return false;
+  const code = typeof error.providerCode === "number" ? error.providerCode : null;
+  return error.kind === "not_found" || (code !== null && DEAD_LINK_CODES.has(code));
+}
+
 export interface ScanResult {
   scanId: number;
   mode: ScanMode;
@@ -203,8 +210,7 @@ async function checkLinkSample(
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       const code = typeof error.providerCode === "number" ? error.providerCode : null;
-      const dead = error.kind === "not_found" || (code !== null && DEAD_LINK_CODES.has(code));
-      if (!dead) {
+      if (!isDeadLinkError(error)) {
         // Rate limit, outage, auth: not a verdict on this torrent. Stop sampling for this run.
         options.onLog?.(`link check stopped: ${error.message}`, "warn");
         if (error.kind === "auth") throw error;

@@ -1,0 +1,43 @@
+import type { Registry } from "prom-client";
+import type { DavCounters } from "./state.ts";
+
+/** The WebDAV server's counters in /metrics (read from deps.dav.counters at each scrape). */
+export function registerDavMetrics(registry: Registry, counters: DavCounters): void {
+  const { Counter, Gauge } = require("prom-client") as typeof import("prom-client");
+  const registers = [registry];
+  const counter = (name: string, help: string, pick: (c: DavCounters) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(pick(counters));
+      },
+    });
+  counter("redriva_dav_bytes_streamed_total", "Bytes sent to WebDAV readers", (c) => c.bytesStreamed);
+  counter("redriva_dav_unrestricts_total", "Unrestrict requests made for WebDAV reads", (c) => c.unrestricts);
+  counter(
+    "redriva_dav_link_cache_hits_total",
+    "WebDAV file opens served with a cached direct link (no provider call)",
+    (c) => c.linkCacheHits,
+  );
+  counter(
+    "redriva_dav_links_renewed_total",
+    "Direct links that stopped working before their expiry and were unrestricted again",
+    (c) => c.linksRenewed,
+  );
+  counter(
+    "redriva_dav_dead_links_total",
+    "Links found dead while reading through WebDAV (each one a repair candidate)",
+    (c) => c.deadLinks,
+  );
+  new Gauge({
+    name: "redriva_dav_open_streams",
+    help: "WebDAV reads streaming right now",
+    registers,
+    collect() {
+      this.set(counters.openStreams);
+    },
+  });
+}

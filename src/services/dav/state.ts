@@ -1,0 +1,44 @@
+import type { DavDir, DavSnapshot } from "./tree.ts";
+
+/** A direct link obtained by unrestricting a restricted one. */
+export interface CachedLink {
+  url: string;
+  /** Epoch ms after which it is unrestricted again before use. */
+  expiresAt: number;
+}
+
+/** Counters of the WebDAV server, exposed in /metrics. */
+export interface DavCounters {
+  bytesStreamed: number;
+  openStreams: number;
+  /** Unrestrict requests made for WebDAV reads. */
+  unrestricts: number;
+  /** File opens served with a cached direct link (no provider call). */
+  linkCacheHits: number;
+  /** Direct links that stopped working before their expiry and were replaced. */
+  linksRenewed: number;
+  /** Links found dead while reading (each made a repair candidate). */
+  deadLinks: number;
+}
+
+/**
+ * What the WebDAV server keeps in memory (built once by createDeps): the tree of the library at
+ * its last version, the folder trees of recently opened torrents, the rendered big listings,
+ * the direct links and the unrestricts in flight.
+ */
+export class DavState {
+  snapshot: DavSnapshot | null = null;
+  readonly torrentTrees = new Map<string, DavDir>();
+  /** Rendered PROPFIND answers of the top folders (100,000 entries), for the snapshot's version. */
+  readonly listings = new Map<string, { version: string; body: Uint8Array }>();
+  readonly links = new Map<string, CachedLink>();
+  readonly unrestrictsInFlight = new Map<string, Promise<CachedLink>>();
+  readonly counters: DavCounters = {
+    bytesStreamed: 0,
+    openStreams: 0,
+    unrestricts: 0,
+    linkCacheHits: 0,
+    linksRenewed: 0,
+    deadLinks: 0,
+  };
+}
