@@ -9,6 +9,8 @@ import { DEFAULT_FAKE_PM_KEY, handlePremiumize } from "./premiumize/server.ts";
 import type { FakeReply } from "./realdebrid/model.ts";
 import { handleRealDebrid } from "./realdebrid/server.ts";
 import type { FakeDebridState } from "./state.ts";
+import { torBoxAccount } from "./torbox/account.ts";
+import { handleTorBox } from "./torbox/server.ts";
 
 type FakeHandler = (
   state: FakeDebridState,
@@ -91,5 +93,13 @@ export const FAKE_PROVIDERS: readonly FakeProvider[] = [
       PREMIUMIZE_API_URL: `${server.url}/premiumize/api`,
     }),
     library: (state) => premiumizeAccount(state).library,
+  },
+  {
+    kind: "torbox",
+    mounts: [{ prefix: "/v1/api/", handler: handleTorBox, ownRateLimit: true }],
+    env: (server, credential) => ({
+      TORBOX_API_KEY: credential ?? torBoxAccount(server.state).apiKey,
+      TORBOX_API_URL: server.url,
+    }),
   },
 ];

@@ -3,6 +3,7 @@ import { debridLink } from "./debridlink/descriptor.ts";
 import type { ProviderDescriptor } from "./descriptor.ts";
 import { premiumize } from "./premiumize/descriptor.ts";
 import { realDebrid } from "./realdebrid/descriptor.ts";
+import { torBox } from "./torbox/descriptor.ts";
 
 /**
  * Every provider Redriva knows, in the order they are shown and tried. Adding a provider is one
@@ -13,6 +14,7 @@ export const PROVIDERS: readonly ProviderDescriptor[] = checkProviders([
   allDebrid,
   debridLink,
   premiumize,
+  torBox,
 ]);
 
 /** Refuses a list where two providers would share a kind or a variable (a developer's mistake). */

@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 const REPORT_ROWS = 500;
 
 function repairAvailability(deps: Deps): string | null {
-  return deps.providers.configured().length > 0 ? null : "no debrid account configured (set RD_API_TOKEN)";
+  return deps.providers.configured().length > 0 ? null : deps.providers.noneConfigured();
 }
 
 /** quick, or full when the last full scan is a day old (as RDTM alternated them). */

@@ -11,9 +11,7 @@ import type { JobContext, JobDefinition, JobOutcome, ReportSection } from "../ty
 const REPORT_ROWS = 5_000;
 
 function availability(deps: Deps): string | null {
-  return deps.providers.configured().length > 0
-    ? null
-    : "no debrid account configured (set RD_API_TOKEN or AD_API_KEY)";
+  return deps.providers.configured().length > 0 ? null : deps.providers.noneConfigured();
 }
 
 async function syncRun(ctx: JobContext, mode: "smart" | "full" | "resume"): Promise<JobOutcome> {

@@ -13,6 +13,8 @@ export interface HttpRequest {
   body?: Uint8Array;
   /** Multipart body (file uploads); fetch sets the boundary. */
   formData?: FormData;
+  /** A JSON body, sent with `Content-Type: application/json` (TorBox's controltorrent). */
+  jsonBody?: unknown;
   /**
    * Safe to send twice. Non-idempotent requests (adding a torrent) are not retried after a
    * timeout or a dropped connection, where the provider may have acted on the first one.
@@ -202,7 +204,10 @@ export class DebridHttpClient {
     try {
       const res = await fetch(this.url(req), {
         method: req.method,
-        headers: this.options.headers(),
+        headers:
+          req.jsonBody === undefined
+            ? this.options.headers()
+            : { ...this.options.headers(), "Content-Type": "application/json" },
         body: this.body(req),
         signal,
       });
@@ -242,6 +247,7 @@ export class DebridHttpClient {
 
   private body(req: HttpRequest): BodyInit | undefined {
     if (req.body) return req.body as unknown as BodyInit;
+    if (req.jsonBody !== undefined) return JSON.stringify(req.jsonBody);
     if (req.formData) return req.formData;
     if (!req.form) return undefined;
     const params = new URLSearchParams();

@@ -157,7 +157,7 @@ describe("redriva jobs", () => {
     expect(list.code).toBe(0);
     for (const name of ["smart-sync", "full-sync", "backup", "cleanup", "disk-check"])
       expect(list.stdout).toContain(name);
-    expect(list.stdout).toMatch(/smart-sync\s+off \(no debrid account configured/);
+    expect(list.stdout).toMatch(/smart-sync\s+off \(no debrid provider configured/);
 
     const run = await cli(["jobs", "run", "disk-check"], { DATA_DIR: dir });
     expect(run.code).toBe(0);
