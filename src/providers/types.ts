@@ -60,6 +60,19 @@ export interface ProviderTorrent {
    * "File too big" with its statusCode); absent for Real-Debrid, whose words `status` already is.
    */
   providerStatus?: string | null;
+  /**
+   * The list item already holds everything getTorrent would answer: it is a ProviderTorrentInfo,
+   * files included (TorBox's mylist). A sync stores it as the torrent's details and spends no
+   * request per torrent.
+   */
+  complete?: boolean;
+}
+
+/** The item's details when the list carried them (see ProviderTorrent.complete), else null. */
+export function listedDetails(item: ProviderTorrent): ProviderTorrentInfo | null {
+  return item.complete === true && Array.isArray((item as ProviderTorrentInfo).files)
+    ? (item as ProviderTorrentInfo)
+    : null;
 }
 
 /** What an add returns. */

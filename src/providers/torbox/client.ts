@@ -115,7 +115,7 @@ export class TorBoxProvider implements DebridProvider {
         const item = mapTorrent(raw, this.apiBase);
         if (item && !seen.has(item.id)) {
           seen.add(item.id);
-          page.push(item);
+          page.push({ ...item, complete: true });
         }
       }
       if (page.length > 0) yield page;

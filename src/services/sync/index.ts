@@ -160,7 +160,8 @@ async function syncProvider(
       Object.assign(result, { torrentsSeen: walk.seen, added: walk.added, updated: walk.updated });
       result.removed = markUnseenRemoved(deps.dbh, provider.kind, started, deps.clock.now()).length;
       if (result.removed > 0) log(`${result.removed} torrents are gone from ${kind} (marked removed)`);
-      planDetails(deps, kind, run.id, effectiveMode, opts, walk.planned, result);
+      if (walk.described.size > 0) log(`details of ${walk.described.size} torrents came with the list`);
+      planDetails(deps, kind, run.id, effectiveMode, opts, walk.planned, result, walk.described);
     } else if (!hasCheckpoint) {
       planDetails(deps, kind, run.id, effectiveMode, opts, [], result);
     } else {
@@ -268,10 +269,12 @@ function planDetails(
   options: SyncOptions,
   planned: PlannedFetch[],
   result: SyncResult,
+  described: ReadonlySet<string> = new Set(),
 ): void {
   let items = planned;
   if (mode === "full") {
-    items = presentTorrentIds(deps.dbh, kind).map((id) => ({
+    const ids = presentTorrentIds(deps.dbh, kind).filter((id) => !described.has(id));
+    items = ids.map((id) => ({
       torrentId: id,
       reason: "full",
       priority: REASON_PRIORITY.full,

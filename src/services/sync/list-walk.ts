@@ -1,6 +1,6 @@
-import { knownTorrents, upsertListPage } from "../../db/repo/library.ts";
+import { knownTorrents, saveTorrentDetails, upsertListPage } from "../../db/repo/library.ts";
 import type { Deps } from "../../deps.ts";
-import type { DebridProvider, RequestMeter } from "../../providers/types.ts";
+import { type DebridProvider, listedDetails, type RequestMeter } from "../../providers/types.ts";
 import { classifyListed, type PlannedFetch, REASON_PRIORITY } from "./plan.ts";
 import type { SyncOptions } from "./types.ts";
 
@@ -10,6 +10,8 @@ export interface ListWalkResult {
   updated: number;
   pages: number;
   planned: PlannedFetch[];
+  /** Torrents whose details came with the list (stored already: no request planned for them). */
+  described: Set<string>;
   /** The walk reached the end of the list (only then may unseen torrents be marked removed). */
   complete: boolean;
 }
@@ -25,7 +27,15 @@ export async function walkList(
   options: SyncOptions & { plan: boolean },
   meter: RequestMeter,
 ): Promise<ListWalkResult> {
-  const result: ListWalkResult = { seen: 0, added: 0, updated: 0, pages: 0, planned: [], complete: false };
+  const result: ListWalkResult = {
+    seen: 0,
+    added: 0,
+    updated: 0,
+    pages: 0,
+    planned: [],
+    described: new Set(),
+    complete: false,
+  };
   const now = deps.clock.now();
   for await (const page of provider.listTorrents({ signal: options.signal, meter })) {
     result.pages++;
@@ -47,12 +57,23 @@ export async function walkList(
       ) {
         result.updated++;
       }
+      if (listedDetails(item)) {
+        result.described.add(item.id);
+        continue;
+      }
       if (options.plan) {
         const reason = classifyListed(item, before, options, now);
         if (reason) result.planned.push({ torrentId: item.id, reason, priority: REASON_PRIORITY[reason] });
       }
     }
-    if (!options.dryRun) upsertListPage(deps.dbh, provider.kind, page, walkStartedAt);
+    if (!options.dryRun) {
+      upsertListPage(deps.dbh, provider.kind, page, walkStartedAt);
+      const details = page.map(listedDetails).filter((d) => d !== null);
+      if (details.length > 0)
+        deps.dbh.sqlite.transaction(() => {
+          for (const info of details) saveTorrentDetails(deps.dbh, provider.kind, info, now);
+        })();
+    }
     result.seen += page.length;
     // A page is a few MB of short-lived strings; collecting now keeps the peak flat on huge
     // libraries instead of letting garbage from twenty pages pile up.
