@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { failedTorrents } from "../../db/repo/library-stats.ts";
 import { formatBytes, formatCount } from "../../lib/format.ts";
-import { type DiagnosisGroup, diagnose } from "../../services/stats/diagnose.ts";
+import { type DiagnosisGroup, diagnoseLibrary } from "../../services/stats/diagnose.ts";
 import type { CliContext } from "../context.ts";
 
 /** `redriva diagnose`: torrents in error grouped by type, with the action and command to fix. */
@@ -14,7 +13,7 @@ export function registerDiagnoseCommand(program: Command, ctx: CliContext): void
     .action((flags: { json?: boolean; limit: string }) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 0) throw new Error("--limit expects a whole number");
-      const groups = diagnose(failedTorrents(ctx.deps().dbh));
+      const groups = diagnoseLibrary(ctx.deps());
       if (flags.json) {
         ctx.out(JSON.stringify(groups, null, 2));
         return;

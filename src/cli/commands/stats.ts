@@ -70,7 +70,7 @@ export function formatStats(s: LibraryStats, time: TimeFormatter): string[] {
       : "  never",
     "",
     "RECOMMENDATIONS",
-    ...s.recommendations.map((r) => `  - ${r}`),
+    ...s.recommendations.map((r) => `  - ${r.text}${r.command ? ` (\`${r.command}\`)` : ""}`),
   ];
   return lines;
 }

@@ -110,6 +110,7 @@ export function detailsErrorCount(dbh: DbHandle): number {
 }
 
 export interface FailedTorrentRow {
+  provider: string;
   id: string;
   filename: string;
   status: string;
@@ -124,7 +125,7 @@ export interface FailedTorrentRow {
 export function failedTorrents(dbh: DbHandle): FailedTorrentRow[] {
   return dbh.sqlite
     .query<FailedTorrentRow, []>(
-      `SELECT id, filename, status, bytes, hash, added_on, details_error, progress FROM torrents
+      `SELECT provider, id, filename, status, bytes, hash, added_on, details_error, progress FROM torrents
         WHERE removed_at IS NULL AND (status IN ${FAILED} OR details_error IS NOT NULL)
         ORDER BY status, added_on DESC`,
     )

@@ -3,20 +3,25 @@ import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { dashboardSummary } from "../../services/library-view/list.ts";
 import { isSyncAction, SYNC_ACTIONS } from "../../services/library-view/sync-console.ts";
-import { recentRuns } from "../../services/sync/index.ts";
+import { canResumeSync, recentRuns } from "../../services/sync/index.ts";
 import type { App } from "../context.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
+import { withoutCliCommand } from "./cli-hints.ts";
 import { toastTrigger } from "./htmx.ts";
 import { viewHelpers } from "./view-helpers.ts";
 
 const RUNS_SHOWN = 10;
+
+/** The dashboard's sync buttons: resume only shows beside a run that stopped before its end. */
+const { resume: _resume, ...STARTABLE } = SYNC_ACTIONS;
 
 /** The dashboard (/), its sync buttons and the live activity console (server-sent events). */
 export function registerDashboard(app: App, deps: Deps): void {
   const sync = deps.syncConsole;
 
   const runsData = () => ({
-    runs: recentRuns(deps, RUNS_SHOWN),
+    runs: recentRuns(deps, RUNS_SHOWN).map((r) => ({ ...r, error: r.error && withoutCliCommand(r.error) })),
+    canResume: canResumeSync(deps) && deps.syncConsole.current() === null,
     h: viewHelpers(deps.config),
     now: deps.clock.now(),
   });
@@ -25,7 +30,7 @@ export function registerDashboard(app: App, deps: Deps): void {
     render(c, "ui/dashboard", {
       title: "Dashboard",
       summary: dashboardSummary(deps),
-      actions: SYNC_ACTIONS,
+      actions: STARTABLE,
       running: sync.current(),
       providerConfigured: deps.providers.configured().length > 0,
       ...runsData(),

@@ -2,6 +2,7 @@ import type { Deps } from "../../deps.ts";
 import type { App } from "../context.ts";
 import { registerUiApi } from "./api.ts";
 import { registerDashboard } from "./dashboard.ts";
+import { registerDiagnose } from "./diagnose.ts";
 import { registerLogin } from "./login.ts";
 import { registerSettings } from "./settings.ts";
 import { registerStats } from "./stats.ts";
@@ -15,6 +16,7 @@ export function registerWebUi(app: App, deps: Deps): void {
   registerTorrentList(app, deps);
   registerTorrentDetail(app, deps);
   registerStats(app, deps);
+  registerDiagnose(app, deps);
   registerSettings(app, deps);
   registerUiApi(app, deps);
 }

@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import { statusTone } from "../../services/library-view/filters.ts";
+import { SYNC_ACTIONS } from "../../services/library-view/sync-console.ts";
 import { cachedLibraryStats, librarySeries } from "../../services/stats/index.ts";
 import type { App } from "../context.ts";
 import { render } from "../render.ts";
@@ -21,6 +22,7 @@ export function registerStats(app: App, deps: Deps): void {
       snapshots: series.length,
       statusSlices,
       tone: statusTone,
+      syncActions: SYNC_ACTIONS,
       h: viewHelpers(deps.config),
     });
   });

@@ -24,6 +24,12 @@ export const SYNC_ACTIONS = {
     label: "Retry errors",
     hint: "Details of every torrent in error, again",
   },
+  resume: {
+    mode: "resume",
+    options: {},
+    label: "Resume sync",
+    hint: "Finish the last interrupted or failed sync from where it stopped",
+  },
 } as const satisfies Record<string, { mode: SyncMode; options: SyncOptions; label: string; hint: string }>;
 
 export type SyncAction = keyof typeof SYNC_ACTIONS;

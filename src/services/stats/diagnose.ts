@@ -1,4 +1,5 @@
-import type { FailedTorrentRow } from "../../db/repo/library-stats.ts";
+import { type FailedTorrentRow, failedTorrents } from "../../db/repo/library-stats.ts";
+import type { Deps } from "../../deps.ts";
 
 export interface DiagnosisGroup {
   type: string;
@@ -82,7 +83,7 @@ const RULES: Rule[] = [
 ];
 
 /** Groups torrents in error by type, each with an explanation, an action and the command. */
-export function diagnose(torrents: FailedTorrentRow[]): DiagnosisGroup[] {
+function diagnose(torrents: FailedTorrentRow[]): DiagnosisGroup[] {
   const groups = new Map<string, DiagnosisGroup>();
   for (const t of torrents) {
     const rule = RULES.find((r) => r.matches(t));
@@ -111,4 +112,9 @@ export function diagnose(torrents: FailedTorrentRow[]): DiagnosisGroup[] {
     group.torrents.push(t);
   }
   return [...groups.values()].sort((a, b) => b.torrents.length - a.torrents.length);
+}
+
+/** `redriva diagnose` and the /diagnose page: the library's torrents in error, grouped. */
+export function diagnoseLibrary(deps: Pick<Deps, "dbh">): DiagnosisGroup[] {
+  return diagnose(failedTorrents(deps.dbh));
 }

@@ -35,7 +35,17 @@ export interface LibraryStats {
     finishedAt: number | null;
     startedAt: number;
   } | null;
-  recommendations: string[];
+  recommendations: Recommendation[];
+}
+
+/**
+ * One piece of advice. `text` holds no command: the CLI appends `command`, the web UI offers a
+ * button for `action` (a dashboard sync action, or the diagnosis page).
+ */
+export interface Recommendation {
+  text: string;
+  command?: string;
+  action?: "smart" | "torrents" | "resume" | "errors" | "diagnose" | "jobs";
 }
 
 /**
@@ -108,42 +118,56 @@ export function getLibraryStats(deps: Deps): LibraryStats {
   return stats;
 }
 
-function recommend(stats: LibraryStats, now: number): string[] {
-  const tips: string[] = [];
+function recommend(stats: LibraryStats, now: number): Recommendation[] {
+  const tips: Recommendation[] = [];
   if (stats.overview.torrents === 0) {
-    tips.push(
-      "The library is empty: run `redriva sync torrents` for a fast overview, then `redriva sync smart`.",
-    );
+    tips.push({
+      text: "The library is empty: list it first for a fast overview, then run a smart sync.",
+      command: "redriva sync torrents",
+      action: "torrents",
+    });
     return tips;
   }
   if (stats.lastSync && ["interrupted", "failed"].includes(stats.lastSync.status)) {
-    tips.push(
-      `The last sync (${stats.lastSync.mode}) ${stats.lastSync.status}: run \`redriva sync resume\`.`,
-    );
+    tips.push({
+      text: `The last sync (${stats.lastSync.mode}) ${stats.lastSync.status}: resume it where it stopped.`,
+      command: "redriva sync resume",
+      action: "resume",
+    });
   }
   if (stats.overview.coveragePercent < 100) {
     const missing = stats.overview.torrents - stats.overview.withDetails;
-    tips.push(`${formatCount(missing)} torrents have no details yet: run \`redriva sync smart\`.`);
+    tips.push({
+      text: `${formatCount(missing)} torrents have no details yet: a smart sync fetches them.`,
+      command: "redriva sync smart",
+      action: "smart",
+    });
   }
   if (stats.errors.failed > 0) {
-    tips.push(
-      `${formatCount(stats.errors.failed)} torrents are in a failed status: run \`redriva diagnose\`.`,
-    );
+    tips.push({
+      text: `${formatCount(stats.errors.failed)} torrents are in a failed status: the diagnosis groups them by cause, with what to do.`,
+      command: "redriva diagnose",
+      action: "diagnose",
+    });
   }
   if (stats.errors.detailsErrors > 0) {
-    tips.push(
-      `${formatCount(stats.errors.detailsErrors)} details could not be fetched last time: \`redriva sync smart\` retries them.`,
-    );
+    tips.push({
+      text: `${formatCount(stats.errors.detailsErrors)} details could not be fetched last time: a smart sync retries them.`,
+      command: "redriva sync smart",
+      action: "smart",
+    });
   }
   if (stats.staleDetails > 0) {
-    tips.push(
-      `${formatCount(stats.staleDetails)} details are older than 7 days: \`redriva sync smart\` refreshes them.`,
-    );
+    tips.push({
+      text: `${formatCount(stats.staleDetails)} details are older than 7 days: a smart sync refreshes them.`,
+      command: "redriva sync smart",
+      action: "smart",
+    });
   }
   if (stats.lastSync?.finishedAt && now - stats.lastSync.finishedAt > 86_400_000) {
-    tips.push("The last sync is more than a day old: schedule `redriva sync smart` (see Jobs).");
+    tips.push({ text: "The last sync is more than a day old: schedule the smart sync.", action: "jobs" });
   }
-  if (tips.length === 0) tips.push("Everything is up to date.");
+  if (tips.length === 0) tips.push({ text: "Everything is up to date." });
   return tips;
 }
 

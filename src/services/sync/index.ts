@@ -56,6 +56,11 @@ function resumable(deps: Deps, provider: string): boolean {
   return latest.status === "interrupted" || latest.status === "failed";
 }
 
+/** Some configured provider's last sync stopped before the end: `resume` has something to do. */
+export function canResumeSync(deps: Deps): boolean {
+  return deps.providers.configured().some((kind) => resumable(deps, kind));
+}
+
 export { SYNC_MODES };
 
 /**
