@@ -3,7 +3,7 @@
  * names another listed provider), so anyone can try every page and action without an account.
  * Everything lives in a temporary directory removed at exit.
  *
- *   bun run demo [--provider realdebrid] [--port 6500] [--size 3000] [--no-login]
+ *   bun run demo [--provider realdebrid] [--port 6500] [--size 3000] [--no-login] [--help]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createDeps } from "./compose.ts";
 import { loadConfig } from "./config/index.ts";
+import { buildDemoMediaTree } from "./demo-media.ts";
 import { type FakeDebridServer, startFakeDebrid } from "./fake-debrid/index.ts";
 import type { FakeLibrary } from "./fake-debrid/library.ts";
 import { FAKE_PROVIDERS, type FakeProvider } from "./fake-debrid/providers.ts";
@@ -18,6 +19,7 @@ import { systemClock } from "./lib/clock.ts";
 import { createLogger } from "./logger.ts";
 import { startServer } from "./main.ts";
 import { PROVIDERS } from "./providers/list.ts";
+import { runScan } from "./services/symlinks/index.ts";
 import { runSync } from "./services/sync/index.ts";
 
 const DAY = 86_400_000;
@@ -35,12 +37,30 @@ const DEMO_MIX = {
   dead: 0.03,
 };
 
+const USAGE = `Usage: bun run demo [options]
+
+Redriva against a fake debrid server, with a week of sync history and a demo media library
+(symlinks, a few of them broken). Everything lives in a temporary folder removed at exit.
+
+Options:
+  --provider <kind>  the fake provider: ${FAKE_PROVIDERS.map((p) => p.kind).join(", ")} (default realdebrid)
+  --port <n>         port of the web UI (default 6500; a busy port falls back to a free one)
+  --size <n>         torrents in the fake library, 10..200000 (default 3000)
+  --no-login         no login (the server listens on 127.0.0.1 only)
+  -h, --help         this help
+
+Environment:
+  MEDIA_ROOT         your own media folder for the symlink pages, instead of the demo's (not
+                     scanned until you ask)
+`;
+
 function demoEnv(
   dataDir: string,
   fake: FakeDebridServer,
   fakeProvider: FakeProvider,
   port: number,
   login: boolean,
+  mediaRoot: string,
 ) {
   const descriptor = PROVIDERS.find((p) => p.kind === fakeProvider.kind);
   // The fake is local: no need to pace the demo at the provider's real limit (RD_RATE_LIMIT…).
@@ -56,6 +76,7 @@ function demoEnv(
     ...Object.fromEntries(unthrottled),
     DEFAULT_PROVIDER: fakeProvider.kind,
     DRY_RUN: "true",
+    MEDIA_ROOT: mediaRoot,
     ...(login ? { REDRIVA_USERNAME: "demo", REDRIVA_PASSWORD: "demo" } : {}),
   };
 }
@@ -63,9 +84,13 @@ function demoEnv(
 /**
  * A week of history: the library as it was some days ago, then one smart sync per day with the
  * day's changes (adds, finished downloads, dead links, removals), each on a clock set to that day,
- * so the statistics page has a curve and the runs table has runs.
+ * so the statistics page has a curve and the runs table has runs; then a scan of the demo's media.
  */
-async function seedHistory(env: Record<string, string>, library: FakeLibrary): Promise<void> {
+async function seedHistory(
+  env: Record<string, string>,
+  library: FakeLibrary,
+  scanMedia: boolean,
+): Promise<void> {
   const config = loadConfig(env);
   const days = 6;
   let offset = days * DAY;
@@ -79,20 +104,19 @@ async function seedHistory(env: Record<string, string>, library: FakeLibrary): P
       library.mutate({ added: 25 + day * 7, finished: 4, changed: 6, removed: 3 });
       await runSync(deps, "smart", {});
     }
+    // The symlink pages open on a finished scan of the demo's media tree (never on the user's own).
+    if (scanMedia) await runScan(deps, {});
   } finally {
     deps.dbh.close();
   }
 }
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: "6500" },
-      size: { type: "string", default: "3000" },
-      "no-login": { type: "boolean", default: false },
-      provider: { type: "string", default: "realdebrid" },
-    },
-  });
+  const { values } = parseOptions();
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const fakeProvider = FAKE_PROVIDERS.find((p) => p.kind === values.provider);
   if (!fakeProvider)
     throw new Error(`--provider: expected one of ${FAKE_PROVIDERS.map((p) => p.kind).join(", ")}`);
@@ -104,6 +128,8 @@ async function main() {
   const login = !values["no-login"];
 
   const dataDir = mkdtempSync(join(tmpdir(), "redriva-demo-"));
+  const ownMedia = process.env.MEDIA_ROOT?.trim();
+  const mediaRoot = ownMedia || buildDemoMediaTree(dataDir);
   const fake = await startFakeDebrid({
     library: { size, hostileNames: true, mix: DEMO_MIX, unknownStatuses: 3, spreadDays: 400 },
     rateLimit: 20_000,
@@ -111,9 +137,9 @@ async function main() {
   process.stderr.write(
     `[demo] fake ${label} on ${fake.url} with ${size} torrents; syncing a week of history…\n`,
   );
-  const env = demoEnv(dataDir, fake, fakeProvider, port, login);
+  const env = demoEnv(dataDir, fake, fakeProvider, port, login, mediaRoot);
   const library = fakeProvider.library?.(fake.state) ?? fake.state.library;
-  await seedHistory(env, library);
+  await seedHistory(env, library, !ownMedia);
 
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -133,6 +159,7 @@ async function main() {
       login ? "  Log in with: demo / demo" : "  No login (127.0.0.1 only)",
       `  Fake ${label}: ${fake.url} (${size} torrents, hostile names included)`,
       `  Data (deleted at exit): ${dataDir}`,
+      `  Media library (symlink pages): ${mediaRoot}${ownMedia ? " (MEDIA_ROOT)" : ", a few links broken on purpose"}`,
       "  Stop with Ctrl+C.",
       "",
     ].join("\n"),
@@ -153,6 +180,22 @@ async function main() {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: "string", default: "6500" },
+        size: { type: "string", default: "3000" },
+        "no-login": { type: "boolean", default: false },
+        provider: { type: "string", default: "realdebrid" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n\n${USAGE}`);
+  }
 }
 
 if (import.meta.main) {
