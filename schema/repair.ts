@@ -96,8 +96,10 @@ export const repairAttempts = sqliteTable(
     trigger: text("trigger", { enum: REPAIR_TRIGGERS }).notNull(),
     started_at: integer("started_at").notNull(),
     finished_at: integer("finished_at").notNull(),
-    /** Never planned (a dry run writes nothing); aborted: token refused or run stopped, not counted. */
+    /** planned: a dry run's attempt (dry_run set); aborted: token refused or run stopped, not counted. */
     outcome: text("outcome", { enum: REPAIR_OUTCOMES }).notNull(),
+    /** A dry run: recorded so the history shows what was planned; the candidate is left as it was. */
+    dry_run: integer("dry_run", { mode: "boolean" }).notNull().default(false),
     /** Failure class (rate_limited, infringing...) when it did not succeed. */
     failure: text("failure"),
     error: text("error"),

@@ -37,7 +37,7 @@ const refOf = (c: Context<AppEnv>): TorrentRef => ({
 
 /** /torrents/:provider/:id and its actions (refresh, unrestrict a link, re-inject, delete). */
 export function registerTorrentDetail(app: App, deps: Deps): void {
-  const page = (c: Context<AppEnv>, ref: TorrentRef) => {
+  const page = (c: Context<AppEnv>, ref: TorrentRef, extra: Record<string, unknown> = {}) => {
     const detail = torrentDetail(deps, ref);
     return render(
       c,
@@ -48,6 +48,8 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
         info: infoText(detail),
         dryRun: deps.config.dryRun,
         h: viewHelpers(deps.config),
+        reinjectPlan: null,
+        ...extra,
       },
       { partial: "ui/torrent-body" },
     );
@@ -99,7 +101,10 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
       c.header("HX-Redirect", after);
       return c.body(null, 204);
     }
-    return page(c, ref);
+    // A dry run shows its plan on the page: what would be added, selected, deleted, unlinked.
+    const plan =
+      result.outcome === "planned" ? { steps: result.plan?.steps ?? [], links: result.links } : null;
+    return page(c, ref, { reinjectPlan: plan });
   });
 
   app.post("/torrents/:provider/:id/delete", async (c) => {

@@ -1,6 +1,12 @@
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
-import { BULK_ACTIONS, type BulkAction, bulkAction, MAX_BULK } from "../../services/library-view/actions.ts";
+import {
+  BULK_ACTIONS,
+  type BulkAction,
+  type BulkOutcome,
+  bulkAction,
+  MAX_BULK,
+} from "../../services/library-view/actions.ts";
 import { STATUS_GROUPS, statusLabel, statusTone } from "../../services/library-view/filters.ts";
 import { listTorrents, type StatusCounts } from "../../services/library-view/list.ts";
 import type { App } from "../context.ts";
@@ -71,16 +77,8 @@ export function registerTorrentList(app: App, deps: Deps): void {
     const raw = body.ids;
     const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
     const outcomes = await bulkAction(deps, action as BulkAction, ids);
-    const ok = outcomes.filter((o) => o.ok).length;
     const failed = outcomes.filter((o) => !o.ok);
-    const verb = { reinject: "Re-inject", refresh: "Refresh", delete: "Delete" }[action as BulkAction];
-    const message =
-      failed.length === 0
-        ? `${verb}: ${ok} of ${outcomes.length} done${action === "reinject" ? ` (${outcomes[0]?.message ?? ""})` : ""}`
-        : `${verb}: ${ok} done, ${failed.length} failed (${failed
-            .slice(0, 3)
-            .map((f) => `${f.id}: ${f.message}`)
-            .join("; ")})`;
+    const message = bulkMessage(action as BulkAction, outcomes);
     if (!isHtmx(c)) return c.redirect("/torrents", 303);
     c.header(
       "HX-Trigger",
@@ -88,4 +86,21 @@ export function registerTorrentList(app: App, deps: Deps): void {
     );
     return c.json({ outcomes }, 200);
   });
+}
+
+/** The toast after a bulk action; a dry run says it only planned. */
+function bulkMessage(action: BulkAction, outcomes: BulkOutcome[]): string {
+  const ok = outcomes.filter((o) => o.ok).length;
+  const failed = outcomes.filter((o) => !o.ok);
+  const verb = { reinject: "Re-inject", refresh: "Refresh", delete: "Delete" }[action];
+  const failures = failed
+    .slice(0, 3)
+    .map((f) => `${f.id}: ${f.message}`)
+    .join("; ");
+  const planned = outcomes.filter((o) => o.planned).length;
+  if (planned > 0 && planned === ok)
+    return `${verb} dry run (DRY_RUN is on): planned for ${planned} of ${outcomes.length}, nothing changed${failed.length > 0 ? `; ${failed.length} could not be planned (${failures})` : ""}. Re-inject one from its page to see its plan.`;
+  if (failed.length === 0)
+    return `${verb}: ${ok} of ${outcomes.length} done${action === "reinject" ? ` (${outcomes[0]?.message ?? ""})` : ""}`;
+  return `${verb}: ${ok} done, ${failed.length} failed (${failures})`;
 }

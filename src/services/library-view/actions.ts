@@ -70,6 +70,10 @@ export interface BulkOutcome {
   id: string;
   ok: boolean;
   message: string;
+  /** A dry run: the action was only planned, nothing changed. */
+  planned?: boolean;
+  /** The dry run's steps, when there was one. */
+  plan?: string[];
 }
 
 /**
@@ -104,7 +108,13 @@ export async function bulkAction(deps: Deps, action: BulkAction, tokens: string[
         outcomes.push({ id, ok: true, message: "refreshed" });
       } else {
         const result = await reinject(deps, ref);
-        outcomes.push({ id, ok: result.outcome !== "failed", message: describeReinject(result) });
+        const planned = result.outcome === "planned";
+        outcomes.push({
+          id,
+          ok: result.outcome !== "failed",
+          message: describeReinject(result),
+          ...(planned ? { planned, plan: result.plan?.steps ?? [] } : {}),
+        });
       }
     } catch (error) {
       outcomes.push({ id, ok: false, message: errorMessage(error) });

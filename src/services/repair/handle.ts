@@ -1,5 +1,5 @@
 import { recordAttempt } from "../../db/repo/repair.ts";
-import type { AttemptInput } from "../../db/repo/repair-attempts.ts";
+import { type AttemptInput, insertAttempt } from "../../db/repo/repair-attempts.ts";
 import { markTorrentDeleted } from "../../db/repo/repair-library.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
@@ -90,7 +90,30 @@ export async function handleCandidate(
         ? finished + deps.config.repair.retryDelayMs
         : null;
   if (verdict.due === "retry_delay") item.dueAt = dueAt;
-  if (ctx.dryRun || snapshot.id === null) return item;
+  if (snapshot.id === null) return item;
+  const record: AttemptInput = {
+    candidate_id: snapshot.id,
+    provider: target.provider,
+    torrent_id: target.torrentId,
+    hash: target.hash,
+    action: run.action,
+    trigger: ctx.trigger,
+    started_at: started,
+    finished_at: finished,
+    outcome: item.outcome,
+    failure: item.failure,
+    error: item.error,
+    error_code: typeof run.detail.code === "string" ? run.detail.code : null,
+    response_ms: Math.round(calls.responseMs),
+    requests: calls.requests,
+    new_torrent_id: item.newTorrentId,
+    detail: run.detail,
+  };
+  if (ctx.dryRun) {
+    // The history says what a dry run planned; the candidate itself is left as it was.
+    insertAttempt(deps.dbh.db, { ...record, dry_run: true, detail: { ...run.detail, plan: item.plan } });
+    return item;
+  }
 
   if (verdict.countAttempt) item.attempts = snapshot.attempts + 1;
   recordAttempt(
@@ -106,24 +129,7 @@ export async function handleCandidate(
         ...(item.newTorrentId ? { newTorrentId: item.newTorrentId } : {}),
         resolved: verdict.resolved,
       },
-      attempt: {
-        candidate_id: snapshot.id,
-        provider: target.provider,
-        torrent_id: target.torrentId,
-        hash: target.hash,
-        action: run.action,
-        trigger: ctx.trigger,
-        started_at: started,
-        finished_at: finished,
-        outcome: item.outcome,
-        failure: item.failure,
-        error: item.error,
-        error_code: typeof run.detail.code === "string" ? run.detail.code : null,
-        response_ms: Math.round(calls.responseMs),
-        requests: calls.requests,
-        new_torrent_id: item.newTorrentId,
-        detail: run.detail,
-      },
+      attempt: record,
     },
     finished,
   );

@@ -107,7 +107,16 @@ describe("repair through the CLI", () => {
     expect(one.code).toBe(0);
     expect(one.stdout).toContain("DRY RUN");
 
-    expect(everyTable(deps)).toEqual(before.db);
+    // The only trace a dry run leaves: its attempts, recorded as planned dry runs (issue 13 §4).
+    const { repair_attempts: attempts, ...after } = everyTable(deps);
+    const { repair_attempts: attemptsBefore, ...rest } = before.db;
+    expect(after).toEqual(rest);
+    expect(attemptsBefore).toEqual([]);
+    expect(attempts?.length).toBeGreaterThanOrEqual(3);
+    for (const a of attempts as Array<{ dry_run: number; outcome: string }>) {
+      expect(a.dry_run).toBe(1);
+      expect(a.outcome).toBe("planned");
+    }
     expect(providerState(fake)).toEqual(before.provider);
     expect(diskState(media.path)).toEqual(before.disk);
     for (const route of MUTATING) expect(fake.stats.byRoute[route] ?? 0).toBe(0);
