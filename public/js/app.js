@@ -59,18 +59,24 @@
       okButton.addEventListener("click", onOk);
       cancelButton.addEventListener("click", onCancel);
       dialog.addEventListener("cancel", onCancel);
-      okButton.focus();
+      // Cancel has the focus: Enter or Space right after the click never runs the action.
+      cancelButton.focus();
     });
   }
+  // htmx reads hx-confirm from the element that posts (the form), so a form with several
+  // submit buttons carries each question on its button as data-confirm.
   document.body.addEventListener("htmx:confirm", (e) => {
-    if (!e.detail.question) return;
+    const submitter = e.detail.triggeringEvent?.submitter;
+    const question = e.detail.question || submitter?.getAttribute("data-confirm");
+    if (!question) return;
     e.preventDefault();
-    confirmDialog(e.detail.question).then((ok) => ok && e.detail.issueRequest(true));
+    confirmDialog(question).then((ok) => ok && e.detail.issueRequest(true));
   });
   // Plain forms (no htmx) ask too.
   document.addEventListener("submit", (e) => {
     const form = e.target;
-    const question = form.getAttribute("data-confirm");
+    if (form.hasAttribute("hx-post")) return; // htmx asks through htmx:confirm
+    const question = form.getAttribute("data-confirm") || e.submitter?.getAttribute("data-confirm");
     if (!question || form.dataset.confirmed) return;
     e.preventDefault();
     confirmDialog(question).then((ok) => {
@@ -79,6 +85,25 @@
       form.requestSubmit(e.submitter || undefined);
     });
   });
+
+  // ---- small screens: the nav folds behind a Menu button ----------------------------------------
+  const navToggle = document.querySelector(".nav-toggle");
+  navToggle?.addEventListener("click", () => {
+    const open = navToggle.getAttribute("aria-expanded") !== "true";
+    navToggle.setAttribute("aria-expanded", String(open));
+    navToggle.closest(".topnav")?.classList.toggle("open", open);
+  });
+
+  // A table that scrolls inside its own box must be reachable with the keyboard (WCAG 2.1.1).
+  function focusableScrollBoxes() {
+    for (const box of document.querySelectorAll(".table-wrap, main table")) {
+      if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+      else box.removeAttribute("tabindex");
+    }
+  }
+  focusableScrollBoxes();
+  window.addEventListener("resize", focusableScrollBoxes);
+  document.body.addEventListener("htmx:afterSettle", focusableScrollBoxes);
 
   // ---- copy to clipboard ------------------------------------------------------------------------
   async function copyText(text) {

@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { scanForRepair } from "../../../src/services/repair/index.ts";
+import {
+  type Browser,
+  DESKTOP,
+  horizontalOverflow,
+  logIn,
+  openBrowser,
+  PHONE,
+  seriousAxeViolations,
+  widestElements,
+} from "../../helpers/browser.ts";
+import { startUiFixture, type UiFixture } from "../../helpers/ui-fixture.ts";
+
+/**
+ * Issue 13, layout and accessibility: every page at 1440×900 and 390×844 passes axe-core
+ * (no serious or critical WCAG AA violation) and is never wider than the phone's screen;
+ * destructive actions confirm with Cancel focused; the nav collapses on phones.
+ */
+const LOGIN = { username: "demo", password: "demo-password" };
+
+let fx: UiFixture;
+let server: ReturnType<typeof Bun.serve>;
+let base: string;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  fx = await startUiFixture({
+    size: 240,
+    env: { REDRIVA_USERNAME: LOGIN.username, REDRIVA_PASSWORD: LOGIN.password },
+    // Enough dead torrents for a second page of repair candidates.
+    fake: { library: { mix: { dead: 0.3 } } },
+  });
+  const scan = await scanForRepair(fx.deps, "quick");
+  if (scan.status !== "succeeded") throw new Error(`fixture repair scan ${scan.status}`);
+  server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: fx.app.fetch, idleTimeout: 0 });
+  base = `http://127.0.0.1:${server.port}`;
+  browser = await openBrowser(DESKTOP);
+  page = browser.page;
+  await logIn(page, base, LOGIN);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop(true);
+  await fx?.close();
+});
+
+/** Every page a user reaches from the nav, plus a detail page of each kind found by following links. */
+async function everyPage(): Promise<string[]> {
+  const pages = [
+    "/",
+    "/torrents",
+    "/torrents?status=failed",
+    "/downloads",
+    "/repair",
+    "/symlinks",
+    "/symlinks/scanner",
+    "/symlinks/settings",
+    "/jobs",
+    "/stats",
+    "/settings",
+    "/no/such/page",
+  ];
+  await page.goto(`${base}/torrents`);
+  pages.push(
+    new URL(
+      await page
+        .locator("table.torrents td.name a")
+        .first()
+        .evaluate((a) => (a as HTMLAnchorElement).href),
+    ).pathname,
+  );
+  await page.goto(`${base}/repair`);
+  pages.push(
+    new URL(
+      await page
+        .locator(".repair-table a[href^='/repair/history/']")
+        .first()
+        .evaluate((a) => (a as HTMLAnchorElement).href),
+    ).pathname,
+  );
+  return pages;
+}
+
+async function sweep(viewport: { width: number; height: number }, checkWidth: boolean) {
+  await page.setViewportSize(viewport);
+  const problems: string[] = [];
+  for (const path of await everyPage()) {
+    await page.goto(`${base}${path}`);
+    await page.waitForLoadState("load");
+    for (const v of await seriousAxeViolations(page)) problems.push(`${path} at ${viewport.width}px: ${v}`);
+    if (checkWidth) {
+      const overflow = await horizontalOverflow(page);
+      if (overflow > 0)
+        problems.push(
+          `${path} is ${overflow}px wider than ${viewport.width}px: ${(await widestElements(page)).join("; ")}`,
+        );
+    }
+  }
+  return problems;
+}
+
+test("every page at 1440×900: no serious or critical axe-core violation", async () => {
+  expect(await sweep(DESKTOP, true)).toEqual([]);
+}, 300_000);
+
+test("every page at 390×844: no axe-core violation and nothing wider than the screen", async () => {
+  expect(await sweep(PHONE, true)).toEqual([]);
+}, 300_000);
+
+/** Opens the confirmation with `click`, checks Cancel has the focus, then cancels with Enter. */
+async function confirmsWithCancelFocused(click: () => Promise<void>, question: RegExp) {
+  await click();
+  await page.waitForSelector("#confirm-dialog[open]");
+  expect(await page.locator("#confirm-message").textContent()).toMatch(question);
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe("confirm-cancel");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#confirm-dialog:not([open])", { state: "attached" });
+}
+
+test("destructive actions confirm first, Cancel focused: Enter right after the click changes nothing", async () => {
+  await page.setViewportSize(DESKTOP);
+  const posts: string[] = [];
+  const onRequest = (r: { method(): string; url(): string }) => {
+    if (r.method() === "POST") posts.push(new URL(r.url()).pathname);
+  };
+  page.on("request", onRequest);
+  try {
+    // Bulk actions on /torrents: the form posts, each button carries its own question.
+    await page.goto(`${base}/torrents`);
+    const boxes = page.locator("input[name=ids][form=bulk]");
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await confirmsWithCancelFocused(() => page.click("#bulk button[value=delete]"), /^Delete the selected/);
+    await confirmsWithCancelFocused(
+      () => page.click("#bulk button[value=reinject]"),
+      /^Re-inject the selected/,
+    );
+
+    // /repair: re-inject now and dismiss, plain forms.
+    await page.goto(`${base}/repair`);
+    const row = page.locator(".repair-table tbody tr").first();
+    await confirmsWithCancelFocused(() => row.locator("button", { hasText: "Dismiss" }).click(), /^Dismiss /);
+    await confirmsWithCancelFocused(
+      () => row.locator("button", { hasText: "Re-inject now" }).click(),
+      /^Re-inject /,
+    );
+    expect(posts).toEqual([]);
+
+    // Confirming does run it.
+    await row.locator("button", { hasText: "Dismiss" }).click();
+    await page.click("#confirm-ok");
+    await page.waitForSelector(".repair-flash-ok");
+    expect(await page.locator(".repair-flash-ok").textContent()).toContain("dismissed");
+    expect(posts).toEqual([expect.stringMatching(/^\/repair\/candidates\/\d+\/dismiss$/)]);
+  } finally {
+    page.off("request", onRequest);
+  }
+}, 120_000);
+
+test("a skip link comes first, the nav marks the current page, and folds behind Menu on a phone", async () => {
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`${base}/torrents`);
+  expect(await page.locator(".topnav a[aria-current=page]").allTextContents()).toEqual(["Torrents"]);
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.activeElement?.id === "main");
+
+  await page.setViewportSize(PHONE);
+  await page.goto(`${base}/jobs`);
+  const links = page.locator("#nav-links");
+  expect(await links.isVisible()).toBe(false);
+  // One row of nav on a phone (it wrapped onto three before).
+  const navHeight = await page.locator(".topnav").evaluate((n) => n.getBoundingClientRect().height);
+  expect(navHeight).toBeLessThan(60);
+  await page.click(".nav-toggle");
+  await links.waitFor({ state: "visible" });
+  expect(await page.locator(".nav-toggle").getAttribute("aria-expanded")).toBe("true");
+  await page.click("#nav-links a[href='/stats']");
+  await page.waitForURL(`${base}/stats`);
+  expect(await page.locator(".topnav a[aria-current=page]").allTextContents()).toEqual(["Statistics"]);
+}, 120_000);
+
+test("on a phone the torrent list shows names whole enough to read: rows become cards", async () => {
+  await page.setViewportSize(PHONE);
+  await page.goto(`${base}/torrents`);
+  const nameWidth = await page
+    .locator("table.torrents td.name a")
+    .first()
+    .evaluate((a) => a.getBoundingClientRect().width);
+  // The name takes most of the card's width (it was cut to three characters).
+  expect(nameWidth).toBeGreaterThan(PHONE.width * 0.6);
+  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+}, 60_000);
