@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import axe from "axe-core";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 
 /**
@@ -63,21 +64,16 @@ export async function logIn(page: Page, base: string, user: { username: string; 
   await page.waitForURL(`${base}/`);
 }
 
-const AXE_SOURCE = readFileSync(
-  join(import.meta.dir, "..", "..", "node_modules", "axe-core", "axe.min.js"),
-  "utf8",
-);
-
 /** axe-core's serious and critical WCAG A/AA violations on the current page, one line each. */
 export async function seriousAxeViolations(page: Page): Promise<string[]> {
   // Injected through the DevTools protocol (addScriptTag would be refused by the page's CSP).
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axe.source);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResult> } }).axe;
+    const engine = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResult> } }).axe;
     type AxeResult = {
       violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
     };
-    const result = await axe.run(document, {
+    const result = await engine.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
     });
     return result.violations
