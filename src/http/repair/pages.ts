@@ -3,10 +3,13 @@ import type { Deps } from "../../deps.ts";
 import { AppError, HTTP_STATUS } from "../../errors.ts";
 import { configuredTime } from "../../lib/time-format.ts";
 import {
+  type BulkResult,
   currentRepairRun,
   dismissRepairCandidate,
   type ItemResult,
   reinjectTorrent,
+  repairBulk,
+  repairCandidatePage,
   repairHistory,
   repairOverview,
   type ScanResult,
@@ -15,7 +18,16 @@ import {
 } from "../../services/repair/index.ts";
 import type { App, AppEnv } from "../context.ts";
 import { render, renderPartial } from "../render.ts";
-import { parseCandidateId, parseDryRun, parseLimit, parseMode, parseTorrentId } from "./params.ts";
+import {
+  parseBulkAction,
+  parseCandidateId,
+  parseCandidateIds,
+  parseDryRun,
+  parseLimit,
+  parseMode,
+  parsePage,
+  parseTorrentId,
+} from "./params.ts";
 import { repairFormat } from "./view-format.ts";
 
 interface Flash {
@@ -23,6 +35,7 @@ interface Flash {
   kind: "ok" | "error";
   item?: ItemResult & { dryRun: boolean };
   scan?: ScanResult;
+  bulk?: BulkResult;
 }
 
 /**
@@ -30,10 +43,11 @@ interface Flash {
  * now and dismiss a candidate. Every form posts the CSRF field; htmx sends the header.
  */
 export function registerRepairHtml(app: App, deps: Deps): void {
-  const tables = () => {
+  const tables = (page = 1) => {
     const run = currentRepairRun(deps);
     return {
       ...repairOverview(deps),
+      candidatePage: repairCandidatePage(deps, page),
       running: Boolean(run?.running),
       lastRun: run?.result ?? null,
       lastRunError: run?.error ?? null,
@@ -41,11 +55,11 @@ export function registerRepairHtml(app: App, deps: Deps): void {
     };
   };
 
-  const page = (c: Context<AppEnv>, flash?: Flash, status = 200) =>
+  const page = (c: Context<AppEnv>, flash?: Flash, status = 200, pageNo = 1) =>
     render(
       c,
       "repair/index",
-      { ...tables(), flash: flash ?? null },
+      { ...tables(pageNo), flash: flash ?? null },
       { partial: "repair/tables", title: "Repair", status },
     );
 
@@ -61,8 +75,20 @@ export function registerRepairHtml(app: App, deps: Deps): void {
 
   const form = async (c: Context<AppEnv>) => (await c.req.parseBody()) as Record<string, unknown>;
 
-  app.get("/repair", (c) => page(c));
-  app.get("/repair/tables", (c) => renderPartial(c, "repair/tables", tables()));
+  app.get("/repair", (c) => page(c, undefined, 200, parsePage(c.req.query("page"))));
+  app.get("/repair/tables", (c) => renderPartial(c, "repair/tables", tables(parsePage(c.req.query("page")))));
+
+  app.post("/repair/bulk", (c) =>
+    act(c, async () => {
+      const body = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
+      const action = parseBulkAction(body.action);
+      const ids = parseCandidateIds(body.ids);
+      const bulk = await repairBulk(deps, action, ids, { dryRun: parseDryRun(body.dryRun) });
+      const verb = action === "dismiss" ? "dismissed" : bulk.dryRun ? "planned (dry run)" : "re-injected";
+      const text = `${bulk.done.length} of ${ids.length} ${verb}${bulk.failed.length ? `, ${bulk.failed.length} failed` : ""}`;
+      return { text, kind: bulk.failed.length ? "error" : "ok", bulk };
+    }),
+  );
 
   app.post("/repair/scan", (c) =>
     act(c, async () => {

@@ -1,5 +1,5 @@
 import { ValidationError } from "../../errors.ts";
-import { SCAN_MODES, type ScanMode } from "../../services/repair/index.ts";
+import { BULK_ACTIONS, type BulkAction, SCAN_MODES, type ScanMode } from "../../services/repair/index.ts";
 
 /** Input validation of the repair routes: a bad value is a 400 with a clear message. */
 
@@ -38,4 +38,25 @@ export function parseDryRun(value: unknown): true | undefined {
   if (value === true || value === "1" || value === "true" || value === "on") return true;
   if (value === "0" || value === "false" || value === "off") return undefined;
   throw new ValidationError("dryRun must be true or false");
+}
+
+export function parseBulkAction(value: unknown): BulkAction {
+  if (!BULK_ACTIONS.includes(value as BulkAction)) {
+    throw new ValidationError(`unknown bulk action (${BULK_ACTIONS.join(", ")})`);
+  }
+  return value as BulkAction;
+}
+
+/** The candidate ids ticked in the table (one form field per box). */
+export function parseCandidateIds(value: unknown): number[] {
+  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return list.map((v) => parseCandidateId(typeof v === "string" ? v : undefined));
+}
+
+/** `?page=` of the candidates table: 1 when absent. */
+export function parsePage(value: string | undefined): number {
+  if (value === undefined || value === "") return 1;
+  if (!/^\d{1,6}$/.test(value) || Number(value) < 1)
+    throw new ValidationError("page must be a whole number from 1");
+  return Number(value);
 }

@@ -54,6 +54,35 @@ export function repairOverview(deps: Deps, options: { limit?: number } = {}): Re
   };
 }
 
+const OPEN_STATES = ["running", "pending", "retry"] as const;
+const SETTLED_STATES = ["repaired", "failed", "skipped", "dismissed"] as const;
+
+export interface CandidatePage {
+  rows: CandidateRow[];
+  total: number;
+  page: number;
+  pages: number;
+  perPage: number;
+}
+
+/** One page of candidates: the open ones (running, pending, queued) first, then the settled ones. */
+export function repairCandidatePage(deps: Deps, page: number, perPage = 50): CandidatePage {
+  const { db } = deps.dbh;
+  const counts = countCandidatesByState(db);
+  const open = OPEN_STATES.reduce((n, s) => n + (counts[s] ?? 0), 0);
+  const total = open + SETTLED_STATES.reduce((n, s) => n + (counts[s] ?? 0), 0);
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const offset = (Math.min(Math.max(1, page), pages) - 1) * perPage;
+  const rows = offset < open ? listCandidates(db, { states: OPEN_STATES, limit: perPage, offset }) : [];
+  if (rows.length < perPage) {
+    const settledOffset = Math.max(0, offset - open);
+    rows.push(
+      ...listCandidates(db, { states: SETTLED_STATES, limit: perPage - rows.length, offset: settledOffset }),
+    );
+  }
+  return { rows, total, page: Math.min(Math.max(1, page), pages), pages, perPage };
+}
+
 /** The retry queue, soonest first. */
 export function repairQueue(deps: Deps): CandidateRow[] {
   return retryQueue(deps.dbh.db);

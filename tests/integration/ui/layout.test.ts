@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { scanForRepair } from "../../../src/services/repair/index.ts";
+import { runSync } from "../../../src/services/sync/index.ts";
 import {
   type Browser,
   DESKTOP,
@@ -19,6 +20,7 @@ import { startUiFixture, type UiFixture } from "../../helpers/ui-fixture.ts";
  * destructive actions confirm with Cancel focused; the nav collapses on phones.
  */
 const LOGIN = { username: "demo", password: "demo-password" };
+const LONG_NAME = `${"The.Very.Long.Release.Name.With.No.Spaces.".repeat(12)}2160p.mkv`;
 
 let fx: UiFixture;
 let server: ReturnType<typeof Bun.serve>;
@@ -31,8 +33,14 @@ beforeAll(async () => {
     size: 240,
     env: { REDRIVA_USERNAME: LOGIN.username, REDRIVA_PASSWORD: LOGIN.password },
     // Enough dead torrents for a second page of repair candidates.
-    fake: { library: { mix: { dead: 0.3 } } },
+    fake: { library: { mix: { dead: 0.4 } } },
   });
+  // One dead torrent with a very long name (it made /repair 3,851 px wide).
+  const dead = [...fx.fake.state.library.torrents.values()].find((t) => t.status === "dead");
+  if (!dead) throw new Error("the fixture library has no dead torrent");
+  dead.filename = LONG_NAME;
+  const resync = await runSync(fx.deps, "full", {});
+  if (resync.status !== "succeeded") throw new Error(`fixture sync ${resync.status}`);
   const scan = await scanForRepair(fx.deps, "quick");
   if (scan.status !== "succeeded") throw new Error(`fixture repair scan ${scan.status}`);
   server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: fx.app.fetch, idleTimeout: 0 });
@@ -40,7 +48,7 @@ beforeAll(async () => {
   browser = await openBrowser(DESKTOP);
   page = browser.page;
   await logIn(page, base, LOGIN);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -195,4 +203,51 @@ test("on a phone the torrent list shows names whole enough to read: rows become 
   // The name takes most of the card's width (it was cut to three characters).
   expect(nameWidth).toBeGreaterThan(PHONE.width * 0.6);
   expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-}, 60_000);
+}, 180_000);
+
+test("/repair: long names ellipsize with the full name on hover, candidates page, bulk dismiss confirms", async () => {
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`${base}/repair`);
+  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+  // Every row's actions are on screen.
+  const actionsRight = await page
+    .locator(".repair-candidates .repair-row-actions")
+    .evaluateAll((els) => Math.max(...els.map((e) => e.getBoundingClientRect().right)));
+  expect(actionsRight).toBeLessThanOrEqual(DESKTOP.width);
+  const long = page.locator(`.repair-candidates a[title="${LONG_NAME}"]`);
+  if ((await long.count()) === 0) await page.goto(`${base}/repair?page=2`);
+  const box = await long.evaluate((a) => ({
+    width: a.getBoundingClientRect().width,
+    cut: a.scrollWidth > a.clientWidth,
+  }));
+  expect(box.cut).toBe(true);
+  expect(box.width).toBeLessThanOrEqual(520);
+
+  // Paging: 50 a page, the rest on the next ones.
+  await page.goto(`${base}/repair`);
+  const total = Number(
+    (await page.locator(".repair-bulk .muted").textContent())?.match(/of ([\d,]+)/)?.[1]?.replace(/,/g, ""),
+  );
+  expect(total).toBeGreaterThan(50);
+  expect(await page.locator(".repair-candidates tbody tr").count()).toBe(50);
+  const firstOnPage1 = await page.locator(".repair-candidates tbody tr").first().getAttribute("id");
+  await page.click("nav.pager a[rel=next]");
+  await page.waitForURL(/page=2/);
+  expect(await page.locator(".repair-bulk .muted").textContent()).toMatch(/^51–/);
+  expect(await page.locator(`#${firstOnPage1}`).count()).toBe(0);
+
+  // Bulk dismiss: asks first (Cancel focused), then dismisses exactly the ticked ones.
+  await page.goto(`${base}/repair`);
+  const boxes = page.locator("input[name=ids][form=repair-bulk]");
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await confirmsWithCancelFocused(
+    () => page.click(".repair-bulk button[value=dismiss]"),
+    /^Dismiss the selected/,
+  );
+  expect(await page.locator(".repair-flash").count()).toBe(0);
+  await page.click(".repair-bulk button[value=dismiss]");
+  await page.click("#confirm-ok");
+  await page.waitForSelector(".repair-flash-ok");
+  expect(await page.locator(".repair-flash-ok").textContent()).toContain("2 of 2 dismissed");
+}, 180_000);
