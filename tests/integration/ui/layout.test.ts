@@ -113,11 +113,11 @@ async function sweep(viewport: { width: number; height: number }, checkWidth: bo
 
 test("every page at 1440×900: no serious or critical axe-core violation", async () => {
   expect(await sweep(DESKTOP, true)).toEqual([]);
-}, 300_000);
+}, 480_000);
 
 test("every page at 390×844: no axe-core violation and nothing wider than the screen", async () => {
   expect(await sweep(PHONE, true)).toEqual([]);
-}, 300_000);
+}, 480_000);
 
 /** Opens the confirmation with `click`, checks Cancel has the focus, then cancels with Enter. */
 async function confirmsWithCancelFocused(click: () => Promise<void>, question: RegExp) {
