@@ -77,6 +77,7 @@ export const FAKE_PROVIDERS: readonly FakeProvider[] = [
       DEBRIDLINK_API_KEY: credential ?? debridLinkAccount(server.state).apiKey,
       DEBRIDLINK_API_URL: `${server.url}${DL_FAKE_BASE}`,
     }),
+    library: (state) => debridLinkAccount(state).library,
   },
   {
     kind: "premiumize",

@@ -23,13 +23,36 @@ export interface DlHashScript {
   cached?: boolean;
 }
 
-export interface DlTorrentMeta {
+/** Where a torrent stands in Debrid-Link's terms. */
+export interface DlView {
   phase: "metadata" | "downloading" | "done";
   outcome: NonNullable<DlHashScript["outcome"]>;
+}
+
+/** Torrents added through the API; the seeded library's torrents are read from their status. */
+export interface DlTorrentMeta extends DlView {
   created: number;
   pollsUntilNext: number;
-  /** Direct link token per file id, once complete. */
-  tokens: Map<number, string>;
+}
+
+/** A seeded torrent's status (Real-Debrid's words, changed by FakeLibrary.mutate) → DlView. */
+function viewOfStatus(status: string): DlView {
+  switch (status) {
+    case "downloaded":
+      return { phase: "done", outcome: "complete" };
+    case "dead":
+      return { phase: "done", outcome: "stopped" };
+    case "magnet_error":
+      return { phase: "done", outcome: "trackerError" };
+    case "error":
+    case "virus":
+      return { phase: "done", outcome: "localError" };
+    case "magnet_conversion":
+    case "waiting_files_selection":
+      return { phase: "metadata", outcome: "complete" };
+    default:
+      return { phase: "downloading", outcome: "complete" };
+  }
 }
 
 /**
@@ -75,17 +98,32 @@ export const DEFAULT_FAKE_DL_KEY = "fake-debridlink-key";
 
 export class FakeDebridLinkAccount {
   apiKey = DEFAULT_FAKE_DL_KEY;
-  readonly library = new FakeLibrary({ size: 0 });
+  /** Starts as a twin of the shared library's options (own seed): the demo lists it. */
+  readonly library: FakeLibrary;
   readonly meta = new Map<string, DlTorrentMeta>();
+  /** Direct link token by `${torrentId}:${fileId}`, once a torrent is complete. */
+  private readonly tokens = new Map<string, string>();
   readonly scripts = new Map<string, DlHashScript>();
   readonly cached = new Set<string>();
   /** Torrents the seedbox holds before seedbox/add answers maxTorrent. */
   torrentLimit = 50;
-  /** The limit the fake enforces (Debrid-Link publishes none; floodDetected past it). */
-  readonly window = new RequestWindow(250, 60_000);
+  /**
+   * The limit the fake enforces: Debrid-Link publishes none (floodDetected past it), so the
+   * server's configured limit (250 per minute by default; the demo lifts it).
+   */
+  readonly window: RequestWindow;
   private readonly addAttempts = new Map<string, number>();
 
-  constructor(readonly state: FakeDebridState) {}
+  constructor(readonly state: FakeDebridState) {
+    const base = state.libraryOptions;
+    this.library = new FakeLibrary({ ...base, seed: (base.seed ?? 42) + 2000 });
+    this.window = new RequestWindow(state.options.rateLimit, state.options.rateWindowMs);
+  }
+
+  /** Where the torrent stands: its lifecycle when added through the API, else its status. */
+  view(torrent: FakeTorrent): DlView {
+    return this.meta.get(torrent.id) ?? viewOfStatus(torrent.status);
+  }
 
   script(hash: string): DlHashScript | undefined {
     return this.scripts.get(hash) ?? translateScript(this.state.scripts.get(hash));
@@ -140,7 +178,6 @@ export class FakeDebridLinkAccount {
       outcome,
       created: Math.floor(Date.now() / 1000),
       pollsUntilNext: this.state.options.pollsPerStep,
-      tokens: new Map(),
     });
     const cached = script?.cached ?? (this.cached.has(hash) || this.state.options.instantAvailability);
     if (outcome === "complete" && cached) this.finish(torrent);
@@ -176,17 +213,6 @@ export class FakeDebridLinkAccount {
     torrent.progress = 100;
     torrent.speed = null;
     torrent.seeders = null;
-    for (const file of torrent.files) {
-      const token = randomBytes(12).toString("hex");
-      const name = file.path.split("/").pop() ?? "file";
-      this.state.downloads.set(token, {
-        key: file.key,
-        size: file.bytes,
-        name,
-        expiresAt: Number.POSITIVE_INFINITY,
-      });
-      meta.tokens.set(file.id, token);
-    }
   }
 
   fail(torrent: FakeTorrent): void {
@@ -198,17 +224,40 @@ export class FakeDebridLinkAccount {
     torrent.seeders = null;
   }
 
-  /** The direct link of a complete file. */
+  /** The direct link of a complete torrent's file (issued on first read, never expiring). */
   downloadUrl(torrent: FakeTorrent, fileId: number): string {
-    const token = this.meta.get(torrent.id)?.tokens.get(fileId);
     const file = torrent.files.find((f) => f.id === fileId);
-    if (!token || !file) return "";
-    return `${this.state.baseUrl}/dl/${token}/${encodeURIComponent(file.path.split("/").pop() ?? "file")}`;
+    const view = this.view(torrent);
+    if (!file || view.phase !== "done" || view.outcome !== "complete") return "";
+    const name = file.path.split("/").pop() ?? "file";
+    let token = this.tokens.get(`${torrent.id}:${fileId}`);
+    if (!token) {
+      token = randomBytes(12).toString("hex");
+      this.tokens.set(`${torrent.id}:${fileId}`, token);
+      this.state.downloads.set(token, {
+        key: file.key,
+        size: file.bytes,
+        name,
+        expiresAt: Number.POSITIVE_INFINITY,
+      });
+    }
+    return `${this.state.baseUrl}/dl/${token}/${encodeURIComponent(name)}`;
   }
 
-  /** Removes the torrent and kills its links (the download server answers 404 after). */
+  /** Forgets a torrent's links: the download server answers 404 for them after. */
+  private dropLinks(torrent: FakeTorrent): void {
+    for (const file of torrent.files) {
+      const key = `${torrent.id}:${file.id}`;
+      const token = this.tokens.get(key);
+      if (token) this.state.downloads.delete(token);
+      this.tokens.delete(key);
+    }
+  }
+
+  /** Removes the torrent and kills its links. */
   remove(id: string): boolean {
-    for (const token of this.meta.get(id)?.tokens.values() ?? []) this.state.downloads.delete(token);
+    const torrent = this.library.torrents.get(id);
+    if (torrent) this.dropLinks(torrent);
     this.meta.delete(id);
     return this.library.remove(id);
   }
@@ -216,11 +265,10 @@ export class FakeDebridLinkAccount {
   /** A complete torrent whose files died on Debrid-Link's side: links 404, the torrent stopped. */
   kill(id: string): void {
     const torrent = this.library.torrents.get(id);
+    if (!torrent) return;
+    this.dropLinks(torrent);
     const meta = this.meta.get(id);
-    if (!torrent || !meta) return;
-    for (const token of meta.tokens.values()) this.state.downloads.delete(token);
-    meta.tokens.clear();
-    meta.outcome = "stopped";
+    if (meta) meta.outcome = "stopped";
     torrent.status = "dead";
   }
 

@@ -76,8 +76,7 @@ const STATUS: Record<string, number> = { metadata: 4, downloading: 4, complete: 
 /** A fake torrent in Debrid-Link's JSON; files and size stay empty until the metadata is known. */
 function torrentJson(account: FakeDebridLinkAccount, torrent: FakeTorrent): DlTorrent {
   const meta = account.meta.get(torrent.id);
-  const phase = meta?.phase ?? "done";
-  const outcome = meta?.outcome ?? "complete";
+  const { phase, outcome } = account.view(torrent);
   const known = phase !== "metadata";
   const done = phase === "done";
   const complete = done && outcome === "complete";

@@ -39,7 +39,8 @@ describe("Debrid-Link through the interfaces users touch", () => {
     "CLI sync full --provider debridlink gives exactly the fake's seedbox",
     async () => {
       await using fake = await startFakeDebrid({ library: { size: 30, seed: 3 } });
-      // 130 torrents: two pages of seedbox/list; one stopped before its end, one being fetched.
+      // 30 seeded (a twin of the shared library) + 131 added: two pages of seedbox/list; one
+      // stopped before its end, one still fetching its metadata.
       const ids = seed(fake, 130);
       const account = debridLinkAccount(fake.state);
       account.kill(ids[7] as string);
@@ -69,12 +70,15 @@ describe("Debrid-Link through the interfaces users touch", () => {
       const files = deps.dbh.sqlite
         .query<{ n: number }, []>("SELECT COUNT(*) AS n FROM torrent_files WHERE provider = 'debridlink'")
         .get()?.n;
-      const known = [...account.library.torrents.values()]
-        .filter((t) => t.id !== fetching.id)
+      // Files are listed once the metadata is known (not for torrents still fetching it).
+      const all = [...account.library.torrents.values()];
+      const known = all
+        .filter((t) => account.view(t).phase !== "metadata")
         .reduce((sum, t) => sum + t.files.length, 0);
       expect(files).toBe(known);
-      // Two pages of 100 for the list, then one seedbox/list?ids= per torrent.
-      expect(fake.stats.byRoute["GET /debrid-link/api/v2/seedbox/list"]).toBe(2 + 131);
+      // Pages of 100 for the list, then one seedbox/list?ids= per torrent.
+      expect(all.length).toBe(30 + 131);
+      expect(fake.stats.byRoute["GET /debrid-link/api/v2/seedbox/list"]).toBe(2 + all.length);
     },
     LONG,
   );
