@@ -8,7 +8,7 @@ import { buildDav, davSchema } from "./sections/dav.ts";
 import { type DebridConfig, debridSection } from "./sections/debrid.ts";
 import { buildDownloads, downloadsSchema } from "./sections/downloads.ts";
 import { buildJobs, jobsSchema } from "./sections/jobs.ts";
-import { buildNotifications, notificationsSchema } from "./sections/notifications.ts";
+import { buildNotifications, notificationsSection } from "./sections/notifications.ts";
 import { buildRepair, repairSchema } from "./sections/repair.ts";
 import { buildSymlinks, symlinksSchema } from "./sections/symlinks.ts";
 
@@ -21,6 +21,12 @@ const SECRET_KEYS: readonly string[] = [
   "RADARR_API_KEY",
   "DISCORD_WEBHOOK_URL",
   "WEBHOOK_URL",
+  "TELEGRAM_BOT_TOKEN",
+  "NTFY_URL",
+  "NTFY_TOKEN",
+  "SMTP_URL",
+  "APPRISE_URL",
+  "APPRISE_TARGETS",
 ];
 
 function section<S extends z.ZodObject, R>(schema: S, build: (value: z.infer<S>) => R) {
@@ -37,7 +43,7 @@ function sections(providers: readonly ProviderDescriptor[]) {
     arr: section(arrSchema, buildArr),
     symlinks: section(symlinksSchema, buildSymlinks),
     downloads: section(downloadsSchema(providers.map((p) => p.kind)), buildDownloads),
-    notifications: section(notificationsSchema, buildNotifications),
+    notifications: section(notificationsSection, buildNotifications),
     dav: section(davSchema, buildDav),
   };
 }
@@ -137,7 +143,9 @@ export function redactConfig(
   }
   return JSON.parse(
     JSON.stringify({ ...config, providers: masked }, (key, value) =>
-      /token|password|apikey|api_key|secret|webhook/i.test(key) && typeof value === "string" && value
+      /token|password|apikey|api_key|secret|webhook|smtpurl|topicurl|apprise/i.test(key) &&
+      typeof value === "string" &&
+      value
         ? MASK
         : value,
     ),

@@ -1,8 +1,7 @@
+import { cut } from "./plain-text.ts";
 import type { WebhookPayload } from "./types.ts";
 
 const COLORS = { info: 0x3fb950, warning: 0xd29922, error: 0xf85149 } as const;
-
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** Discord's own markup (**bold**, `code`, links) must not apply to torrent names. */
 function plain(text: string): string {
