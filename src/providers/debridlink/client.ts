@@ -75,7 +75,7 @@ export class DebridLinkProvider implements DebridProvider {
     return this.http.stats();
   }
 
-  /** Pages of seedbox/list, newest first, until `pagination.next` is -1. */
+  /** Pages of seedbox/list, newest first, until `pagination.next` is -1; files included. */
   async *listTorrents(options: { pageSize?: number } & CallOptions = {}): AsyncIterable<ProviderTorrent[]> {
     const perPage = Math.max(DL_PAGE_MIN, Math.min(DL_PAGE_MAX, options.pageSize ?? DL_PAGE_MAX));
     const seen = new Set<string>();
@@ -91,10 +91,11 @@ export class DebridLinkProvider implements DebridProvider {
       if (!value) throw badResponse("/seedbox/list", "no value list");
       const items: ProviderTorrent[] = [];
       for (const raw of value) {
-        const item = mapTorrent(raw);
+        // Each listed torrent carries its files and links: everything getTorrent would answer.
+        const item = mapTorrentInfo(raw);
         if (item && !seen.has(item.id)) {
           seen.add(item.id);
-          items.push(item);
+          items.push({ ...item, complete: true });
         }
       }
       if (items.length > 0) yield items;

@@ -76,9 +76,9 @@ describe("Debrid-Link through the interfaces users touch", () => {
         .filter((t) => account.view(t).phase !== "metadata")
         .reduce((sum, t) => sum + t.files.length, 0);
       expect(files).toBe(known);
-      // Pages of 100 for the list, then one seedbox/list?ids= per torrent.
+      // Two pages of 100, files included: no request per torrent, even for a full sync.
       expect(all.length).toBe(30 + 131);
-      expect(fake.stats.byRoute["GET /debrid-link/api/v2/seedbox/list"]).toBe(2 + all.length);
+      expect(fake.stats.byRoute["GET /debrid-link/api/v2/seedbox/list"]).toBe(2);
     },
     LONG,
   );
