@@ -102,5 +102,6 @@ export const FAKE_PROVIDERS: readonly FakeProvider[] = [
       TORBOX_API_KEY: credential ?? torBoxAccount(server.state).apiKey,
       TORBOX_API_URL: server.url,
     }),
+    library: (state) => torBoxAccount(state).library,
   },
 ];

@@ -5,7 +5,10 @@ import type { FakeDebridState, HashScript } from "../state.ts";
 /**
  * The fake TorBox account. Like the fake AllDebrid, it shares the FakeDebridState (catalog of
  * hashes and contents, /dl/ route, scripts) but keeps its own torrent list, as a separate real
- * account would.
+ * account would. The list starts as a twin of the server's library (same size and mix, another
+ * seed, TorBox's numeric ids), so the demo and benchmarks have something to list. Torrents added
+ * through the API carry TorBox's own record (TbMeta); the twin's are read from their status
+ * (Real-Debrid words) each time, so `library.mutate()` changes what TorBox answers.
  */
 
 /** The key the fake accepts unless a test sets another one. */
@@ -79,7 +82,8 @@ export function translateScript(script: HashScript | undefined): TbHashScript | 
 }
 
 export class FakeTorBoxAccount {
-  readonly library = new FakeLibrary({ size: 0 });
+  readonly library: FakeLibrary;
+  /** TorBox's record of each torrent added through the API. */
   readonly meta = new Map<string, TbMeta>();
   readonly scripts = new Map<string, TbHashScript>();
   /** Hashes TorBox already has (checkcached lists them; createtorrent finishes them at once). */
@@ -92,8 +96,77 @@ export class FakeTorBoxAccount {
   readonly createEdge = new RequestWindow(10, 60_000);
   private nextId = 4_000_001;
   private readonly addAttempts = new Map<string, number>();
+  private readonly aliases = new Map<string, string>();
+  private readonly aliased = new Map<string, string>();
 
-  constructor(readonly state: FakeDebridState) {}
+  constructor(readonly state: FakeDebridState) {
+    const base = state.libraryOptions;
+    const twin = new FakeLibrary({ ...base, seed: (base.seed ?? 42) + 2000 });
+    this.library = new FakeLibrary({ ...base, size: 0 });
+    for (const torrent of twin.sorted()) {
+      torrent.id = String(this.nextId++);
+      torrent.host = "torbox.app";
+      // TorBox has no file selection: every file is downloaded, and gets a link.
+      for (const f of torrent.files) f.selected = true;
+      if (torrent.linkIds.length > 0) this.library.makeLinks(torrent);
+      this.library.insert(torrent);
+    }
+  }
+
+  /** TorBox's numeric id of a torrent (one added by `library.mutate()` gets an alias). */
+  idOf(torrent: FakeTorrent): string {
+    if (/^\d+$/.test(torrent.id)) return torrent.id;
+    let alias = this.aliases.get(torrent.id);
+    if (!alias) {
+      alias = String(this.nextId++);
+      this.aliases.set(torrent.id, alias);
+      this.aliased.set(alias, torrent.id);
+    }
+    return alias;
+  }
+
+  /** The torrent under TorBox's id. */
+  find(id: string): FakeTorrent | undefined {
+    return this.library.torrents.get(this.aliased.get(id) ?? id);
+  }
+
+  /** TorBox's view of a torrent: its own record, or one read from the twin's status. */
+  metaOf(torrent: FakeTorrent): TbMeta {
+    const stored = this.meta.get(torrent.id);
+    if (stored) return stored;
+    const done = { finished: true, present: true, outcome: "downloaded" as TbOutcome };
+    const base = { createdAt: torrent.added, updatedAt: torrent.ended ?? torrent.added, pollsUntilNext: 0 };
+    const open = { finished: false, present: false, outcome: "downloaded" as TbOutcome, cachedAt: null };
+    switch (torrent.status) {
+      case "downloaded":
+        return { ...base, ...done, state: "cached", cachedAt: torrent.ended };
+      case "dead":
+        return {
+          ...base,
+          ...done,
+          present: false,
+          outcome: "dead",
+          state: "completed",
+          cachedAt: torrent.ended,
+        };
+      case "virus":
+        return { ...base, ...done, outcome: "virus", state: "completed", cachedAt: torrent.ended };
+      case "magnet_conversion":
+      case "waiting_files_selection":
+        return { ...base, ...open, state: "metaDL" };
+      case "queued":
+        return { ...base, ...open, state: "queuedDL" };
+      case "compressing":
+      case "uploading":
+        return { ...base, ...open, state: "uploading" };
+      case "error":
+      case "magnet_error":
+        return { ...base, ...open, outcome: "error", state: "error" };
+      default:
+        // "downloading", and words TorBox never sent (kept as they are, to test tolerance).
+        return { ...base, ...open, state: torrent.status };
+    }
+  }
 
   script(hash: string): TbHashScript | undefined {
     return this.scripts.get(hash) ?? translateScript(this.state.scripts.get(hash));
@@ -109,15 +182,19 @@ export class FakeTorBoxAccount {
 
   activeCount(): number {
     let n = 0;
-    for (const m of this.meta.values()) if (!m.finished && m.state !== "error") n++;
+    for (const t of this.library.torrents.values()) {
+      const m = this.metaOf(t);
+      if (!m.finished && m.state !== "error") n++;
+    }
     return n;
   }
 
   isCached(hash: string): boolean {
     if (this.cached.has(hash) || this.state.options.instantAvailability) return true;
     for (const t of this.library.torrents.values()) {
-      const m = this.meta.get(t.id);
-      if (t.hash === hash && m?.finished && m.present) return true;
+      if (t.hash !== hash) continue;
+      const m = this.metaOf(t);
+      if (m.finished && m.present) return true;
     }
     return false;
   }
@@ -225,6 +302,7 @@ export class FakeTorBoxAccount {
   expire(torrent: FakeTorrent): void {
     const meta = this.meta.get(torrent.id);
     if (meta) meta.present = false;
+    else torrent.status = "dead";
   }
 
   remove(id: string): boolean {

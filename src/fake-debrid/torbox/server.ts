@@ -80,11 +80,10 @@ function userMe(): FakeReply {
 function myList(account: FakeTorBoxAccount, { values }: Params): FakeReply {
   const id = values.get("id");
   if (id !== null) {
-    const torrent = account.library.torrents.get(id);
-    const meta = account.meta.get(id);
-    if (!torrent || !meta) return tbFail(404, "ITEM_NOT_FOUND", detail("ITEM_NOT_FOUND"));
+    const torrent = account.find(id);
+    if (!torrent) return tbFail(404, "ITEM_NOT_FOUND", detail("ITEM_NOT_FOUND"));
     account.advance(torrent);
-    return ok(torrentJson(torrent, meta, AUTH_ID));
+    return ok(torrentJson(torrent, id, account.metaOf(torrent), AUTH_ID));
   }
   const offset = Math.max(0, Number(values.get("offset") ?? 0) || 0);
   const limit = Math.min(PAGE_MAX, Math.max(1, Number(values.get("limit") ?? PAGE_MAX) || PAGE_MAX));
@@ -92,8 +91,7 @@ function myList(account: FakeTorBoxAccount, { values }: Params): FakeReply {
   const out = [];
   for (const torrent of page) {
     account.advance(torrent);
-    const meta = account.meta.get(torrent.id);
-    if (meta) out.push(torrentJson(torrent, meta, AUTH_ID));
+    out.push(torrentJson(torrent, account.idOf(torrent), account.metaOf(torrent), AUTH_ID));
   }
   return ok(out);
 }
@@ -137,15 +135,16 @@ function controlTorrent(account: FakeTorBoxAccount, { json, values }: Params): F
   const operation = String(json?.operation ?? values.get("operation") ?? "").toLowerCase();
   if (!["reannounce", "delete", "resume", "stop_seeding"].includes(operation))
     return tbFail(400, "INVALID_OPTION", detail("INVALID_OPTION"));
-  if (!account.meta.has(id)) return tbFail(404, "ITEM_NOT_FOUND", detail("ITEM_NOT_FOUND"));
-  if (operation === "delete") account.remove(id);
+  const torrent = account.find(id);
+  if (!torrent) return tbFail(404, "ITEM_NOT_FOUND", detail("ITEM_NOT_FOUND"));
+  if (operation === "delete") account.remove(torrent.id);
   return ok(null, `Torrent ${operation} request sent successfully.`);
 }
 
 /** The CDN link of one file; `redirect=true` answers 307 to it instead. */
 function requestDl(account: FakeTorBoxAccount, { values }: Params): FakeReply {
-  const torrent = account.library.torrents.get(values.get("torrent_id") ?? "");
-  const meta = torrent ? account.meta.get(torrent.id) : undefined;
+  const torrent = account.find(values.get("torrent_id") ?? "");
+  const meta = torrent ? account.metaOf(torrent) : undefined;
   const index = Number(values.get("file_id"));
   const file = torrent && Number.isInteger(index) ? torrent.files[index] : undefined;
   if (!torrent || !meta || !file) return tbFail(404, "ITEM_NOT_FOUND", detail("ITEM_NOT_FOUND"));

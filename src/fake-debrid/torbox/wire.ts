@@ -51,13 +51,13 @@ function filesJson(t: FakeTorrent) {
 }
 
 /** One torrent of /torrents/mylist: no files while metadata is being fetched (metaDL). */
-export function torrentJson(t: FakeTorrent, meta: TbMeta, authId: string) {
+export function torrentJson(t: FakeTorrent, id: string, meta: TbMeta, authId: string) {
   const size = t.files.reduce((sum, f) => sum + f.bytes, 0);
   const downloading = meta.state === "downloading";
   const files = meta.state === "metaDL" ? [] : filesJson(t);
   if (meta.outcome === "virus" && meta.finished) for (const f of files) f.infected = true;
   return {
-    id: Number(t.id),
+    id: Number(id),
     auth_id: authId,
     server: 1,
     hash: t.hash,

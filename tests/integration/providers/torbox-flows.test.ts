@@ -38,8 +38,9 @@ describe("TorBox through the interfaces users touch", () => {
   test(
     "CLI sync full --provider torbox gives exactly the fake's library, TorBox's states in our words",
     async () => {
-      await using fake = await startFakeDebrid({ library: { size: 30, seed: 3 } });
-      // 1,030 torrents: two mylist pages of 1,000; one whose files TorBox dropped, one in metaDL.
+      await using fake = await startFakeDebrid({ library: { size: 30, seed: 3, mix: ALL_DOWNLOADED } });
+      // 1,061 torrents (30 in the account already): two mylist pages of 1,000; one whose files
+      // TorBox dropped, one in metaDL.
       const ids = seed(fake, 1_030);
       const account = torBoxAccount(fake.state);
       const expired = account.library.torrents.get(ids[7] as string);
