@@ -8,13 +8,13 @@
  *
  * --bench also writes the container's memory at idle and while downloading to the file.
  */
-import { Database } from "bun:sqlite";
 import { chownSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildMagnet } from "../../src/domain/magnet.ts";
 import { contentSha256 } from "../../src/fake-debrid/content.ts";
 import { startFakeDebrid } from "../../src/fake-debrid/index.ts";
+import { Browser, count, fail, freePort, qbit, qbitLogin, query, until } from "./http.ts";
 import { containerMemory, podman } from "./podman.ts";
 
 const image = process.argv[2];
@@ -33,81 +33,6 @@ const NAME = `redriva-e2e-${process.pid}`;
 
 function step(message: string): void {
   process.stdout.write(`[container-test] ${message}\n`);
-}
-
-function fail(message: string): never {
-  throw new Error(message);
-}
-
-async function until<T>(
-  what: string,
-  probe: () => T | null | Promise<T | null>,
-  limitMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  let lastError: unknown = null;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== null && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline)
-      fail(`timed out waiting for ${what}${lastError ? ` (${String(lastError)})` : ""}`);
-    await Bun.sleep(200);
-  }
-}
-
-function freePort(): number {
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = server.port as number;
-  server.stop(true);
-  return port;
-}
-
-function query<T>(dataDir: string, sql: string): T[] {
-  const db = new Database(join(dataDir, "redriva.db"), { readonly: true });
-  try {
-    return db.query(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
-
-function count(dataDir: string, sql: string): number {
-  return query<{ n: number }>(dataDir, sql)[0]?.n ?? 0;
-}
-
-/** A browser's cookie jar, for the web login and "Run now". */
-class Browser {
-  private cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const response = await fetch(`${this.base}${path}`, { ...init, headers, redirect: "manual" });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = ""] = cookie.split(";");
-      const at = pair.indexOf("=");
-      this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return response;
-  }
-
-  async csrf(path: string): Promise<string> {
-    const page = await (await this.request(path)).text();
-    return /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? fail(`no CSRF token on ${path}`);
-  }
-}
-
-async function qbit(base: string, sid: string, method: string, path: string, form?: Record<string, string>) {
-  return fetch(`${base}/api/v2/${path}`, {
-    method,
-    headers: { cookie: `SID=${sid}` },
-    body: form ? new URLSearchParams(form) : undefined,
-  });
 }
 
 const work = mkdtempSync(join(tmpdir(), "redriva-container-"));
@@ -241,12 +166,7 @@ try {
   if (benchFile) result.idleMemory = await containerMemory(NAME);
 
   // A Sonarr grab through the qBittorrent API.
-  const loginQbit = await fetch(`${base}/api/v2/auth/login`, {
-    method: "POST",
-    body: new URLSearchParams(CREDS),
-  });
-  const sid =
-    /SID=([^;]+)/.exec(loginQbit.headers.get("set-cookie") ?? "")?.[1] ?? fail("qBit login refused");
+  const sid = await qbitLogin(base, CREDS);
   const hash = "c0ffee".padEnd(40, "7");
   const size = 48 * 1024 * 1024 + 5;
   const name = "Show.S01E01.1080p.WEB";
@@ -277,11 +197,7 @@ try {
 
   await podman(["restart", "--time", "10", NAME]);
   await healthy();
-  const again = await fetch(`${base}/api/v2/auth/login`, {
-    method: "POST",
-    body: new URLSearchParams(CREDS),
-  });
-  const sid2 = /SID=([^;]+)/.exec(again.headers.get("set-cookie") ?? "")?.[1] ?? fail("qBit login refused");
+  const sid2 = await qbitLogin(base, CREDS);
   const kept = ((await (await qbit(base, sid2, "GET", `torrents/info?hashes=${hash}`)).json()) as Info[])[0];
   if (kept?.state !== "pausedUP") fail(`after restart the grab reads ${JSON.stringify(kept)}`);
   if (count(configDir, "SELECT count(*) AS n FROM torrent_details") !== 200) fail("library lost on restart");
