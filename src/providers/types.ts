@@ -146,8 +146,18 @@ export interface CallOptions {
   meter?: RequestMeter;
 }
 
+/** What a provider's list leaves out: the sync keeps the stored values (from the details) instead. */
+export interface ListOmits {
+  /** Sizes come only with the details (Premiumize: a transfer has no size). */
+  readonly bytes?: boolean;
+  /** Links come only with the details: "finished" is then told by the status alone. */
+  readonly links?: boolean;
+}
+
 export interface DebridProvider {
   readonly kind: ProviderKind;
+  /** Absent when the list carries sizes and links (Real-Debrid). */
+  readonly listOmits?: ListOmits;
   /** Yields the whole library page by page, deduplicated by id. */
   listTorrents(options?: { pageSize?: number } & CallOptions): AsyncIterable<ProviderTorrent[]>;
   getTorrent(id: string, options?: CallOptions): Promise<ProviderTorrentInfo>;

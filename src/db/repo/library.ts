@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { ProviderTorrent, ProviderTorrentInfo } from "../../providers/types.ts";
+import type { ListOmits, ProviderTorrent, ProviderTorrentInfo } from "../../providers/types.ts";
 import type { DbHandle } from "../client.ts";
 
 /**
@@ -44,29 +44,38 @@ export function upsertListPage(
   provider: string,
   items: ProviderTorrent[],
   seenAt: number,
+  /** What these rows leave out: the stored values (written by the details) stay. */
+  omits: ListOmits = {},
 ): void {
   const { sqlite } = dbh;
+  const keep = { $keep_bytes: omits.bytes ? 1 : 0, $keep_links: omits.links ? 1 : 0 };
   const upsert = sqlite.prepare(
     `INSERT INTO torrents (id, provider, filename, status, bytes, added_on, ended_on, hash, host, split, progress,
                            speed, seeders, links, links_count, first_seen_at, last_seen_at, changed_at, removed_at)
      VALUES ($id, $provider, $filename, $status, $bytes, $added, $ended, $hash, $host, $split, $progress,
              $speed, $seeders, $links, $links_count, $now, $now, $now, NULL)
      ON CONFLICT(id, provider) DO UPDATE SET
-       filename = excluded.filename, status = excluded.status, bytes = excluded.bytes,
+       filename = excluded.filename, status = excluded.status,
+       bytes = CASE WHEN $keep_bytes THEN torrents.bytes ELSE excluded.bytes END,
        added_on = excluded.added_on, ended_on = excluded.ended_on, hash = excluded.hash, host = excluded.host,
        split = excluded.split, progress = excluded.progress, speed = excluded.speed, seeders = excluded.seeders,
-       links = excluded.links, links_count = excluded.links_count, last_seen_at = excluded.last_seen_at,
+       links = CASE WHEN $keep_links THEN torrents.links ELSE excluded.links END,
+       links_count = CASE WHEN $keep_links THEN torrents.links_count ELSE excluded.links_count END,
+       last_seen_at = excluded.last_seen_at,
        removed_at = NULL,
        changed_at = CASE WHEN torrents.status IS NOT excluded.status OR torrents.progress IS NOT excluded.progress
-                           OR torrents.bytes IS NOT excluded.bytes OR torrents.links IS NOT excluded.links
+                           OR (NOT $keep_bytes AND torrents.bytes IS NOT excluded.bytes)
+                           OR (NOT $keep_links AND torrents.links IS NOT excluded.links)
                            OR torrents.removed_at IS NOT NULL
                          THEN excluded.changed_at ELSE torrents.changed_at END`,
   );
   // Details follow the list's status cheaply: a status change that does not touch files/links
   // (downloaded → dead) costs no request.
+  // Without links in the list, becoming downloaded is left to the details fetch, which brings them.
   const followStatus = sqlite.prepare(
     `UPDATE torrent_details SET status = $status, progress = $progress
-      WHERE id = $id AND provider = $provider AND (status IS NOT $status OR progress IS NOT $progress)`,
+      WHERE id = $id AND provider = $provider AND (status IS NOT $status OR progress IS NOT $progress)
+        AND NOT ($keep_links AND $status = 'downloaded')`,
   );
   sqlite.transaction(() => {
     for (const t of items) {
@@ -88,8 +97,9 @@ export function upsertListPage(
         $links: links,
         $links_count: t.links.length,
         $now: seenAt,
+        ...keep,
       });
-      followStatus.run({ $id: t.id, $provider: provider, $status: t.status, $progress: t.progress });
+      followStatus.run({ $id: t.id, $provider: provider, $status: t.status, $progress: t.progress, ...keep });
     }
   })();
 }

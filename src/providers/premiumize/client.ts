@@ -69,6 +69,8 @@ const SETTLED = new Set(["finished", "seeding", "error", "timeout", "deleted", "
  */
 export class PremiumizeProvider implements DebridProvider {
   readonly kind = "premiumize" as const;
+  /** A transfer has no size, and its links are its cloud files: both come with the details. */
+  readonly listOmits = { bytes: true, links: true } as const;
   readonly limiter: RequestLimiter;
   private readonly http: DebridHttpClient;
   private readonly clock: Clock;

@@ -37,6 +37,7 @@ export async function walkList(
     complete: false,
   };
   const now = deps.clock.now();
+  const omits = provider.listOmits ?? {};
   for await (const page of provider.listTorrents({ signal: options.signal, meter })) {
     result.pages++;
     const known = knownTorrents(
@@ -50,8 +51,8 @@ export async function walkList(
       else if (
         before.status !== item.status ||
         before.progress !== item.progress ||
-        before.bytes !== item.bytes ||
-        before.links !== JSON.stringify(item.links) ||
+        (!omits.bytes && before.bytes !== item.bytes) ||
+        (!omits.links && before.links !== JSON.stringify(item.links)) ||
         before.filename !== item.filename ||
         before.removed_at !== null
       ) {
@@ -62,12 +63,12 @@ export async function walkList(
         continue;
       }
       if (options.plan) {
-        const reason = classifyListed(item, before, options, now);
+        const reason = classifyListed(item, before, options, now, omits);
         if (reason) result.planned.push({ torrentId: item.id, reason, priority: REASON_PRIORITY[reason] });
       }
     }
     if (!options.dryRun) {
-      upsertListPage(deps.dbh, provider.kind, page, walkStartedAt);
+      upsertListPage(deps.dbh, provider.kind, page, walkStartedAt, omits);
       const details = page.map(listedDetails).filter((d) => d !== null);
       if (details.length > 0)
         deps.dbh.sqlite.transaction(() => {

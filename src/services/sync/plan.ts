@@ -1,5 +1,5 @@
 import type { KnownTorrent } from "../../db/repo/library.ts";
-import { ACTIVE_STATUSES, type ProviderTorrent } from "../../providers/types.ts";
+import { ACTIVE_STATUSES, type ListOmits, type ProviderTorrent } from "../../providers/types.ts";
 import type { DetailReason, SyncOptions } from "./types.ts";
 
 /** Lower runs first: what the user most likely wants fresh. */
@@ -33,14 +33,18 @@ export function classifyListed(
   known: KnownTorrent | undefined,
   options: Pick<SyncOptions, "includeActive" | "skipErrorRetry" | "statusChangesOnly">,
   now: number,
+  omits: ListOmits = {},
 ): DetailReason | null {
   if (!known) return "new";
   if (known.details_fetched_at === null) return options.statusChangesOnly ? null : "missing_details";
   // Compared with the stored *details* (not the previous list row), so a walk interrupted after
   // writing a page still plans what that page changed.
-  if (known.details_links !== item.links.join(","))
+  if (omits.links) {
+    if (item.status === "downloaded" && known.details_status !== "downloaded") return "finished";
+  } else if (known.details_links !== item.links.join(",")) {
     return item.status === "downloaded" ? "finished" : "changed";
-  if (known.details_size !== item.bytes) return "changed";
+  }
+  if (!omits.bytes && known.details_size !== item.bytes) return "changed";
   if (known.status !== item.status && known.status === "waiting_files_selection") return "changed";
   if (options.statusChangesOnly) return null;
   if (!options.skipErrorRetry && known.details_error_at !== null) return "error_retry";

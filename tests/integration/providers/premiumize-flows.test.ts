@@ -106,6 +106,58 @@ describe("Premiumize through the interfaces users touch", () => {
   );
 
   test(
+    "smart sync after a day of changes reads only new and finished transfers; sizes survive a list-only sync",
+    async () => {
+      await using fake = await startFakeDebrid({ library: { size: 60, seed: 8 } });
+      const account = premiumizeAccount(fake.state);
+      // Still running at the full sync, finished by the smart one.
+      const running = account.add(
+        "a".repeat(40),
+        "Running.Movie.2024",
+        `magnet:?xt=urn:btih:${"a".repeat(40)}`,
+      );
+      running.status = "downloading";
+      const lifecycle = account.added.get(running.id);
+      if (lifecycle) lifecycle.pollsUntilNext = 1_000;
+      using deps = makeTestDeps();
+      const env = { DATA_DIR: deps.dataDir, ...pmEnv(fake) };
+      expect((await cli(["sync", "full", "--provider", "premiumize"], env)).code).toBe(0);
+      const sizes = () =>
+        deps.dbh.sqlite
+          .query<{ id: string; bytes: number; links: string }, []>(
+            "SELECT id, bytes, links FROM torrents WHERE status = 'downloaded' ORDER BY id",
+          )
+          .all();
+      const before = sizes();
+      expect(before.every((t) => t.bytes > 0 && t.links !== "[]")).toBe(true);
+      const day = account.library.mutate({ added: 4, changed: 3, removed: 1 });
+      account.finish(running);
+      day.finished.push(running.id);
+      fake.resetStats();
+      const smart = await cli(["sync", "smart", "--provider", "premiumize"], env);
+      expect(smart.code).toBe(0);
+      // One list, then one folder or file read per new or newly finished transfer; nothing else.
+      const reads = [...day.added, ...day.finished].length;
+      expect(smart.stdout).toContain(`requests: ${1 + reads} (1 list, ${reads} details)`);
+      const status = new Map(
+        deps.dbh.sqlite
+          .query<{ id: string; status: string }, []>("SELECT id, status FROM torrents")
+          .all()
+          .map((r) => [r.id, r.status]),
+      );
+      for (const id of day.changed) expect(status.get(id)).toBe("dead");
+      for (const id of day.finished) expect(status.get(id)).toBe("downloaded");
+      fake.resetStats();
+      expect((await cli(["sync", "torrents", "--provider", "premiumize"], env)).code).toBe(0);
+      expect(fake.stats.requests).toBe(1);
+      // The list has no sizes or links: the ones the details wrote stay.
+      const kept = new Map(sizes().map((t) => [t.id, t]));
+      for (const t of before.filter((b) => kept.has(b.id))) expect(kept.get(t.id)).toEqual(t);
+    },
+    LONG,
+  );
+
+  test(
     "a Sonarr-style grab through the qBit API lands the right bytes, pausedUP, at content_path",
     async () => {
       const creds = { username: "admin", password: "correct horse battery" };
