@@ -10,6 +10,7 @@ import {
   unrestrictTorrentLink,
 } from "../../services/library-view/actions.ts";
 import { resolveTorrentId, type TorrentRef, torrentDetail } from "../../services/library-view/detail.ts";
+import { FAILED_STATUS_EXPLANATIONS } from "../../services/library-view/filters.ts";
 import type { App, AppEnv } from "../context.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
 import { toastTrigger } from "./htmx.ts";
@@ -49,6 +50,7 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
         dryRun: deps.config.dryRun,
         h: viewHelpers(deps.config),
         reinjectPlan: null,
+        failedExplanation: FAILED_STATUS_EXPLANATIONS[detail.torrent.status] ?? null,
         ...extra,
       },
       { partial: "ui/torrent-body" },

@@ -40,9 +40,25 @@ export const FILTER_LABELS: Record<string, string> = {
   missing_details: "Without details",
 };
 
-/** Human label of a provider status (`magnet_error` → `Magnet error`). */
+/** Provider status words a person would not say as they are. */
+const STATUS_WORDS: Record<string, string> = {
+  waiting_files_selection: "waiting for file selection",
+  magnet_conversion: "converting the magnet",
+  magnet_error: "magnet error",
+};
+
+/** Why a torrent in a failed status is stuck, and what Re-inject does about it. */
+export const FAILED_STATUS_EXPLANATIONS: Record<string, string> = {
+  dead: "The provider lost this torrent (no seeders left, or its links no longer work). Re-inject adds the same hash again with the same files.",
+  error:
+    "The provider stopped this torrent with an error. Re-inject adds the same hash again with the same files.",
+  magnet_error: "The provider could not read this magnet. Re-inject tries it again from the info-hash.",
+  virus: "The provider flagged a file of this torrent as a virus: it is not re-added; delete it.",
+};
+
+/** Human label of a provider status (`waiting_files_selection` → `Waiting for file selection`). */
 export function statusLabel(status: string): string {
-  const label = FILTER_LABELS[status] ?? status.replaceAll("_", " ");
+  const label = FILTER_LABELS[status] ?? STATUS_WORDS[status] ?? status.replaceAll("_", " ");
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
