@@ -17,11 +17,7 @@ case "$PUID$PGID" in
   *[!0-9]*) echo "PUID and PGID must be numbers (got PUID=$PUID PGID=$PGID)" >&2; exit 2 ;;
 esac
 
-group="$(getent group "$PGID" | cut -d: -f1 || true)"
-if [ -z "$group" ]; then
-  groupadd --gid "$PGID" redriva
-  group=redriva
-fi
+getent group "$PGID" >/dev/null || groupadd --gid "$PGID" redriva
 if ! getent passwd "$PUID" >/dev/null; then
   useradd --uid "$PUID" --gid "$PGID" --home-dir /config --no-create-home --shell /usr/sbin/nologin redriva
 fi

@@ -68,7 +68,7 @@ async function bareFigures(work: string): Promise<{ idle: Memory; downloading: M
       LOG_LEVEL: "warn",
     },
     stdout: "ignore",
-    stderr: "ignore",
+    stderr: "inherit",
   });
   try {
     await until("/health", async () => (await fetch(`${base}/health`)).ok || null);

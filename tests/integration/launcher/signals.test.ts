@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeDebrid } from "../../../src/fake-debrid/index.ts";
 import { count, rows, until } from "../../helpers/data-dir.ts";
@@ -9,13 +9,17 @@ const ROOT = join(import.meta.dir, "..", "..", "..");
 const LAUNCHER = join(ROOT, "scripts", "bootstrap.mjs");
 
 /** `npm start` without npm: the launcher as a service manager or `docker stop` would see it. */
-async function startThroughLauncher(env: Record<string, string>) {
-  const launcher = Bun.spawn(["node", LAUNCHER, "run", "src/main.ts"], {
+function spawnLauncher(env: Record<string, string>) {
+  return Bun.spawn(["node", LAUNCHER, "run", "src/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdout: "ignore",
     stderr: "pipe",
   });
+}
+
+/** The server's URL from its log; keeps draining the log so it never blocks on a full pipe. */
+async function serverUrl(launcher: ReturnType<typeof spawnLauncher>): Promise<string> {
   const reader = launcher.stderr.getReader();
   let seen = "";
   const deadline = Date.now() + 30_000;
@@ -24,12 +28,34 @@ async function startThroughLauncher(env: Record<string, string>) {
     if (done || Date.now() > deadline) throw new Error(`server did not start:\n${seen}`);
     seen += new TextDecoder().decode(value);
   }
-  // Keep draining the log so the child never blocks on a full pipe.
   void (async () => {
     while (!(await reader.read()).done) {}
   })();
-  const url = (/"url":"(http:\/\/[^"]+)"/.exec(seen) as RegExpExecArray)[1] as string;
-  return { launcher, url };
+  return (/"url":"(http:\/\/[^"]+)"/.exec(seen) as RegExpExecArray)[1] as string;
+}
+
+/** Every process below `pid` (children, grandchildren...), from /proc. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [child, of] of parents) {
+      if (of !== parent) continue;
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
 }
 
 /** "Run now" the way the web UI does it: session CSRF cookie + token. */
@@ -71,17 +97,22 @@ describe("the launcher (scripts/bootstrap.mjs) and stop signals", () => {
       LOG_LEVEL: "info",
       JOB_SMART_SYNC_SCHEDULE: "off",
     };
-    const { launcher, url } = await startThroughLauncher(env);
+    const launcher = spawnLauncher(env);
     const serverPidFile = join(dir.path, "redriva.pid");
     const aria2PidFile = join(dir.path, "aria2", "aria2.pid");
-    // The pid file says the jobs have started; aria2c was started before them.
-    await until(
-      () => existsSync(serverPidFile) && existsSync(aria2PidFile),
-      "the server and aria2c pid files",
-    );
-    const serverPid = pidIn(serverPidFile, (text) => (JSON.parse(text) as { pid: number }).pid);
-    const aria2Pid = pidIn(aria2PidFile, (text) => Number(text.trim()));
+    // Whatever fails, nothing started here may outlive the test (without the forwarding, the
+    // launcher's death leaves orphans).
+    const started = new Set<number>();
     try {
+      const url = await serverUrl(launcher);
+      // The pid file says the jobs have started; aria2c was started before them.
+      await until(
+        () => existsSync(serverPidFile) && existsSync(aria2PidFile),
+        "the server and aria2c pid files",
+      );
+      const serverPid = pidIn(serverPidFile, (text) => (JSON.parse(text) as { pid: number }).pid);
+      const aria2Pid = pidIn(aria2PidFile, (text) => Number(text.trim()));
+      for (const pid of [serverPid, aria2Pid, ...descendants(launcher.pid)]) started.add(pid);
       expect(serverPid).not.toBe(launcher.pid);
       expect(alive(serverPid) && alive(aria2Pid)).toBe(true);
       expect((await runNow(url, "full-sync")).status).toBe(202);
@@ -99,8 +130,8 @@ describe("the launcher (scripts/bootstrap.mjs) and stop signals", () => {
       ]);
       expect(existsSync(serverPidFile)).toBe(false);
     } finally {
-      // Without the forwarding, the orphans would outlive the test.
-      for (const pid of [serverPid, aria2Pid]) if (alive(pid)) process.kill(pid, "SIGKILL");
+      for (const pid of descendants(launcher.pid)) started.add(pid);
+      for (const pid of started) if (alive(pid)) process.kill(pid, "SIGKILL");
       launcher.kill("SIGKILL");
     }
   }, 60_000);
