@@ -76,6 +76,7 @@ export class PremiumizeProvider implements DebridProvider {
   private readonly clock: Clock;
   private readonly snapshotMs: number;
   private snapshot: { at: number; byId: Map<string, PmTransfer> } | null = null;
+  private listing: Promise<void> | null = null;
 
   constructor(options: PremiumizeOptions) {
     this.clock = options.clock;
@@ -270,13 +271,27 @@ export class PremiumizeProvider implements DebridProvider {
     return [...byId.values()];
   }
 
+  /**
+   * A fresh list for one lookup. Lookups made while a list is already on its way share it: the
+   * sync's workers and the download poller ask for many transfers at once, and each list answer
+   * holds them all (the whole library: a heavy answer to repeat).
+   */
+  private refresh(options: CallOptions): Promise<void> {
+    this.listing ??= this.transfers(options)
+      .then(() => undefined)
+      .finally(() => {
+        this.listing = null;
+      });
+    return this.listing;
+  }
+
   /** One transfer by id: from a recent list when it is settled, else from a fresh list. */
   private async transfer(id: string, options: CallOptions, fresh = false): Promise<PmTransfer> {
     const recent =
       this.snapshot && this.clock.now() - this.snapshot.at < this.snapshotMs ? this.snapshot : null;
     const known = recent?.byId.get(id);
     if (!fresh && known && SETTLED.has(known.status.toLowerCase())) return known;
-    await this.transfers(options);
+    await this.refresh(options);
     const found = this.snapshot?.byId.get(id);
     if (!found) {
       throw new ProviderError({

@@ -95,7 +95,8 @@ describe("Premiumize through the interfaces users touch", () => {
           "uploading",
         ].includes(t.status),
       ).length;
-      expect(fake.stats.byRoute["GET /premiumize/api/transfer/list"]).toBe(1 + unsettled);
+      // (Lookups of unsettled transfers made at the same time share one list: at most one each.)
+      expect(fake.stats.byRoute["GET /premiumize/api/transfer/list"]).toBeLessThanOrEqual(1 + unsettled);
       const single = finished.filter((t) => t.files.length === 1 && t.files[0]?.path.split("/").length === 2);
       expect(fake.stats.byRoute["GET /premiumize/api/item/details"] ?? 0).toBe(single.length);
       expect(fake.stats.byRoute["GET /premiumize/api/folder/list"] ?? 0).toBe(
