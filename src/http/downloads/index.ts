@@ -10,6 +10,7 @@ import {
 import { downloadsOverview } from "../../services/downloads/overview.ts";
 import type { App, AppEnv } from "../context.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
+import { viewHelpers } from "../ui/view-helpers.ts";
 import { addBoxData, addFromForm } from "./add.ts";
 
 const HASH = /^[0-9a-f]{40}$/;
@@ -28,7 +29,7 @@ const fmt = {
 export function registerDownloadsPages(app: App, deps: Deps): void {
   const data = async (c: Context<AppEnv>) => ({
     ...(await downloadsOverview(deps)),
-    fmt,
+    fmt: { ...fmt, date: viewHelpers(deps.config).date },
     setup: setupValues(c, deps),
     add: addBoxData(deps),
   });

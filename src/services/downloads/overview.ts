@@ -31,6 +31,11 @@ export interface DownloadRow {
   paused: boolean;
   contentPath: string | null;
   addedOn: number;
+  /** 0..1 of each phase (the bar above is their average). */
+  providerProgress: number;
+  diskProgress: number;
+  /** When it finished (ms), null before. */
+  completedOn: number | null;
 }
 
 export interface DownloadsOverview {
@@ -65,14 +70,11 @@ export function phaseOf(t: DownloadTorrentRow): Phase {
 function rowOf(config: DownloadsConfig, t: DownloadTorrentRow): DownloadRow {
   const phase = phaseOf(t);
   const atProvider = t.stage === "queued" || t.stage === "provider";
-  const progress =
-    t.stage === "done"
-      ? 1
-      : atProvider
-        ? t.provider_progress / 100
-        : t.size > 0
-          ? Math.min(1, t.downloaded / t.size)
-          : 0;
+  const providerShare = atProvider ? t.provider_progress / 100 : 1;
+  const diskShare = atProvider ? 0 : t.size > 0 ? Math.min(1, t.downloaded / t.size) : 0;
+  // One bar over both phases (the provider's half, then the disk's), so it never goes backwards
+  // when the provider is done and the download to disk starts from 0.
+  const progress = t.stage === "done" ? 1 : (providerShare + diskShare) / 2;
   const speed = atProvider ? t.provider_speed : t.speed;
   const remaining = atProvider ? (t.size * (100 - t.provider_progress)) / 100 : t.size - t.downloaded;
   const eta = phase === "downloading" || (atProvider && speed > 0) ? etaSeconds(remaining, speed) : null;
@@ -99,6 +101,9 @@ function rowOf(config: DownloadsConfig, t: DownloadTorrentRow): DownloadRow {
     paused: t.paused,
     contentPath: t.content_path,
     addedOn: t.added_on,
+    providerProgress: providerShare,
+    diskProgress: t.stage === "done" ? 1 : diskShare,
+    completedOn: t.completion_on,
   };
 }
 
