@@ -13,7 +13,13 @@ export type ReportSection =
       /** Rows left out (the report says "and N more"). */
       more?: number;
     }
-  | { kind: "bars"; title: string; bars: Array<{ label: string; value: number }>; unit?: "count" | "bytes" }
+  | {
+      kind: "bars";
+      title: string;
+      /** `color`: the bar's own colour (a status keeps its app-wide colour); else the palette's. */
+      bars: Array<{ label: string; value: number; color?: string }>;
+      unit?: "count" | "bytes";
+    }
   | { kind: "text"; title: string; lines: string[] };
 
 /** Provider responses during one run, counted per second, for the report's requests chart. */

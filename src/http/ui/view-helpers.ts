@@ -1,20 +1,7 @@
 import { formatBytes, formatCount, formatDuration } from "../../lib/format.ts";
+import { statusColor } from "../../lib/status-colors.ts";
 import { configuredTime } from "../../lib/time-format.ts";
 import { statusLabel, statusTone } from "../../services/library-view/filters.ts";
-
-const STATUS_COLORS: Record<string, string> = {
-  downloaded: "#3fb950",
-  downloading: "#4c9aff",
-  queued: "#79c0ff",
-  compressing: "#39c5cf",
-  uploading: "#56d4dd",
-  magnet_conversion: "#a371f7",
-  waiting_files_selection: "#d29922",
-  error: "#f85149",
-  dead: "#b62324",
-  magnet_error: "#f0883e",
-  virus: "#db61a2",
-};
 
 /** The detail page of a library torrent (provider and id: ids are only unique per provider). */
 export function torrentUrl(ref: { provider: string; id: string }): string {
@@ -44,9 +31,7 @@ const helpers = {
     return `${Math.floor(ms / 86_400_000)} d ago`;
   },
   /** One colour per status for charts (badges use the tone classes). */
-  color(status: string): string {
-    return STATUS_COLORS[status] ?? "#6e7781";
-  },
+  color: statusColor,
   percent: (n: number) => `${(Math.round(n * 10) / 10).toFixed(n >= 100 || Number.isInteger(n) ? 0 : 1)}%`,
   /** Page numbers around the current one, with null for the gaps: 1 … 4 5 [6] 7 8 … 20. */
   pages(current: number, last: number): Array<number | null> {

@@ -3,6 +3,7 @@ import { libraryChangesSince, torrentKey, torrentNames } from "../../db/repo/rep
 import type { Deps } from "../../deps.ts";
 import { ConflictError } from "../../errors.ts";
 import { formatBytes, formatCount } from "../../lib/format.ts";
+import { statusColor } from "../../lib/status-colors.ts";
 import { hasResumableRun, runSync } from "../../services/sync/index.ts";
 import type { SyncResult } from "../../services/sync/types.ts";
 import type { JobContext, JobDefinition, JobOutcome, ReportSection } from "../types.ts";
@@ -80,7 +81,7 @@ function syncReport(deps: Deps, result: SyncResult, startedAt: number): ReportSe
     sections.push({
       kind: "bars",
       title: "Library by status",
-      bars: library.map((s) => ({ label: s.status, value: s.count })),
+      bars: library.map((s) => ({ label: s.status, value: s.count, color: statusColor(s.status) })),
     });
   }
   // One provider's result, or several under `byProvider`: ids are only unique per provider.

@@ -17,7 +17,7 @@ const PALETTE = ["#4aa3ff", "#3fb950", "#d29922", "#f85149", "#a371f7", "#39c5cf
 
 /** Horizontal bars, one per label, with the value printed at the end. */
 export function horizontalBars(
-  bars: Array<{ label: string; value: number }>,
+  bars: Array<{ label: string; value: number; color?: string }>,
   unit: "count" | "bytes" = "count",
 ): string {
   const shown = bars.slice(0, 30);
@@ -34,7 +34,7 @@ export function horizontalBars(
     const value = unit === "bytes" ? formatBytes(bar.value) : formatCount(bar.value);
     return (
       `<text x="${labelWidth - 6}" y="${y + 15}" text-anchor="end">${escapeXml(label)}</text>` +
-      `<rect x="${labelWidth}" y="${y + 3}" width="${w}" height="${rowHeight - 6}" rx="2" fill="${PALETTE[i % PALETTE.length]}"/>` +
+      `<rect x="${labelWidth}" y="${y + 3}" width="${w}" height="${rowHeight - 6}" rx="2" fill="${escapeXml(bar.color ?? PALETTE[i % PALETTE.length] ?? "")}"/>` +
       `<text x="${labelWidth + w + 6}" y="${y + 15}">${escapeXml(value)}</text>`
     );
   });

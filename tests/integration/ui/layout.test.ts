@@ -70,6 +70,7 @@ async function everyPage(): Promise<string[]> {
     "/jobs",
     "/stats",
     "/settings",
+    "/diagnose",
     "/no/such/page",
   ];
   await page.goto(`${base}/torrents`);
@@ -250,4 +251,52 @@ test("/repair: long names ellipsize with the full name on hover, candidates page
   await page.click("#confirm-ok");
   await page.waitForSelector(".repair-flash-ok");
   expect(await page.locator(".repair-flash-ok").textContent()).toContain("2 of 2 dismissed");
+}, 180_000);
+
+test("one colour per status: the stats donut, the list's progress bars and the sync report's chart agree", async () => {
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`${base}/stats`);
+  // The donut: one <path> per status, its <title> "status: count (percent)".
+  const donut: Record<string, string> = await page.evaluate(() =>
+    Object.fromEntries(
+      Array.from(document.querySelectorAll("svg path"))
+        .filter((p) => p.querySelector("title"))
+        .map((p) => [
+          p.querySelector("title")?.textContent?.split(":")[0] ?? "",
+          p.getAttribute("fill") ?? "",
+        ]),
+    ),
+  );
+  expect(Object.keys(donut)).toEqual(expect.arrayContaining(["downloaded", "dead", "error"]));
+  // Dead, error and virus were one red: every status has its own colour.
+  expect(new Set(Object.values(donut)).size).toBe(Object.keys(donut).length);
+
+  // The list's progress bars: same colour as the donut, dead torrents not a green bar.
+  await page.goto(`${base}/torrents?status=failed`);
+  const bars: [string, string][] = await page
+    .locator("td.progress .bar")
+    .evaluateAll((els) =>
+      els.map((bar) => [
+        bar.getAttribute("data-status") ?? "",
+        getComputedStyle(bar.firstElementChild as Element).backgroundColor,
+      ]),
+    );
+  expect(bars.length).toBeGreaterThan(0);
+  const rgb = (hex: string) =>
+    `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
+  for (const [status, colour] of bars) expect([status, colour]).toEqual([status, rgb(donut[status] ?? "")]);
+
+  // The smart-sync job's report: its "Library by status" chart uses the same colours.
+  const run = await fx.deps.jobs.trigger("smart-sync", "manual").done;
+  expect(run.status).toBe("succeeded");
+  await page.goto(`${base}/reports/${run.reportPath}`);
+  const report: Record<string, string> = await page.evaluate(() =>
+    Object.fromEntries(
+      Array.from(document.querySelectorAll("svg rect"))
+        .filter((r) => r.previousElementSibling?.tagName === "text")
+        .map((r) => [r.previousElementSibling?.textContent ?? "", r.getAttribute("fill") ?? ""]),
+    ),
+  );
+  for (const status of ["downloaded", "dead", "error"])
+    expect([status, report[status]]).toEqual([status, donut[status]]);
 }, 180_000);
