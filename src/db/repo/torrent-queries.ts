@@ -266,3 +266,27 @@ export function libraryVersion(dbh: DbHandle): number {
       ?.v ?? 0
   );
 }
+
+/** The same counts over the torrents a search matches (the chips follow the search). */
+export function matchingStatusCounts(dbh: DbHandle, provider: string | null, match: string): StatusCounts {
+  const where = provider === null ? MATCH : `provider = ? AND ${MATCH}`;
+  const params = provider === null ? [match] : [provider, match];
+  const rows = dbh.sqlite
+    .query<{ status: string; removed: number; n: number; details: number }, string[]>(
+      `SELECT status, removed_at IS NOT NULL AS removed, COUNT(*) AS n,
+              SUM(EXISTS (SELECT 1 FROM torrent_details d WHERE d.provider = t.provider AND d.id = t.id)) AS details
+         FROM torrents t WHERE ${where} GROUP BY status, removed`,
+    )
+    .all(...params);
+  const counts: StatusCounts = { byStatus: {}, present: 0, removed: 0, withDetails: 0 };
+  for (const r of rows) {
+    if (r.removed) {
+      counts.removed += r.n;
+      continue;
+    }
+    counts.byStatus[r.status] = r.n;
+    counts.present += r.n;
+    counts.withDetails += r.details;
+  }
+  return counts;
+}

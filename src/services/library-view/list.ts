@@ -4,6 +4,7 @@ import {
   type ListOrder,
   libraryVersion,
   libraryVolume,
+  matchingStatusCounts,
   pageSeqs,
   providerCounts,
   rowsBySeq,
@@ -84,7 +85,12 @@ export function listTorrents(deps: Deps, query: ListQuery): ListResult {
   };
   const order: ListOrder = { sort: query.sort, dir: query.dir };
   const version = libraryVersion(deps.dbh);
-  const counts = libraryCounts(deps, provider);
+  // The status chips count what the search matches ("All 3,237" beside 0 results was wrong).
+  const counts = filter.match
+    ? deps.libraryCache.get(`counts|${provider ?? ""}|${filter.match}`, version, () =>
+        matchingStatusCounts(deps.dbh, provider, filter.match as string),
+      )
+    : libraryCounts(deps, provider);
   const offset = (query.page - 1) * query.perPage;
   let total = knownTotal(counts, filter);
   let seqs: number[];

@@ -300,3 +300,29 @@ test("one colour per status: the stats donut, the list's progress bars and the s
   for (const status of ["downloaded", "dead", "error"])
     expect([status, report[status]]).toEqual([status, donut[status]]);
 }, 180_000);
+
+test("live state: status counts follow the search, and paging goes back to the top of the list", async () => {
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`${base}/torrents?q=severance`);
+  const range = (await page.locator("#list-range").textContent()) ?? "";
+  const matched = Number(range.match(/of ([\d,]+)/)?.[1]?.replace(/,/g, "") ?? 0);
+  expect(matched).toBeGreaterThan(0);
+  const allChip = async () =>
+    Number(
+      (
+        await page.locator(".chips[aria-label='Filter by status'] a").first().locator(".n").textContent()
+      )?.replace(/,/g, ""),
+    );
+  expect(await allChip()).toBe(matched);
+  await page.goto(`${base}/torrents?q=nothing-matches-this-name`);
+  expect(await allChip()).toBe(0);
+
+  // Next page from the pager at the bottom: the new page starts at its top.
+  await page.goto(`${base}/torrents`);
+  await page.locator("nav.pager a[rel=next]").scrollIntoViewIfNeeded();
+  expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(200);
+  await page.click("nav.pager a[rel=next]");
+  await page.waitForURL(/page=2/);
+  await page.waitForFunction(() => document.querySelector("#list-range")?.textContent?.startsWith("51–"));
+  await page.waitForFunction(() => window.scrollY < 50);
+}, 120_000);
