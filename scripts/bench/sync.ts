@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { startFakeDebrid } from "../../src/fake-debrid/index.ts";
 import { mb, percentile, runMeasured } from "./lib/process.ts";
 import { seedLibraryDb } from "./lib/seed-library.ts";
+import { providerRows } from "./sync-providers.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 const CLI = join(ROOT, "src", "cli", "index.ts");
@@ -249,6 +250,9 @@ export async function run(): Promise<string> {
         "",
       );
     }
+
+    // 3b. Every provider's fake: list only, full, smart, as a ratio to its API's minimum.
+    lines.push(...(await providerRows(work)));
 
     // 4. stats --compact on a 100,000-torrent database, whole process.
     {

@@ -41,12 +41,23 @@ export interface FakeProvider {
   env(server: { url: string; state: FakeDebridState }, credential?: string): Record<string, string>;
   /** The library this fake lists, when it is not the shared one (the demo changes it day by day). */
   library?(state: FakeDebridState): FakeLibrary;
+  /**
+   * The fewest requests the provider's API allows to mirror `torrents` torrents (`bun run bench
+   * sync` shows Redriva's counts as a ratio to these): list only, list with every detail, and a
+   * smart sync after `changed` torrents were added or finished.
+   */
+  minimumRequests?(torrents: number, changed: number): { list: number; full: number; smart: number };
 }
 
 export const FAKE_PROVIDERS: readonly FakeProvider[] = [
   {
     kind: "realdebrid",
     mounts: [{ prefix: "/rest/1.0/", handler: handleRealDebrid, stripPrefix: "/rest/1.0" }],
+    // GET /torrents pages of up to 5,000; files and links only from /torrents/info/{id}, one each.
+    minimumRequests: (n, changed) => {
+      const list = Math.max(1, Math.ceil(n / 5000));
+      return { list, full: list + n, smart: list + changed };
+    },
     env: (server, credential) => ({
       RD_API_TOKEN: credential ?? server.state.options.token,
       RD_API_URL: `${server.url}/rest/1.0`,
@@ -103,5 +114,10 @@ export const FAKE_PROVIDERS: readonly FakeProvider[] = [
       TORBOX_API_URL: server.url,
     }),
     library: (state) => torBoxAccount(state).library,
+    // mylist pages of 1,000 carry every torrent's files: the list is the whole library.
+    minimumRequests: (n) => {
+      const list = Math.max(1, Math.ceil(n / 1000));
+      return { list, full: list, smart: list };
+    },
   },
 ];
