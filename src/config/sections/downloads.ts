@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ProviderKind } from "../../providers/types.ts";
 import { bool, byteSize, oneOf, optionalText, positiveInt, text } from "../fields.ts";
 import { buildDownloadMode, downloadModeFields } from "./download-mode.ts";
+import { buildDownloadSpeed, downloadSpeedFields } from "./download-speed.ts";
 
 const GIB = 1024 ** 3;
 /**
@@ -104,6 +105,7 @@ export const downloadsSchema = (kinds: readonly ProviderKind[]) =>
     ARIA2_RETRY_WAIT: optionalCount(600),
     ARIA2_AUTO_SAVE_INTERVAL: optionalCount(600),
     ...downloadModeFields(kinds),
+    ...downloadSpeedFields(),
   });
 
 export type DownloadsEnv = z.infer<ReturnType<typeof downloadsSchema>>;
@@ -136,6 +138,8 @@ export function buildDownloads(env: DownloadsEnv) {
     torrentUrlTimeoutMs: env.DOWNLOAD_TORRENT_URL_TIMEOUT_MS,
     /** Download or symlink, per category; the debrid mount(s) and path mappings for symlinks. */
     linking: buildDownloadMode(env),
+    /** DOWNLOAD_SPEED_LIMIT and DOWNLOAD_SPEED_SCHEDULE (src/services/downloads/speed-limit.ts). */
+    speed: buildDownloadSpeed(env),
     aria2: {
       bin: env.ARIA2_BIN,
       overrides: {

@@ -11,6 +11,7 @@ import {
 } from "../../services/downloads/categories.ts";
 import { defaultSavePath, setPreferences, storedPreferences } from "../../services/downloads/preferences.ts";
 import { listDownloads } from "../../services/downloads/queries.ts";
+import { currentDownloadLimit } from "../../services/downloads/speed-limit.ts";
 import type { App } from "../context.ts";
 import { torrentsInfo } from "./list.ts";
 import { endpoint } from "./torrents.ts";
@@ -67,7 +68,14 @@ export function registerAppRoutes(app: App, deps: Deps, base: string): void {
     const rows = listDownloads(deps, ["downloading"]);
     const space = diskSpaceOrZero(cfg.dir);
     const limits = storedPreferences(deps);
-    return transferState(rows, space.free, Number(limits.dl_limit ?? 0), Number(limits.up_limit ?? 0));
+    const download = currentDownloadLimit(deps);
+    return transferState(
+      rows,
+      space.free,
+      download.limit,
+      Number(limits.up_limit ?? 0),
+      download.alternative,
+    );
   };
   endpoint(app, `${base}/transfer/info`, "read", (c) => c.json(transferInfo(transfer())));
 

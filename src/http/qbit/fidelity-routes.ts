@@ -4,6 +4,7 @@ import { setFilePriority } from "../../services/downloads/file-priority.ts";
 import { setLocation } from "../../services/downloads/location.ts";
 import { setGlobalLimit, storedPreferences } from "../../services/downloads/preferences.ts";
 import { findDownload, listDownloads, torrentFileOf } from "../../services/downloads/queries.ts";
+import { currentDownloadLimit, toggleAlternativeSpeed } from "../../services/downloads/speed-limit.ts";
 import { statusText } from "../../services/downloads/status-text.ts";
 import { addTrackers, editTracker, removeTrackers, trackerList } from "../../services/downloads/trackers.ts";
 import type { App } from "../context.ts";
@@ -138,9 +139,12 @@ export function registerFidelityRoutes(app: App, deps: Deps, base: string): void
     c.text("Redriva's incomplete folder is DOWNLOAD_INCOMPLETE_DIR; it cannot be set per torrent", 409),
   );
 
-  // transfer/*: global limits are kept (and read back); there is no alternative speed mode, no peers to ban.
+  // transfer/*: the download limit in force (schedule, alternative mode, client's, configured) and
+  // the alternative mode as qBittorrent reports them; upload limits are kept; no peers to ban.
   const prefs = () => storedPreferences(deps);
-  endpoint(app, `${base}/transfer/downloadLimit`, "read", (c) => c.text(String(prefs().dl_limit ?? 0)));
+  endpoint(app, `${base}/transfer/downloadLimit`, "read", (c) =>
+    c.text(String(currentDownloadLimit(deps).limit)),
+  );
   endpoint(app, `${base}/transfer/uploadLimit`, "read", (c) => c.text(String(prefs().up_limit ?? 0)));
   endpoint(app, `${base}/transfer/setDownloadLimit`, "action", (c, p) => {
     setGlobalLimit(deps, "dl_limit", p.get("limit"));
@@ -150,8 +154,13 @@ export function registerFidelityRoutes(app: App, deps: Deps, base: string): void
     setGlobalLimit(deps, "up_limit", p.get("limit"));
     return c.body(null, 200);
   });
-  endpoint(app, `${base}/transfer/speedLimitsMode`, "read", (c) => c.text("0"));
-  endpoint(app, `${base}/transfer/toggleSpeedLimitsMode`, "action", (c) => c.body(null, 200));
+  endpoint(app, `${base}/transfer/speedLimitsMode`, "read", (c) =>
+    c.text(currentDownloadLimit(deps).alternative ? "1" : "0"),
+  );
+  endpoint(app, `${base}/transfer/toggleSpeedLimitsMode`, "action", (c) => {
+    toggleAlternativeSpeed(deps);
+    return c.body(null, 200);
+  });
   endpoint(app, `${base}/transfer/banPeers`, "action", (c) => c.body(null, 200));
 
   // app/*: Redriva is a service; it is stopped by its supervisor, not by a client.

@@ -389,12 +389,13 @@ export const BUILD_INFO = {
   bitness: 64,
 };
 
-/** server_state of sync/maindata (transfer/info is the same without the last two fields). */
+/** server_state of sync/maindata (transfer/info is the same without the last three fields). */
 export function transferState(
   downloading: DownloadTorrentRow[],
   freeSpace: number,
   dlLimit = 0,
   upLimit = 0,
+  alternativeSpeed = false,
 ) {
   return {
     dl_info_speed: downloading.reduce((s, r) => s + bytes(r.speed), 0),
@@ -407,11 +408,12 @@ export function transferState(
     connection_status: "connected",
     free_space_on_disk: Math.trunc(freeSpace),
     queueing: true,
+    use_alt_speed_limits: alternativeSpeed,
   };
 }
 
 export function transferInfo(state: ReturnType<typeof transferState>) {
-  const { free_space_on_disk: _free, queueing: _queueing, ...info } = state;
+  const { free_space_on_disk: _free, queueing: _queueing, use_alt_speed_limits: _alt, ...info } = state;
   return info;
 }
 

@@ -4,9 +4,11 @@ import type { DownloadMode } from "../../config/sections/download-mode.ts";
 import type { DownloadsConfig } from "../../config/sections/downloads.ts";
 import { type DownloadTorrentRow, listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
+import type { EffectiveLimit, SpeedWindow } from "../../domain/speed-schedule.ts";
 import { type DiskSpace, diskSpace } from "../../downloader/storage.ts";
 import { downloadModeOf } from "./mode.ts";
 import { ETA_UNKNOWN, etaSeconds } from "./progress.ts";
+import { currentDownloadLimit } from "./speed-limit.ts";
 import type { RuntimeStatus } from "./state.ts";
 
 export type Phase = "provider" | "queued" | "downloading" | "moving" | "done" | "error" | "paused";
@@ -48,6 +50,8 @@ export interface DownloadsOverview {
   dir: string;
   /** DOWNLOAD_MODE and the categories that differ (DOWNLOAD_CATEGORY_MODES). */
   modes: { defaultMode: DownloadMode; overrides: Array<{ category: string; mode: DownloadMode }> };
+  /** The download limit in force and why (schedule window, alternative mode, client, configured). */
+  speed: EffectiveLimit & { schedule: SpeedWindow[] };
 }
 
 /** The folder itself, or the nearest parent that exists (before the first download creates it). */
@@ -136,5 +140,6 @@ export async function downloadsOverview(
       defaultMode: config.linking.defaultMode,
       overrides: Object.entries(config.linking.categoryModes).map(([category, mode]) => ({ category, mode })),
     },
+    speed: { ...currentDownloadLimit(deps), schedule: config.speed.schedule },
   };
 }
