@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -78,7 +78,10 @@ export function uniqueTarget(folder: string, name: string): string {
   let candidate = join(folder, name);
   const dot = name.lastIndexOf(".");
   const [stem, ext] = dot > 0 && name.length - dot <= 6 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
-  for (let n = 2; existsSync(candidate); n++) candidate = join(folder, `${stem} (${n})${ext}`);
+  // lstat, not stat: a name taken by a link counts (even a dangling one), and a link into a
+  // mount served by this process (/dav) must not be followed by a blocking call.
+  const taken = (path: string) => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  for (let n = 2; taken(candidate); n++) candidate = join(folder, `${stem} (${n})${ext}`);
   return candidate;
 }
 

@@ -1,4 +1,4 @@
-import { type Dirent, existsSync } from "node:fs";
+import type { Dirent } from "node:fs";
 import { opendir, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { safeSegment } from "./paths.ts";
@@ -37,7 +37,11 @@ export interface MountLookup {
 
 /** Where to look: the mount itself, its library folders, then its other top folders. */
 export async function searchFolders(mount: string): Promise<string[]> {
-  const folders = [mount, ...LIBRARY_FOLDERS.map((f) => join(mount, f)).filter((f) => existsSync(f))];
+  // Asynchronous only: the mount may be Redriva's own /dav, served by this very process, and a
+  // blocking call here would wait on an answer the blocked event loop can never give.
+  const folders = [mount];
+  for (const f of LIBRARY_FOLDERS)
+    if ((await statOrNull(join(mount, f)))?.isDirectory()) folders.push(join(mount, f));
   try {
     const dir = await opendir(mount);
     let taken = 0;
