@@ -30,9 +30,11 @@ export async function startSymlinkPipeline(
     env?: (mountDir: string) => Record<string, string>;
     allDebrid?: boolean;
     noRealDebrid?: boolean;
+    /** The folder the fake fills (default a new temporary one), e.g. what a real rclone mount serves. */
+    fillDir?: string;
   } = {},
 ): Promise<SymlinkPipeline> {
-  const mountDir = mkdtempSync(join(tmpdir(), "redriva-mount-"));
+  const mountDir = options.fillDir ?? mkdtempSync(join(tmpdir(), "redriva-mount-"));
   const env = options.env?.(mountDir) ?? {};
   const p = await startPipeline({
     env: {
