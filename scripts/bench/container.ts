@@ -3,7 +3,7 @@
  * downloading beside the same server run as a bare process. Runs scripts/container-test.sh
  * (root and podman needed), so it only runs when named.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildMagnet } from "../../src/domain/magnet.ts";
@@ -72,7 +72,12 @@ async function bareFigures(work: string): Promise<{ idle: Memory; downloading: M
   });
   try {
     await until("/health", async () => (await fetch(`${base}/health`)).ok || null);
-    const aria2 = Number(readFileSync(join(dataDir, "aria2", "aria2.pid"), "utf8").trim());
+    // aria2c starts just after the listener.
+    const aria2 = await until("aria2c", () =>
+      existsSync(join(dataDir, "aria2", "aria2.pid"))
+        ? Number(readFileSync(join(dataDir, "aria2", "aria2.pid"), "utf8").trim())
+        : null,
+    );
     const pids = [server.pid, aria2];
     const browser = new Browser(base);
     await browser.request("/login", {
