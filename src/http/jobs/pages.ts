@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
-import { AppError, NotFoundError } from "../../errors.ts";
+import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
 import { jobsOverview, runDetail, runHistory } from "../../jobs/overview.ts";
 import { saveScheduleOverride } from "../../jobs/schedules.ts";
 import { configuredTime } from "../../lib/time-format.ts";
@@ -9,14 +9,30 @@ import { render, renderPartial } from "../render.ts";
 import { parseJobName, parseRunId } from "./params.ts";
 import { jobsFormat } from "./view-format.ts";
 
+interface ScheduleDraft {
+  job: string;
+  value: string;
+  problem: string;
+}
+
 /** /jobs: every job with schedule, next run, last outcome, run-now; history; one run's live log. */
 export function registerJobsHtml(app: App, deps: Deps): void {
   const tableData = () => {
     const jobs = jobsOverview(deps, deps.jobs);
-    return { jobs, anyRunning: jobs.some((j) => j.running), fmt: jobsFormat(configuredTime(deps.config)) };
+    return {
+      jobs,
+      anyRunning: jobs.some((j) => j.running),
+      fmt: jobsFormat(configuredTime(deps.config), deps.clock.now()),
+    };
   };
 
-  const page = (c: Context<AppEnv>, message?: { text: string; kind: "ok" | "error" }, status = 200) => {
+  const page = (
+    c: Context<AppEnv>,
+    message?: { text: string; kind: "ok" | "error" },
+    status = 200,
+    /** A refused schedule: its form stays open with what was typed and why it was refused. */
+    draft: ScheduleDraft | null = null,
+  ) => {
     const job = c.req.query("job");
     const jobFilter = job && deps.jobs.list().some((d) => d.name === job) ? job : null;
     return render(
@@ -24,6 +40,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
       "jobs/index",
       {
         ...tableData(),
+        draft,
         history: runHistory(deps, { job: jobFilter ?? undefined, limit: 50 }),
         jobFilter,
         message: message?.text ?? null,
@@ -41,6 +58,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
   const act = async (
     c: Context<AppEnv>,
     action: () => "started" | "cancelled" | "scheduled" | Promise<"scheduled">,
+    draftOf: (error: AppError) => ScheduleDraft | null = () => null,
   ) => {
     try {
       const done = await action();
@@ -48,7 +66,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const status = error.code === "conflict" ? 409 : error.code === "not_found" ? 404 : 400;
-      return page(c, { text: error.message, kind: "error" }, status);
+      return page(c, { text: error.message, kind: "error" }, status, draftOf(error));
     }
   };
 
@@ -90,22 +108,28 @@ export function registerJobsHtml(app: App, deps: Deps): void {
     }),
   );
 
-  app.post("/jobs/:name/schedule", (c) =>
-    act(c, async () => {
-      const name = parseJobName(c.req.param("name"));
-      deps.jobs.get(name);
-      const body = await c.req.parseBody();
-      const value = typeof body.schedule === "string" ? body.schedule : "";
-      saveScheduleOverride(deps, name, value.length > 200 ? value.slice(0, 200) : value);
-      deps.jobs.reschedule(name);
-      return "scheduled" as const;
-    }),
-  );
+  app.post("/jobs/:name/schedule", async (c) => {
+    const body = await c.req.parseBody();
+    const raw = typeof body.schedule === "string" ? body.schedule : "";
+    const value = raw.length > 200 ? raw.slice(0, 200) : raw;
+    return act(
+      c,
+      () => {
+        const name = parseJobName(c.req.param("name"));
+        deps.jobs.get(name);
+        saveScheduleOverride(deps, name, value);
+        deps.jobs.reschedule(name);
+        return "scheduled" as const;
+      },
+      (error) =>
+        error instanceof ValidationError ? { job: c.req.param("name"), value, problem: error.message } : null,
+    );
+  });
 
   const runData = (id: number) => {
     const run = runDetail(deps, deps.jobs, id);
     if (!run) throw new NotFoundError("job run", id);
-    return { run, fmt: jobsFormat(configuredTime(deps.config)) };
+    return { run, fmt: jobsFormat(configuredTime(deps.config), deps.clock.now()) };
   };
 
   app.get("/jobs/runs/:id", (c) => {

@@ -326,3 +326,35 @@ test("live state: status counts follow the search, and paging goes back to the t
   await page.waitForFunction(() => document.querySelector("#list-range")?.textContent?.startsWith("51–"));
   await page.waitForFunction(() => window.scrollY < 50);
 }, 120_000);
+
+test("/jobs: schedules in words beside the cron, next run in words, a bad cron keeps what was typed and says why", async () => {
+  await page.setViewportSize(DESKTOP);
+  // Armed schedules have a next run (the server arms them at start; the fixture does not).
+  fx.deps.jobs.start();
+  try {
+    await jobsPageChecks();
+  } finally {
+    await fx.deps.jobs.stop();
+  }
+}, 120_000);
+
+async function jobsPageChecks() {
+  await page.goto(`${base}/jobs`);
+  const words = await page.locator(".jobs-words").allTextContents();
+  expect(words.length).toBeGreaterThan(0);
+  for (const w of words) expect(w).toMatch(/^(every|daily|monthly|never)/);
+  const until = await page.locator(".jobs-until").allTextContents();
+  expect(until.length).toBeGreaterThan(0);
+  for (const u of until) expect(u).toMatch(/^(in \d+|in less than a minute|now)/);
+
+  const row = page.locator("#job-smart-sync");
+  await row.locator("summary", { hasText: "edit" }).click();
+  await row.locator("input[name=schedule]").fill("61 * * * *");
+  await row.locator("button", { hasText: "Save" }).click();
+  await page.waitForSelector("#job-smart-sync .jobs-error");
+  expect(await page.locator("#job-smart-sync input[name=schedule]").inputValue()).toBe("61 * * * *");
+  expect(await page.locator("#job-smart-sync .jobs-error").textContent()).toContain(
+    "invalid schedule for smart-sync",
+  );
+  expect(await page.locator("#job-smart-sync details").getAttribute("open")).not.toBeNull();
+}
