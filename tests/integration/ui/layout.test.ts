@@ -256,15 +256,13 @@ test("/repair: long names ellipsize with the full name on hover, candidates page
 test("one colour per status: the stats donut, the list's progress bars and the sync report's chart agree", async () => {
   await page.setViewportSize(DESKTOP);
   await page.goto(`${base}/stats`);
-  // The donut: one <path> per status, its <title> "status: count (percent)".
+  // The donut: one <path> per status.
   const donut: Record<string, string> = await page.evaluate(() =>
     Object.fromEntries(
-      Array.from(document.querySelectorAll("svg path"))
-        .filter((p) => p.querySelector("title"))
-        .map((p) => [
-          p.querySelector("title")?.textContent?.split(":")[0] ?? "",
-          p.getAttribute("fill") ?? "",
-        ]),
+      Array.from(document.querySelectorAll("svg path[data-status]")).map((p) => [
+        p.getAttribute("data-status") ?? "",
+        p.getAttribute("fill") ?? "",
+      ]),
     ),
   );
   expect(Object.keys(donut)).toEqual(expect.arrayContaining(["downloaded", "dead", "error"]));
