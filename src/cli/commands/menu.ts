@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type CliContext, CliExit, EXIT } from "../context.ts";
+import { CliExit, EXIT } from "../context.ts";
 
 /** `redriva menu` (and `redriva` alone on a terminal): the guided menu. */
 export function registerMenuCommand(program: Command): void {
