@@ -31,4 +31,6 @@ if [ "$(stat -c %u:%g "$data_dir")" != "$PUID:$PGID" ]; then
 fi
 
 export HOME="$data_dir"
+# Redriva logs on stderr (its CLI keeps stdout for output); a container's log is its stdout.
+exec 2>&1
 exec setpriv --reuid="$PUID" --regid="$PGID" --clear-groups -- "$@"
