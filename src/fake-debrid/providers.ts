@@ -89,6 +89,11 @@ export const FAKE_PROVIDERS: readonly FakeProvider[] = [
       DEBRIDLINK_API_URL: `${server.url}${DL_FAKE_BASE}`,
     }),
     library: (state) => debridLinkAccount(state).library,
+    // seedbox/list pages of up to 100 carry every torrent's files and links: the list is the library.
+    minimumRequests: (n) => {
+      const list = Math.max(1, Math.ceil(n / 100));
+      return { list, full: list, smart: list };
+    },
   },
   {
     kind: "premiumize",
