@@ -6,6 +6,7 @@ import { JobRunner } from "./jobs/runner.ts";
 import type { JobDefinition } from "./jobs/types.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { EventBus } from "./lib/event-bus.ts";
+import { configuredTime } from "./lib/time-format.ts";
 import { VersionedCache } from "./lib/versioned-cache.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { withConfiguredAccounts } from "./providers/accounts.ts";
@@ -66,6 +67,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     downloads: new DownloadsState(),
     ownSyncRuns: new Set(),
     reportViews: createReportViews(),
+    time: configuredTime(config),
     dav: new DavState(),
   } as Omit<Deps, "jobs" | "syncConsole"> as Deps;
   // These two act on the whole of deps (they run jobs and syncs), so they come last.

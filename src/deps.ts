@@ -4,6 +4,7 @@ import type { DbHandle } from "./db/client.ts";
 import type { JobRunner } from "./jobs/runner.ts";
 import type { Clock } from "./lib/clock.ts";
 import type { EventBus } from "./lib/event-bus.ts";
+import type { TimeFormatter } from "./lib/time-format.ts";
 import type { VersionedCache } from "./lib/versioned-cache.ts";
 import type { Logger } from "./logger.ts";
 import type { ProviderRegistry } from "./providers/registry.ts";
@@ -56,6 +57,8 @@ export interface Deps {
   ownSyncRuns: Set<number>;
   /** The reports' templates (views/reports), compiled once: job and symlink scan reports. */
   reportViews: Eta;
+  /** Times in the configured zone (JOBS_TIMEZONE, else TZ), built once: Intl formatters are costly to make per request. */
+  time: TimeFormatter;
   /** The WebDAV server's tree cache, direct links and counters (/dav, /metrics). */
   dav: DavState;
 }

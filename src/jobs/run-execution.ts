@@ -1,7 +1,6 @@
 import { finishRun, type JobRunStatus, saveRunProgress, setReportPath } from "../db/repo/jobs.ts";
 import type { Deps } from "../deps.ts";
 import { errorMessage } from "../errors.ts";
-import { configuredTime } from "../lib/time-format.ts";
 import { notify } from "../services/notifications/index.ts";
 import { writeRunReport } from "../services/reports/index.ts";
 import { RequestTimeline } from "./request-timeline.ts";
@@ -61,7 +60,7 @@ export function executeRun(
     startedAt,
     progress: null,
     counts: {},
-    log: new RunLog(() => deps.clock.now(), configuredTime(deps.config)),
+    log: new RunLog(() => deps.clock.now(), deps.time),
     controller: new AbortController(),
     abortAs: null,
     done: Promise.resolve(null as unknown as FinishedRun),

@@ -4,7 +4,6 @@ import type { JobRunner } from "../../jobs/index.ts";
 import { jobsOverview } from "../../jobs/overview.ts";
 import type { FinishedRun } from "../../jobs/runner.ts";
 import { formatDuration } from "../../lib/format.ts";
-import { configuredTime } from "../../lib/time-format.ts";
 import { reportsDir } from "../../services/reports/index.ts";
 import { type CliContext, CliExit, EXIT } from "../context.ts";
 
@@ -23,7 +22,7 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
         ctx.out(JSON.stringify(views, null, 2));
         return;
       }
-      const time = configuredTime(deps.config);
+      const time = deps.time;
       for (const job of views) {
         const schedule = job.schedule.unavailable
           ? `off (${job.schedule.unavailable})`

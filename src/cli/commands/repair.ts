@@ -1,5 +1,4 @@
 import { type Command, Option } from "commander";
-import { configuredTime } from "../../lib/time-format.ts";
 import {
   reinjectTorrent,
   repairHistory,
@@ -74,7 +73,7 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
           if (level && level !== "info") log(ctx)(line, level);
         },
       });
-      for (const line of formatRun(result, configuredTime(deps.config))) ctx.out(line);
+      for (const line of formatRun(result, deps.time)) ctx.out(line);
       if (result.status === "interrupted") throw new CliExit(EXIT.interrupted);
       if (result.status === "failed") throw new CliExit(EXIT.failed);
     });
@@ -87,7 +86,7 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
       const deps = ctx.deps();
       const queue = repairQueue(deps);
       if (flags.json) return ctx.out(JSON.stringify(queue, null, 2));
-      const time = configuredTime(deps.config);
+      const time = deps.time;
       for (const line of formatQueue(queue, deps.clock.now(), deps.config.repair.maxAttempts, time))
         ctx.out(line);
     });
@@ -102,7 +101,7 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
       const deps = ctx.deps();
       const history = repairHistory(deps, id, flags.provider);
       if (flags.json) return ctx.out(JSON.stringify(history, null, 2));
-      for (const line of formatHistory(history, configuredTime(deps.config))) ctx.out(line);
+      for (const line of formatHistory(history, deps.time)) ctx.out(line);
     });
 
   repair
@@ -120,7 +119,7 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
         signal: ctx.signal,
       });
       ctx.out(`Re-inject${item.dryRun ? " (DRY RUN: nothing changed)" : ""}:`);
-      for (const line of formatItem(item, configuredTime(deps.config))) ctx.out(line);
+      for (const line of formatItem(item, deps.time)) ctx.out(line);
       if (!["repaired", "planned", "skipped"].includes(item.outcome)) throw new CliExit(EXIT.failed);
     });
 }

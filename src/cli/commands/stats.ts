@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { formatBytes, formatCount } from "../../lib/format.ts";
-import { configuredTime, type TimeFormatter } from "../../lib/time-format.ts";
+import type { TimeFormatter } from "../../lib/time-format.ts";
 import type { LibraryStats } from "../../services/stats/index.ts";
 import type { CliContext } from "../context.ts";
 
@@ -23,7 +23,7 @@ export function registerStatsCommand(program: Command, ctx: CliContext): void {
         ctx.out(JSON.stringify(stats, null, 2));
         return;
       }
-      for (const line of formatStats(stats, configuredTime(deps.config))) ctx.out(line);
+      for (const line of formatStats(stats, deps.time)) ctx.out(line);
     });
 }
 

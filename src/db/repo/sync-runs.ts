@@ -1,9 +1,13 @@
-import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
-import { syncRunItems, syncRuns } from "../../../schema/library.ts";
+import type { syncRunItems, syncRuns } from "../../../schema/library.ts";
 import { ownerAlive } from "../../lib/process-owner.ts";
 import type { DbHandle } from "../client.ts";
 
-/** Sync runs and their checkpoints (the planned details fetches and their state). */
+/**
+ * Sync runs and their checkpoints (the planned details fetches and their state). Raw bun:sqlite
+ * statements on purpose: the dashboard and every sync page read runningSync/recentRuns per
+ * request, and `sqlite.query()` reuses compiled statements where drizzle prepares one per call
+ * (measured: the dashboard took 3× longer in `bun run bench web` through drizzle).
+ */
 export type SyncRunRow = typeof syncRuns.$inferSelect;
 type RunItemRow = typeof syncRunItems.$inferSelect;
 
@@ -48,43 +52,28 @@ export function beginRun(
   options: Record<string, unknown>,
   now: number,
 ): { run: SyncRunRow; blockedBy: null } | { run: null; blockedBy: SyncRunRow } {
-  const { sqlite, db } = dbh;
+  const { sqlite } = dbh;
   return sqlite
     .transaction(() => {
-      const blockedBy = interruptDeadRuns(dbh, own, now);
-      if (blockedBy) return { run: null, blockedBy };
-      const run = db
-        .insert(syncRuns)
-        .values({
-          provider,
-          mode,
-          status: "running",
-          options: JSON.stringify(options),
-          started_at: now,
-          pid: process.pid,
-        })
-        .returning()
-        .get();
+      const running = sqlite.query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'").all();
+      for (const row of running) {
+        if (runAlive(own, row)) return { run: null, blockedBy: row };
+        sqlite
+          .query(
+            "UPDATE sync_runs SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) WHERE id = ?",
+          )
+          .run(now, row.id);
+      }
+      const run = sqlite
+        .query<SyncRunRow, [string, string, string, number, number]>(
+          `INSERT INTO sync_runs (provider, mode, status, options, started_at, pid)
+           VALUES (?, ?, 'running', ?, ?, ?) RETURNING *`,
+        )
+        .get(provider, mode, JSON.stringify(options), now, process.pid) as SyncRunRow;
       own.add(run.id);
       return { run, blockedBy: null };
     })
     .immediate();
-}
-
-/**
- * Inside a write transaction: the live run that blocks a new one, or null after marking the
- * runs of dead processes `interrupted`.
- */
-function interruptDeadRuns(dbh: DbHandle, own: OwnRuns, now: number): SyncRunRow | null {
-  const { db } = dbh;
-  for (const row of db.select().from(syncRuns).where(eq(syncRuns.status, "running")).all()) {
-    if (runAlive(own, row)) return row;
-    db.update(syncRuns)
-      .set({ status: "interrupted", finished_at: sql`COALESCE(${syncRuns.finished_at}, ${now})` })
-      .where(eq(syncRuns.id, row.id))
-      .run();
-  }
-  return null;
 }
 
 /**
@@ -97,52 +86,59 @@ export function claimResumableRun(
   provider: string,
   now: number,
 ): { run: SyncRunRow | null; blockedBy: SyncRunRow | null } {
-  const { sqlite, db } = dbh;
+  const { sqlite } = dbh;
   return sqlite
     .transaction(() => {
-      const blockedBy = interruptDeadRuns(dbh, own, now);
-      if (blockedBy) return { run: null, blockedBy };
+      for (const row of sqlite
+        .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running'")
+        .all()) {
+        if (runAlive(own, row)) return { run: null, blockedBy: row };
+        sqlite
+          .query("UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE id = ?")
+          .run(now, row.id);
+      }
       const latest = latestRun(dbh, provider);
       if (!latest || !["interrupted", "failed"].includes(latest.status))
         return { run: null, blockedBy: null };
-      const run = db
-        .update(syncRuns)
-        .set({ status: "running", pid: process.pid, finished_at: null, error: null })
-        .where(eq(syncRuns.id, latest.id))
-        .returning()
-        .get();
+      sqlite
+        .query(
+          "UPDATE sync_runs SET status = 'running', pid = ?, finished_at = NULL, error = NULL WHERE id = ?",
+        )
+        .run(process.pid, latest.id);
       own.add(latest.id);
       // Items that failed get another chance.
-      db.update(syncRunItems)
-        .set({ state: "pending" })
-        .where(and(eq(syncRunItems.run_id, latest.id), eq(syncRunItems.state, "failed")))
-        .run();
-      return { run: run ?? null, blockedBy: null };
+      sqlite
+        .query("UPDATE sync_run_items SET state = 'pending' WHERE run_id = ? AND state = 'failed'")
+        .run(latest.id);
+      return {
+        run: sqlite.query<SyncRunRow, [number]>("SELECT * FROM sync_runs WHERE id = ?").get(latest.id),
+        blockedBy: null,
+      };
     })
     .immediate();
 }
 
 /** The provider's latest run, whatever its state. */
 export function latestRun(dbh: DbHandle, provider: string): SyncRunRow | null {
-  return (
-    dbh.db
-      .select()
-      .from(syncRuns)
-      .where(eq(syncRuns.provider, provider))
-      .orderBy(desc(syncRuns.id))
-      .limit(1)
-      .get() ?? null
-  );
+  return dbh.sqlite
+    .query<SyncRunRow, [string]>("SELECT * FROM sync_runs WHERE provider = ? ORDER BY id DESC LIMIT 1")
+    .get(provider);
 }
 
 export function runningSync(dbh: DbHandle, own: OwnRuns): SyncRunRow | null {
-  const row = dbh.db.select().from(syncRuns).where(eq(syncRuns.status, "running")).limit(1).get();
+  const row = dbh.sqlite
+    .query<SyncRunRow, []>("SELECT * FROM sync_runs WHERE status = 'running' LIMIT 1")
+    .get();
   return row && runAlive(own, row) ? row : null;
 }
 
 export function updateRun(dbh: DbHandle, id: number, counters: RunCounters): void {
-  if (Object.keys(counters).length === 0) return;
-  dbh.db.update(syncRuns).set(counters).where(eq(syncRuns.id, id)).run();
+  const keys = Object.keys(counters) as Array<keyof RunCounters>;
+  if (keys.length === 0) return;
+  const sets = keys.map((k) => `${k} = $${k}`).join(", ");
+  const params: Record<string, number> = { $id: id };
+  for (const k of keys) params[`$${k}`] = counters[k] as number;
+  dbh.sqlite.query(`UPDATE sync_runs SET ${sets} WHERE id = $id`).run(params);
 }
 
 export function finishRun(
@@ -154,22 +150,20 @@ export function finishRun(
   error: string | null,
   summary: Record<string, unknown>,
 ): void {
-  dbh.db
-    .update(syncRuns)
-    .set({ status, finished_at: now, error, summary: JSON.stringify(summary), pid: null })
-    .where(eq(syncRuns.id, id))
-    .run();
+  dbh.sqlite
+    .query(
+      "UPDATE sync_runs SET status = ?, finished_at = ?, error = ?, summary = ?, pid = NULL WHERE id = ?",
+    )
+    .run(status, now, error, JSON.stringify(summary), id);
   own.delete(id);
 }
 
 export function recentRuns(dbh: DbHandle, limit = 10): SyncRunRow[] {
-  return dbh.db.select().from(syncRuns).orderBy(desc(syncRuns.id)).limit(limit).all();
+  return dbh.sqlite
+    .query<SyncRunRow, [number]>("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?")
+    .all(limit);
 }
 
-/**
- * Plans a run's detail fetches. Kept on one prepared bun:sqlite statement in a transaction: a
- * full sync of 100,000 torrents plans 100,000 rows, past what one multi-row INSERT may bind.
- */
 export function addRunItems(
   dbh: DbHandle,
   runId: number,
@@ -187,30 +181,28 @@ export function pendingRunItems(
   dbh: DbHandle,
   runId: number,
 ): Array<Pick<RunItemRow, "torrent_id" | "reason">> {
-  return dbh.db
-    .select({ torrent_id: syncRunItems.torrent_id, reason: syncRunItems.reason })
-    .from(syncRunItems)
-    .where(and(eq(syncRunItems.run_id, runId), eq(syncRunItems.state, "pending")))
-    .orderBy(syncRunItems.priority, sql`rowid`)
-    .all();
+  return dbh.sqlite
+    .query<Pick<RunItemRow, "torrent_id" | "reason">, [number]>(
+      "SELECT torrent_id, reason FROM sync_run_items WHERE run_id = ? AND state = 'pending' ORDER BY priority, rowid",
+    )
+    .all(runId);
 }
 
 export function runItemCounts(dbh: DbHandle, runId: number): Record<string, number> {
-  const rows = dbh.db
-    .select({ state: syncRunItems.state, n: count() })
-    .from(syncRunItems)
-    .where(eq(syncRunItems.run_id, runId))
-    .groupBy(syncRunItems.state)
-    .all();
+  const rows = dbh.sqlite
+    .query<{ state: string; n: number }, [number]>(
+      "SELECT state, COUNT(*) AS n FROM sync_run_items WHERE run_id = ? GROUP BY state",
+    )
+    .all(runId);
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
 
 export function failedRunItems(dbh: DbHandle, runId: number): string[] {
-  return dbh.db
-    .select({ torrent_id: syncRunItems.torrent_id })
-    .from(syncRunItems)
-    .where(and(eq(syncRunItems.run_id, runId), inArray(syncRunItems.state, ["failed", "pending"])))
-    .all()
+  return dbh.sqlite
+    .query<{ torrent_id: string }, [number]>(
+      "SELECT torrent_id FROM sync_run_items WHERE run_id = ? AND state IN ('failed', 'pending')",
+    )
+    .all(runId)
     .map((r) => r.torrent_id);
 }
 
@@ -221,15 +213,15 @@ export function markRunItem(
   state: Exclude<RunItemRow["state"], "pending">,
   error: string | null = null,
 ): void {
-  dbh.db
-    .update(syncRunItems)
-    .set({ state, error, attempts: sql`${syncRunItems.attempts} + 1` })
-    .where(and(eq(syncRunItems.run_id, runId), eq(syncRunItems.torrent_id, torrentId)))
-    .run();
+  dbh.sqlite
+    .query(
+      "UPDATE sync_run_items SET state = ?, attempts = attempts + 1, error = ? WHERE run_id = ? AND torrent_id = ?",
+    )
+    .run(state, error, runId, torrentId);
 }
 
 /** Forgets a run that did nothing (the token was refused before anything was fetched). */
 export function discardRun(dbh: DbHandle, own: OwnRuns, id: number): void {
-  dbh.db.delete(syncRuns).where(eq(syncRuns.id, id)).run();
+  dbh.sqlite.query("DELETE FROM sync_runs WHERE id = ?").run(id);
   own.delete(id);
 }

@@ -29,7 +29,7 @@ const fmt = {
 export function registerDownloadsPages(app: App, deps: Deps): void {
   const data = async (c: Context<AppEnv>) => ({
     ...(await downloadsOverview(deps)),
-    fmt: { ...fmt, date: viewHelpers(deps.config).date },
+    fmt: { ...fmt, date: viewHelpers(deps.time).date },
     setup: setupValues(c, deps),
     add: addBoxData(deps),
   });

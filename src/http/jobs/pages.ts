@@ -3,7 +3,6 @@ import type { Deps } from "../../deps.ts";
 import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
 import { jobsOverview, runDetail, runHistory } from "../../jobs/overview.ts";
 import { saveScheduleOverride } from "../../jobs/schedules.ts";
-import { configuredTime } from "../../lib/time-format.ts";
 import type { App, AppEnv } from "../context.ts";
 import { render, renderPartial } from "../render.ts";
 import { parseJobName, parseRunId } from "./params.ts";
@@ -22,7 +21,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
     return {
       jobs,
       anyRunning: jobs.some((j) => j.running),
-      fmt: jobsFormat(configuredTime(deps.config), deps.clock.now()),
+      fmt: jobsFormat(deps.time, deps.clock.now()),
     };
   };
 
@@ -129,7 +128,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
   const runData = (id: number) => {
     const run = runDetail(deps, deps.jobs, id);
     if (!run) throw new NotFoundError("job run", id);
-    return { run, fmt: jobsFormat(configuredTime(deps.config), deps.clock.now()) };
+    return { run, fmt: jobsFormat(deps.time, deps.clock.now()) };
   };
 
   app.get("/jobs/runs/:id", (c) => {

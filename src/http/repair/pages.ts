@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { AppError, HTTP_STATUS } from "../../errors.ts";
-import { configuredTime } from "../../lib/time-format.ts";
 import {
   type BulkResult,
   currentRepairRun,
@@ -51,7 +50,7 @@ export function registerRepairHtml(app: App, deps: Deps): void {
       running: Boolean(run?.running),
       lastRun: run?.result ?? null,
       lastRunError: run?.error ?? null,
-      fmt: repairFormat(deps.clock.now(), configuredTime(deps.config)),
+      fmt: repairFormat(deps.clock.now(), deps.time),
     };
   };
 
@@ -140,7 +139,7 @@ export function registerRepairHtml(app: App, deps: Deps): void {
     return render(
       c,
       "repair/history",
-      { history, fmt: repairFormat(deps.clock.now(), configuredTime(deps.config)) },
+      { history, fmt: repairFormat(deps.clock.now(), deps.time) },
       { title: `Repair history ${history.candidate?.filename ?? c.req.param("id")}` },
     );
   });

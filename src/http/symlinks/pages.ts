@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { AppError, HTTP_STATUS } from "../../errors.ts";
-import { configuredTime } from "../../lib/time-format.ts";
 import { detectArrServices, testArrConnection } from "../../services/arr/index.ts";
 import {
   cancelScan,
@@ -37,7 +36,7 @@ const RESULT_ROWS = 500;
  * confirm-delete form of real mode. Forms carry the CSRF field; htmx sends the header.
  */
 export function registerSymlinkHtml(app: App, deps: Deps): void {
-  const fmt = symlinkFormat(configuredTime(deps.config));
+  const fmt = symlinkFormat(deps.time);
   const base = (tab: string) => ({
     fmt,
     tab,

@@ -22,7 +22,7 @@ export function registerDashboard(app: App, deps: Deps): void {
   const runsData = () => ({
     runs: recentRuns(deps, RUNS_SHOWN).map((r) => ({ ...r, error: r.error && withoutCliCommand(r.error) })),
     canResume: canResumeSync(deps) && deps.syncConsole.current() === null,
-    h: viewHelpers(deps.config),
+    h: viewHelpers(deps.time),
     now: deps.clock.now(),
   });
 
@@ -39,7 +39,7 @@ export function registerDashboard(app: App, deps: Deps): void {
 
   app.get("/ui/sync-runs", (c) => renderPartial(c, "ui/sync-runs", runsData()));
   app.get("/ui/stat-cards", (c) =>
-    renderPartial(c, "ui/stat-cards", { summary: dashboardSummary(deps), h: viewHelpers(deps.config) }),
+    renderPartial(c, "ui/stat-cards", { summary: dashboardSummary(deps), h: viewHelpers(deps.time) }),
   );
 
   app.post("/sync/stop", (c) => {

@@ -28,7 +28,7 @@ export function registerDiagnose(app: App, deps: Deps): void {
       total: groups.reduce((sum, g) => sum + g.torrents.length, 0),
       shown: SHOWN_PER_GROUP,
       syncActions: SYNC_ACTIONS,
-      h: viewHelpers(deps.config),
+      h: viewHelpers(deps.time),
     });
   });
 }

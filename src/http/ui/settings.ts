@@ -66,7 +66,7 @@ export function registerSettings(app: App, deps: Deps): void {
     const sections = await Promise.all(
       SETTINGS_SECTIONS.map(async (s) => ({ ...s, values: s.data ? await s.data(deps) : {} })),
     );
-    return render(c, "ui/settings", { title: "Settings", sections, h: viewHelpers(deps.config) });
+    return render(c, "ui/settings", { title: "Settings", sections, h: viewHelpers(deps.time) });
   });
 
   app.post("/settings/test/:provider", async (c) => {
@@ -81,7 +81,7 @@ export function registerSettings(app: App, deps: Deps): void {
     }
     try {
       const account = await provider.getAccount();
-      return renderPartial(c, "ui/account-result", { account, spec, h: viewHelpers(deps.config) });
+      return renderPartial(c, "ui/account-result", { account, spec, h: viewHelpers(deps.time) });
     } catch (error) {
       return renderPartial(c, "ui/account-result", { error: errorMessage(error), spec });
     }

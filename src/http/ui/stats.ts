@@ -23,7 +23,7 @@ export function registerStats(app: App, deps: Deps): void {
       statusSlices,
       tone: statusTone,
       syncActions: SYNC_ACTIONS,
-      h: viewHelpers(deps.config),
+      h: viewHelpers(deps.time),
     });
   });
 

@@ -48,7 +48,7 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
         ...detail,
         info: infoText(detail),
         dryRun: deps.config.dryRun,
-        h: viewHelpers(deps.config),
+        h: viewHelpers(deps.time),
         reinjectPlan: null,
         failedExplanation: FAILED_STATUS_EXPLANATIONS[detail.torrent.status] ?? null,
         ...extra,
@@ -82,7 +82,7 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
     return renderPartial(c, "ui/direct-link", {
       direct,
       index: typeof body.index === "string" ? body.index : "0",
-      h: viewHelpers(deps.config),
+      h: viewHelpers(deps.time),
     });
   });
 

@@ -62,7 +62,7 @@ export function registerTorrentList(app: App, deps: Deps): void {
         defaultDir: DEFAULT_DIR,
         listUrl,
         maxBulk: MAX_BULK,
-        h: viewHelpers(deps.config),
+        h: viewHelpers(deps.time),
       },
       { partial: "ui/torrent-list" },
     );

@@ -1,6 +1,6 @@
 import { formatBytes, formatCount, formatDuration } from "../../lib/format.ts";
 import { statusColor } from "../../lib/status-colors.ts";
-import { configuredTime } from "../../lib/time-format.ts";
+import type { TimeFormatter } from "../../lib/time-format.ts";
 import { statusLabel, statusTone } from "../../services/library-view/filters.ts";
 
 /** The detail page of a library torrent (provider and id: ids are only unique per provider). */
@@ -49,10 +49,9 @@ const helpers = {
 
 /**
  * Formatting helpers every web UI template receives as `it.h`. Dates are shown in the one
- * configured time zone (configuredTime), as on /jobs and in reports.
+ * configured time zone (deps.time), as on /jobs and in reports.
  */
-export function viewHelpers(config: Parameters<typeof configuredTime>[0]) {
-  const time = configuredTime(config);
+export function viewHelpers(time: TimeFormatter) {
   return {
     ...helpers,
     /** `2026-11-20 15:03` from an ISO string or epoch ms, in the configured zone. */

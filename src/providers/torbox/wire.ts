@@ -7,20 +7,6 @@ import { z } from "zod";
  * never fail a sync.
  */
 
-/** Every answer: `{success, error, detail, data}`; `error` is an UPPER_SNAKE code or null. */
-export const tbEnvelope = z.looseObject({
-  success: z.boolean(),
-  error: z.string().nullable().optional(),
-  detail: z.string().optional(),
-  data: z.unknown().optional(),
-});
-export type TbEnvelope<T = unknown> = {
-  success: boolean;
-  error: string | null;
-  detail: string;
-  data: T;
-};
-
 const num = z.coerce.number().catch(0);
 const optionalString = z.string().nullable().optional().catch(null);
 
@@ -38,7 +24,6 @@ export const tbFile = z.looseObject({
   s3_path: optionalString,
   zipped: z.boolean().optional().catch(false),
 });
-export type TbFile = z.infer<typeof tbFile>;
 
 /**
  * One torrent of GET /torrents/mylist (a list, or one object with `?id=`). `download_finished`
@@ -88,7 +73,6 @@ export const tbUser = z.looseObject({
   cooldown_until: optionalString,
   total_downloaded: z.coerce.number().optional().catch(0),
 });
-export type TbUser = z.infer<typeof tbUser>;
 
 /** GET /torrents/checkcached?format=object: cached hashes → `{name, size, hash}`; others absent. */
 export const tbCached = z.record(z.string(), z.looseObject({ name: z.string().optional(), size: num }));

@@ -5,7 +5,6 @@ import {
   effectiveDownloadLimit,
   type ModeOverride,
 } from "../../domain/speed-schedule.ts";
-import { configuredTime } from "../../lib/time-format.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { storedPreferences } from "./preferences.ts";
 
@@ -15,7 +14,7 @@ const OVERRIDE_KEY = "downloads.speed_mode_override";
 
 function minuteOfDay(deps: Deps): number {
   const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: configuredTime(deps.config).zone,
+    timeZone: deps.time.zone,
     hour: "2-digit",
     minute: "2-digit",
     hourCycle: "h23",

@@ -6,10 +6,9 @@
 /** The states a candidate can be in (the API filters on them). */
 export { CANDIDATE_STATES } from "../../db/repo/repair.ts";
 export { currentRepairRun, dismissRepairCandidate, startRepairRun } from "./background.ts";
-export { BULK_ACTIONS, BULK_MAX, type BulkAction, type BulkResult, repairBulk } from "./bulk.ts";
+export { BULK_ACTIONS, type BulkAction, type BulkResult, repairBulk } from "./bulk.ts";
 export { SCAN_MODES, type ScanMode, type ScanResult, scanForRepair } from "./detect.ts";
 export {
-  type CandidatePage,
   type RepairHistory,
   repairCandidatePage,
   repairHistory,

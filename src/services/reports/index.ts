@@ -3,7 +3,6 @@ import { join, resolve, sep } from "node:path";
 import type { Config } from "../../config/index.ts";
 import { allRunsWithReports, clearReportPaths, runsWithReports } from "../../db/repo/jobs.ts";
 import type { Deps } from "../../deps.ts";
-import { configuredTime } from "../../lib/time-format.ts";
 import { type IndexRun, type RunReportInput, renderReportIndex, renderRunReport } from "./render.ts";
 
 export type { RunReportInput } from "./render.ts";
@@ -22,7 +21,7 @@ export async function writeRunReport(deps: Deps, input: RunReportInput): Promise
   const relative = `${input.job}/${stamp}_run-${input.runId}.html`;
   mkdirSync(join(dir, input.job), { recursive: true });
   writeReportFile(join(dir, relative), [
-    renderRunReport(deps.reportViews, input, deps.clock.now(), configuredTime(deps.config)),
+    renderRunReport(deps.reportViews, input, deps.clock.now(), deps.time),
   ]);
   // The row of this run gets its path from the caller; count it in the rotation now.
   rotateReports(deps, input.job, input.runId);
@@ -76,7 +75,7 @@ function writeReportIndex(
     runs,
     deps.config.jobs.reportsKeep,
     deps.clock.now(),
-    configuredTime(deps.config),
+    deps.time,
   );
   writeReportFile(join(reportsDir(deps.config), "index.html"), [html]);
 }

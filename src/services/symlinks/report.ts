@@ -8,7 +8,6 @@ import {
 } from "../../db/repo/symlinks.ts";
 import type { Deps } from "../../deps.ts";
 import { formatDuration } from "../../lib/format.ts";
-import { configuredTime } from "../../lib/time-format.ts";
 import { reportsDir, writeReportFile } from "../reports/index.ts";
 import { renderSymlinkScanReport, type SymlinkScanReportRow } from "../reports/symlink-scan.ts";
 import { PROBLEM_LABELS, PROBLEM_TYPES, type ProblemType } from "./check.ts";
@@ -32,7 +31,7 @@ export function reportPathFor(deps: Pick<Deps, "config">, scanId: number): strin
  * Returns its path.
  */
 export function writeScanReport(
-  deps: Pick<Deps, "config" | "dbh" | "clock" | "reportViews">,
+  deps: Pick<Deps, "config" | "dbh" | "clock" | "reportViews" | "time">,
   scanId: number,
 ): string {
   const row = getScan(deps.dbh.db, scanId);
@@ -40,7 +39,7 @@ export function writeScanReport(
   const p = progressFromRow(row, deps.clock.now());
   const byType = countProblemsByType(deps.dbh.db, scanId);
   const total = Object.values(byType).reduce((a, b) => a + b, 0);
-  const time = configuredTime(deps.config);
+  const time = deps.time;
   const page = {
     scanId: p.scanId,
     startedAt: `${time.dateTime(p.startedAt)} (${time.zone})`,

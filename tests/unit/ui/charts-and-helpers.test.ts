@@ -3,8 +3,9 @@ import { donut, lineChart, niceMax, niceMaxBytes } from "../../../src/http/ui/ch
 import { safeNext } from "../../../src/http/ui/login.ts";
 import { filterChips } from "../../../src/http/ui/torrents.ts";
 import { viewHelpers as helpersFor } from "../../../src/http/ui/view-helpers.ts";
+import { timeFormatter } from "../../../src/lib/time-format.ts";
 
-const viewHelpers = helpersFor({ jobs: { timezone: "UTC" } });
+const viewHelpers = helpersFor(timeFormatter("UTC"));
 
 describe("charts", () => {
   test("niceMax rounds up to 1, 2 or 5 times a power of ten", () => {
@@ -69,7 +70,7 @@ describe("view helpers", () => {
     expect(viewHelpers.date(0)).toBe("1970-01-01 00:00");
     expect(viewHelpers.date(null)).toBe("—");
     expect(viewHelpers.date("not a date")).toBe("not a date");
-    const paris = helpersFor({ jobs: { timezone: "Europe/Paris" } });
+    const paris = helpersFor(timeFormatter("Europe/Paris"));
     expect(paris.date("2026-11-20T14:03:59.000Z")).toBe("2026-11-20 15:03");
     expect(paris.date(Date.UTC(2026, 6, 1, 23, 30))).toBe("2026-07-02 01:30");
     expect(viewHelpers.ago(1000, 1000 + 3 * 3_600_000)).toBe("3 h ago");
