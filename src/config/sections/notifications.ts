@@ -40,24 +40,15 @@ const smtpUrl = () =>
     "expected smtp://user:password@host:port or smtps://…",
   );
 
-const addressList = () =>
+/** A comma-separated list (paths, e-mail addresses); empty or unset is none. */
+const commaList = () =>
   optionalText().transform((s) =>
     s === undefined
       ? []
       : s
           .split(",")
-          .map((a) => a.trim())
-          .filter((a) => a !== ""),
-  );
-
-const pathList = () =>
-  optionalText().transform((s) =>
-    s === undefined
-      ? []
-      : s
-          .split(",")
-          .map((p) => p.trim())
-          .filter((p) => p !== ""),
+          .map((item) => item.trim())
+          .filter((item) => item !== ""),
   );
 
 export const notificationsSchema = z.object({
@@ -76,7 +67,7 @@ export const notificationsSchema = z.object({
   /** E-mail over SMTP: the server with its credentials, the sender and the recipients (comma-separated). */
   SMTP_URL: smtpUrl(),
   SMTP_FROM: optionalText(),
-  SMTP_TO: addressList(),
+  SMTP_TO: commaList(),
   /**
    * An Apprise API server's notify endpoint (http://apprise:8000/notify/<key>, or /notify with
    * APPRISE_TARGETS: Apprise URLs such as tgram://… mailto://…, comma-separated).
@@ -86,7 +77,7 @@ export const notificationsSchema = z.object({
   NOTIFY_EVENTS: eventList(),
   /** The disk-check job warns when free space under DATA_DIR (and DISK_SPACE_PATHS) drops below. */
   DISK_SPACE_LOW: byteSize(10 * 1024 ** 3),
-  DISK_SPACE_PATHS: pathList(),
+  DISK_SPACE_PATHS: commaList(),
 });
 
 export const notificationsSection = notificationsSchema.superRefine((env, ctx) => {
