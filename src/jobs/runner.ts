@@ -80,6 +80,11 @@ export class JobRunner {
     if (this.started && !this.stopping) this.arm(name);
   }
 
+  /** Re-reads every schedule: a setting a job's availability depends on changed (the media root). */
+  rescheduleAll(): void {
+    for (const name of this.defs.keys()) this.reschedule(name);
+  }
+
   /**
    * Starts a run now, or throws: NotFoundError (unknown job), ValidationError (not available),
    * ConflictError (already running, here or in another process).

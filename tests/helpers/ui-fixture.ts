@@ -1,5 +1,7 @@
 import { type FakeDebridServer, type StartOptions, startFakeDebrid } from "../../src/fake-debrid/index.ts";
 import { createApp } from "../../src/http/app.ts";
+import type { JobDefinition } from "../../src/jobs/types.ts";
+import { PROVIDERS } from "../../src/providers/list.ts";
 import { runSync } from "../../src/services/sync/index.ts";
 import { makeTestDeps, type TestDeps } from "./deps.ts";
 
@@ -20,6 +22,8 @@ export async function startUiFixture(
     env?: Record<string, string>;
     fake?: StartOptions;
     sync?: "full" | "torrents" | "none";
+    /** The runner's jobs (the built-in ones by default). */
+    jobs?: JobDefinition[];
   } = {},
 ): Promise<UiFixture> {
   const fake = await startFakeDebrid({
@@ -27,12 +31,16 @@ export async function startUiFixture(
     ...options.fake,
     library: { size: options.size ?? 120, hostileNames: true, ...options.fake?.library },
   });
-  const deps = makeTestDeps({
-    RD_API_TOKEN: fake.state.options.token,
-    RD_API_URL: fake.rdApiUrl,
-    RD_RATE_LIMIT: "100000",
-    ...options.env,
-  });
+  const deps = makeTestDeps(
+    {
+      RD_API_TOKEN: fake.state.options.token,
+      RD_API_URL: fake.rdApiUrl,
+      RD_RATE_LIMIT: "100000",
+      ...options.env,
+    },
+    PROVIDERS,
+    options.jobs ? { jobs: options.jobs } : {},
+  );
   const mode = options.sync ?? "full";
   if (mode !== "none") {
     const result = await runSync(deps, mode, {});
@@ -44,6 +52,7 @@ export async function startUiFixture(
     deps,
     app,
     async close() {
+      await deps.jobs.stop(2000);
       await fake.close();
       deps[Symbol.dispose]();
     },

@@ -37,7 +37,10 @@ export function registerDownloadsPages(app: App, deps: Deps): void {
   app.get("/downloads", async (c) =>
     render(c, "downloads/index", await data(c), { partial: "downloads/rows", title: "Downloads" }),
   );
-  app.get("/downloads/rows", async (c) => renderPartial(c, "downloads/rows", await data(c)));
+  // Fragments carry the storage card's queue line along (out of band), so both stay current.
+  const rows = async (c: Context<AppEnv>) =>
+    renderPartial(c, "downloads/rows", { ...(await data(c)), queueOob: true });
+  app.get("/downloads/rows", rows);
 
   app.post("/downloads/add", async (c) => {
     const result = await addFromForm(c, deps);
@@ -59,7 +62,7 @@ export function registerDownloadsPages(app: App, deps: Deps): void {
     const action = actions[c.req.param("action")];
     if (!HASH.test(hash) || !action) return c.text("Unknown download or action", 400);
     action(hash, await c.req.parseBody());
-    if (isHtmx(c)) return renderPartial(c, "downloads/rows", await data(c));
+    if (isHtmx(c)) return rows(c);
     return c.redirect("/downloads", 303);
   });
 }

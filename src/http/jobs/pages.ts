@@ -25,6 +25,17 @@ export function registerJobsHtml(app: App, deps: Deps): void {
     };
   };
 
+  /** The runs under the table, of one job (?job=) or all; the fragment polls while one runs. */
+  const historyData = (c: Context<AppEnv>) => {
+    const job = c.req.query("job");
+    const jobFilter = job && deps.jobs.list().some((d) => d.name === job) ? job : null;
+    return {
+      history: runHistory(deps, { job: jobFilter ?? undefined, limit: 50 }),
+      jobFilter,
+      fmt: jobsFormat(deps.time, deps.clock.now()),
+    };
+  };
+
   const page = (
     c: Context<AppEnv>,
     message?: { text: string; kind: "ok" | "error" },
@@ -32,16 +43,13 @@ export function registerJobsHtml(app: App, deps: Deps): void {
     /** A refused schedule: its form stays open with what was typed and why it was refused. */
     draft: ScheduleDraft | null = null,
   ) => {
-    const job = c.req.query("job");
-    const jobFilter = job && deps.jobs.list().some((d) => d.name === job) ? job : null;
     return render(
       c,
       "jobs/index",
       {
         ...tableData(),
         draft,
-        history: runHistory(deps, { job: jobFilter ?? undefined, limit: 50 }),
-        jobFilter,
+        ...historyData(c),
         message: message?.text ?? null,
         messageKind: message?.kind ?? "ok",
       },
@@ -90,6 +98,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
   });
 
   app.get("/jobs/table", (c) => renderPartial(c, "jobs/table", tableData()));
+  app.get("/jobs/history", (c) => renderPartial(c, "jobs/history", historyData(c)));
 
   app.post("/jobs/:name/run", (c) =>
     act(c, () => {

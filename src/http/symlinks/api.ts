@@ -47,6 +47,8 @@ export function saveSymlinkConfig(deps: Deps, body: Record<string, unknown>) {
     if (sonarr !== undefined) saveArrConnection(deps, "sonarr", sonarr);
     if (radarr !== undefined) saveArrConnection(deps, "radarr", radarr);
   })();
+  // symlink-check is off without a usable media root: arm it now, not at the next start.
+  deps.jobs.rescheduleAll();
 }
 
 /** JSON API under /api/symlinks (the original plan's endpoints). */

@@ -95,6 +95,7 @@ export function registerSymlinkHtml(app: App, deps: Deps): void {
   app.get("/symlinks", (c) => dashboard(c));
   app.get("/symlinks/scanner", (c) => scanner(c));
   app.get("/symlinks/settings", (c) => settings(c));
+  app.get("/symlinks/running", (c) => renderPartial(c, "symlinks/running-badge", base("dashboard")));
 
   app.get("/symlinks/directories", async (c) =>
     guard(
