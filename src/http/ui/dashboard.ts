@@ -1,10 +1,13 @@
 import { streamSSE } from "hono/streaming";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
+import { jobsOverview } from "../../jobs/overview.ts";
+import { accountsGlance, dashboardGlance } from "../../services/library-view/glance.ts";
 import { dashboardSummary } from "../../services/library-view/list.ts";
 import { isSyncAction, SYNC_ACTIONS } from "../../services/library-view/sync-console.ts";
 import { canResumeSync, recentRuns } from "../../services/sync/index.ts";
 import type { App } from "../context.ts";
+import { jobsFormat } from "../jobs/view-format.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
 import { withoutCliCommand } from "./cli-hints.ts";
 import { toastTrigger } from "./htmx.ts";
@@ -37,6 +40,27 @@ export function registerDashboard(app: App, deps: Deps): void {
     }),
   );
 
+  // At a glance: loaded after the page (accounts ask each provider), so "/" stays as fast.
+  app.get("/ui/glance", async (c) => {
+    const jobs = jobsOverview(deps, deps.jobs);
+    return renderPartial(c, "ui/glance", {
+      glance: await dashboardGlance(deps),
+      nextJobs: jobs
+        .filter((j) => j.nextRun !== null)
+        .sort((a, b) => String(a.nextRun).localeCompare(String(b.nextRun)))
+        .slice(0, 3),
+      failedJobs: jobs.filter((j) => j.last?.status === "failed" || j.last?.status === "interrupted"),
+      fmt: jobsFormat(deps.time, deps.clock.now()),
+      h: viewHelpers(deps.time),
+      now: deps.clock.now(),
+    });
+  });
+  app.get("/ui/glance/accounts", async (c) =>
+    renderPartial(c, "ui/glance-accounts", {
+      accounts: await accountsGlance(deps),
+      h: viewHelpers(deps.time),
+    }),
+  );
   app.get("/ui/sync-runs", (c) => renderPartial(c, "ui/sync-runs", runsData()));
   app.get("/ui/stat-cards", (c) =>
     renderPartial(c, "ui/stat-cards", { summary: dashboardSummary(deps), h: viewHelpers(deps.time) }),
