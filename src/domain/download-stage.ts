@@ -3,7 +3,8 @@
  * `moveTo`, so a move nobody planned (a finished torrent back in the queue, a deleted one
  * brought back) is a programming error caught at the call, not a row in a strange state.
  *
- *   queued → provider → waiting ⇄ downloading → moving → done
+ *   queued → provider → waiting ⇄ downloading → moving → extracting → hook → done
+ *   (the steps after the download: src/services/downloads/post-download/steps.ts; each may be skipped)
  *   (any of them) → error → queued | waiting   (start over / retry)
  *   (any but deleted) → deleted                (final: the row is then forgotten)
  */
@@ -14,6 +15,8 @@ export const DOWNLOAD_STAGES = [
   "waiting",
   "downloading",
   "moving",
+  "extracting",
+  "hook",
   "done",
   "error",
   "deleted",
@@ -39,7 +42,11 @@ const STAGE_TRANSITIONS: Readonly<Record<DownloadStage, readonly DownloadStage[]
   waiting: ["downloading", "moving", "error", "deleted"],
   // between two files (no transfer running); all files on disk; failed for good
   downloading: ["waiting", "moving", "error", "deleted"],
-  moving: ["done", "error", "deleted"],
+  // the steps after the download (post-download/steps.ts): each one may be skipped
+  moving: ["extracting", "hook", "done", "error", "deleted"],
+  extracting: ["hook", "done", "error", "deleted"],
+  // the DOWNLOAD_ON_COMPLETE command never fails the torrent (error: only a bug of ours)
+  hook: ["done", "error", "deleted"],
   done: ["deleted"],
   // started over (a new grab, or resume without files); retried where it failed (resume with files)
   error: ["queued", "waiting", "deleted"],
@@ -50,6 +57,13 @@ const STAGE_TRANSITIONS: Readonly<Record<DownloadStage, readonly DownloadStage[]
 export const PROVIDER_STAGES = ["queued", "provider"] as const satisfies readonly DownloadStage[];
 /** Stages where aria2c transfers may run for the torrent. */
 export const TRANSFER_STAGES = ["waiting", "downloading"] as const satisfies readonly DownloadStage[];
+/** Stages of the steps after the download, in their order (the runner drives them). */
+export const POST_DOWNLOAD_STAGES = [
+  "moving",
+  "extracting",
+  "hook",
+] as const satisfies readonly DownloadStage[];
+export type PostDownloadStage = (typeof POST_DOWNLOAD_STAGES)[number];
 /** Stages with no work left for the downloader (it idles when every torrent is in one). */
 export const SETTLED_STAGES = ["done", "error"] as const satisfies readonly DownloadStage[];
 

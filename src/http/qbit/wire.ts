@@ -112,6 +112,9 @@ export function qbitState(t: DownloadTorrentRow, now: number, symlink = false): 
     case "done":
       return "pausedUP";
     case "moving":
+    case "extracting":
+    case "hook":
+      // The steps after the download (move, extraction, DOWNLOAD_ON_COMPLETE): the *arr waits.
       return "moving";
   }
   if (t.paused || t.blocked === "disk") return "pausedDL";

@@ -1,64 +1,19 @@
 import { lstatSync } from "node:fs";
-import { cp, mkdir, rename, rm } from "node:fs/promises";
+import { cp, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type DownloadTorrentRow,
   deleteTorrentRow,
   filesOf,
   torrentsInStages,
-  updateTorrent,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
-import { FINAL_STAGE, moveTo, TRANSFER_STAGES } from "../../domain/download-stage.ts";
+import { FINAL_STAGE } from "../../domain/download-stage.ts";
 import { ProviderError, type ProviderKind } from "../../providers/types.ts";
 import type { DownloadEngine } from "./engine.ts";
-import { DOWNLOADS_TOPIC } from "./events.ts";
 import { isSymlinkMode } from "./mode.ts";
 import { incompleteFolder, resolveInside } from "./paths.ts";
-
-/**
- * Torrents whose files are all on disk move from the incomplete folder to their final place in
- * one rename (the *arr never sees a half-written file at content_path), then report complete.
- */
-export async function finishCompleted(deps: Deps): Promise<void> {
-  for (const torrent of torrentsInStages(deps.dbh.db, [...TRANSFER_STAGES, "moving"])) {
-    if (torrent.paused) continue;
-    const files = filesOf(deps.dbh.db, torrent.hash);
-    if (files.length === 0 || files.some((f) => f.status !== "complete")) continue;
-    await moveIntoPlace(deps, torrent);
-  }
-}
-
-async function moveIntoPlace(deps: Deps, torrent: DownloadTorrentRow): Promise<void> {
-  const db = deps.dbh.db;
-  const config = deps.config.downloads;
-  const rootName = torrent.root_name ?? torrent.hash;
-  const source = join(incompleteFolder(config, torrent.hash), rootName);
-  updateTorrent(db, torrent.hash, { ...moveTo(torrent.stage, "moving"), speed: 0, message: null });
-  try {
-    await mkdir(torrent.save_path, { recursive: true });
-    const target = uniqueTarget(torrent.save_path, rootName);
-    await moveTree(source, target);
-    await rm(incompleteFolder(config, torrent.hash), { recursive: true, force: true });
-    const now = deps.clock.now();
-    updateTorrent(db, torrent.hash, {
-      ...moveTo("moving", "done"),
-      content_path: target,
-      completion_on: now,
-      last_activity: now,
-      downloaded: torrent.size,
-      speed: 0,
-      message: null,
-      blocked: null,
-    });
-    deps.log.info({ hash: torrent.hash, path: target }, "download complete");
-    deps.bus.publish(DOWNLOADS_TOPIC, "completed", { hash: torrent.hash, name: torrent.name, path: target });
-  } catch (error) {
-    const message = `could not move the files into ${torrent.save_path}: ${(error as Error).message}`;
-    updateTorrent(db, torrent.hash, { ...moveTo("moving", "error"), error: message });
-    deps.log.error({ hash: torrent.hash, err: message }, "download failed at the last step");
-  }
-}
+import { stopPostStep } from "./post-download/stop.ts";
 
 /** Moves a file or folder; across filesystems it copies (in the kernel), then removes. */
 export async function moveTree(source: string, target: string): Promise<void> {
@@ -92,6 +47,8 @@ export function uniqueTarget(folder: string, name: string): string {
 export async function processDeletions(deps: Deps, engine: DownloadEngine): Promise<void> {
   const config = deps.config.downloads;
   for (const torrent of torrentsInStages(deps.dbh.db, [FINAL_STAGE])) {
+    // An extraction or a command running for it stops first (its child process killed).
+    await stopPostStep(deps, torrent.hash);
     const files = filesOf(deps.dbh.db, torrent.hash);
     for (const f of files) engine.queue.cancel(String(f.id));
     const transferring = files.some((f) => f.status === "active" || f.status === "pending");

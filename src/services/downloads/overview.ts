@@ -11,7 +11,16 @@ import { ETA_UNKNOWN, etaSeconds } from "./progress.ts";
 import { currentDownloadLimit } from "./speed-limit.ts";
 import type { RuntimeStatus } from "./state.ts";
 
-export type Phase = "provider" | "queued" | "downloading" | "moving" | "done" | "error" | "paused";
+export type Phase =
+  | "provider"
+  | "queued"
+  | "downloading"
+  | "moving"
+  | "extracting"
+  | "hook"
+  | "done"
+  | "error"
+  | "paused";
 
 export interface DownloadRow {
   hash: string;
@@ -64,7 +73,7 @@ function existingAncestor(dir: string): string {
 export function phaseOf(t: DownloadTorrentRow): Phase {
   if (t.stage === "error") return "error";
   if (t.stage === "done") return "done";
-  if (t.stage === "moving") return "moving";
+  if (t.stage === "moving" || t.stage === "extracting" || t.stage === "hook") return t.stage;
   if (t.paused || t.blocked) return "paused";
   if (t.stage === "queued" || t.stage === "provider") return "provider";
   if (t.stage === "downloading") return "downloading";

@@ -10,8 +10,9 @@ import type { Deps } from "../../deps.ts";
 import { queuePriority, TRANSFER_STAGES } from "../../domain/download-stage.ts";
 import { formatBytes } from "../../lib/format.ts";
 import type { DownloadEngine } from "./engine.ts";
-import { finishCompleted, processDeletions } from "./finish.ts";
+import { processDeletions } from "./finish.ts";
 import { isSymlinkMode } from "./mode.ts";
+import { advancePostDownload, enterPostDownload } from "./post-download/runner.ts";
 import { providerStep } from "./provider-step.ts";
 import { applySpeedLimit } from "./speed-limit.ts";
 import { pollTransfers, queueItem, retryDue } from "./transfer.ts";
@@ -28,7 +29,8 @@ export async function reconcileTick(deps: Deps, engine: DownloadEngine): Promise
   await pollTransfers(deps, engine);
   await watchDisk(deps, engine);
   enqueuePending(deps, engine);
-  await finishCompleted(deps);
+  enterPostDownload(deps);
+  advancePostDownload(deps, engine);
   const snapshot = engine.queue.snapshot();
   return { busy: snapshot.running.length > 0 || snapshot.waiting > 0 };
 }

@@ -8,6 +8,7 @@ import { DownloadQueue } from "../../downloader/queue.ts";
 import { type DiskSpace, detectStorage, diskSpace } from "../../downloader/storage.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { DOWNLOADS_TOPIC } from "./events.ts";
+import { stopPostSteps } from "./post-download/stop.ts";
 import { SpeedTracker } from "./progress.ts";
 import { providerRound, reconcileTick } from "./reconcile.ts";
 import { mountRound } from "./symlink-step.ts";
@@ -197,6 +198,7 @@ export async function startDownloads(
       unsubscribe();
       if (timer) clearTimeout(timer);
       if (running) await running;
+      await stopPostSteps(deps);
       queue.clear();
       await supervisor.stop();
       deps.downloads.status = null;

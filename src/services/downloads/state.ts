@@ -1,6 +1,7 @@
 import type { Aria2Profile } from "../../downloader/profile.ts";
 import type { QueueSnapshot } from "../../downloader/queue.ts";
 import type { StorageDetection } from "../../downloader/storage.ts";
+import type { RunningStep } from "./post-download/step.ts";
 import type { MountWait } from "./symlink-step.ts";
 
 /** What the running downloader reports to pages. */
@@ -21,4 +22,6 @@ export class DownloadsState {
   readonly starting = new Set<string>();
   /** Symlink mode: torrents waiting for their files in the debrid mount, by hash. */
   readonly mountWaits = new Map<string, MountWait>();
+  /** Steps after the download running now (move, extraction, command), by hash. */
+  readonly postSteps = new Map<string, RunningStep>();
 }

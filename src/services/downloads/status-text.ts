@@ -4,6 +4,7 @@ import type { DownloadTorrentRow } from "./queries.ts";
 export function statusText(t: DownloadTorrentRow): string {
   if (t.stage === "error") return `Redriva: failed: ${t.error ?? "unknown error"}`;
   if (t.stage === "done") return "Redriva: finished, files in place";
+  if (t.stage === "extracting" || t.stage === "hook") return `Redriva: ${t.message ?? t.stage}`;
   if (t.paused) return "Redriva: paused";
   if (t.message) return `Redriva: ${t.message}`;
   if (t.stage === "queued") return "Redriva: waiting for a debrid service";

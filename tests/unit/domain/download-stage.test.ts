@@ -26,9 +26,18 @@ const ALLOWED = new Set([
   "downloading→moving",
   "downloading→error",
   "downloading→deleted",
+  "moving→extracting",
+  "moving→hook",
   "moving→done",
   "moving→error",
   "moving→deleted",
+  "extracting→hook",
+  "extracting→done",
+  "extracting→error",
+  "extracting→deleted",
+  "hook→done",
+  "hook→error",
+  "hook→deleted",
   "done→deleted",
   "error→queued",
   "error→waiting",
@@ -38,13 +47,15 @@ const ALLOWED = new Set([
 const pairs = DOWNLOAD_STAGES.flatMap((from) => DOWNLOAD_STAGES.map((to) => [from, to] as const));
 
 describe("download stages", () => {
-  test("the table knows the eight stages", () => {
+  test("the table knows the ten stages", () => {
     expect([...DOWNLOAD_STAGES]).toEqual([
       "queued",
       "provider",
       "waiting",
       "downloading",
       "moving",
+      "extracting",
+      "hook",
       "done",
       "error",
       "deleted",
