@@ -5,6 +5,7 @@ import { registerBackupCommands } from "./commands/backup.ts";
 import { registerClearCommand } from "./commands/clear.ts";
 import { registerDiagnoseCommand } from "./commands/diagnose.ts";
 import { registerDownloadsCommand } from "./commands/downloads.ts";
+import { registerImportCommand } from "./commands/import.ts";
 import { registerJobsCommand } from "./commands/jobs.ts";
 import { registerMenuCommand } from "./commands/menu.ts";
 import { registerRepairCommand } from "./commands/repair.ts";
@@ -31,6 +32,8 @@ const WRITING_COMMANDS: ReadonlySet<string> = new Set([
   "downloads delete",
   "jobs run",
   "symlinks scan",
+  "import rdt-client",
+  "import redriva-python",
 ]);
 
 function commandPath(command: Command): string {
@@ -57,6 +60,7 @@ export function buildProgram(ctx: CliContext): Command {
       const path = commandPath(action);
       if (!WRITING_COMMANDS.has(path)) return;
       if (path === "backup" && action.opts().list) return;
+      if (path.startsWith("import ") && !action.opts().apply) return;
       ctx.lockDataDir(path);
     });
   registerSyncCommand(program, ctx);
@@ -68,6 +72,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerRepairCommand(program, ctx);
   registerSymlinksCommand(program, ctx);
   registerDownloadsCommand(program, ctx);
+  registerImportCommand(program, ctx);
   registerMenuCommand(program);
   return program;
 }
