@@ -3,6 +3,7 @@ import { withAccounts, withConfiguredAccounts } from "../providers/accounts.ts";
 import type { ProviderDescriptor } from "../providers/descriptor.ts";
 import { PROVIDERS } from "../providers/list.ts";
 import { arrSchema, buildArr } from "./sections/arr.ts";
+import { ARR_INSTANCE_SECRETS } from "./sections/arr-instances.ts";
 import { buildCore, coreSchema } from "./sections/core.ts";
 import { buildDav, davSchema } from "./sections/dav.ts";
 import { type DebridConfig, debridSection } from "./sections/debrid.ts";
@@ -27,6 +28,7 @@ const SECRET_KEYS: readonly string[] = [
   "SMTP_URL",
   "APPRISE_URL",
   "APPRISE_TARGETS",
+  ...ARR_INSTANCE_SECRETS,
 ];
 
 function section<S extends z.ZodObject, R>(schema: S, build: (value: z.infer<S>) => R) {

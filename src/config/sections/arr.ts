@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bool, httpUrl, positiveInt, secret } from "../fields.ts";
+import { arrInstanceFields, buildArrInstances, unknownArrInstances } from "./arr-instances.ts";
 
 /**
  * Sonarr / Radarr connections. These are the defaults; the Symlinks settings tab can override
@@ -9,19 +10,31 @@ import { bool, httpUrl, positiveInt, secret } from "../fields.ts";
 const optionalUrl = () =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), httpUrl());
 
-export const arrSchema = z.object({
-  SONARR_URL: optionalUrl(),
-  SONARR_API_KEY: secret(),
-  RADARR_URL: optionalUrl(),
-  RADARR_API_KEY: secret(),
-  ARR_TIMEOUT_MS: positiveInt(10_000),
-  /** Commands per minute sent to one *arr instance (rescans are heavy for them). */
-  ARR_COMMANDS_PER_MINUTE: positiveInt(30),
-  /** Above this many distinct series/movies, one library-wide rescan replaces the per-item ones. */
-  ARR_FULL_RESCAN_THRESHOLD: positiveInt(50),
-  /** Never ask Sonarr/Radarr to search for releases, whatever a feature requests. */
-  ARR_NEVER_SEARCH: bool(false),
-});
+export const arrSchema = z
+  .object({
+    SONARR_URL: optionalUrl(),
+    SONARR_API_KEY: secret(),
+    RADARR_URL: optionalUrl(),
+    RADARR_API_KEY: secret(),
+    ARR_TIMEOUT_MS: positiveInt(10_000),
+    /** Commands per minute sent to one *arr instance (rescans are heavy for them). */
+    ARR_COMMANDS_PER_MINUTE: positiveInt(30),
+    /** Above this many distinct series/movies, one library-wide rescan replaces the per-item ones. */
+    ARR_FULL_RESCAN_THRESHOLD: positiveInt(50),
+    /** Never ask Sonarr/Radarr to search for releases, whatever a feature requests. */
+    ARR_NEVER_SEARCH: bool(false),
+    ...arrInstanceFields,
+  })
+  .superRefine((env, ctx) => {
+    const unknown = unknownArrInstances(env.ARR_CATEGORIES, buildArrInstances(env));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ARR_CATEGORIES"],
+        message: `names ${unknown.join(", ")}, which no SONARR_URL_N/RADARR_URL_N configures`,
+      });
+    }
+  });
 
 export function buildArr(env: z.infer<typeof arrSchema>) {
   return {
@@ -39,5 +52,12 @@ export function buildArr(env: z.infer<typeof arrSchema>) {
     commandsPerMinute: env.ARR_COMMANDS_PER_MINUTE,
     fullRescanThreshold: env.ARR_FULL_RESCAN_THRESHOLD,
     neverSearch: env.ARR_NEVER_SEARCH,
+    /** Instances 2..9 (SONARR_URL_2...); the first of each kind is `sonarr`/`radarr` above. */
+    instances: buildArrInstances(env),
+    /** ARR_CATEGORIES: category → instance id, over what each *arr's download clients say. */
+    categories: env.ARR_CATEGORIES,
+    /** 0: Redriva's own PORT. */
+    downloadClientPort: env.ARR_DOWNLOAD_CLIENT_PORT,
+    routesRefreshMs: env.ARR_ROUTES_REFRESH_MS,
   };
 }

@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
-import { ArrClient } from "./client.ts";
+import { buildArrClient } from "./build.ts";
+import type { ArrClient } from "./client.ts";
 import { getArrConnection, savedKeyFor } from "./settings.ts";
 import {
   ARR_KINDS,
@@ -20,27 +21,9 @@ import {
  */
 export { ArrClient } from "./client.ts";
 export { detectArrServices } from "./detect.ts";
+export { arrForCategory, arrRoutesReport } from "./route.ts";
 export { getArrConnection, publicArrConnection, saveArrConnection } from "./settings.ts";
-export type { ArrConnection, ArrKind, ArrRescanReport, ArrTestResult } from "./types.ts";
-
-export function buildArrClient(
-  deps: Pick<Deps, "config" | "clock" | "log">,
-  kind: ArrKind,
-  connection: ArrConnection,
-) {
-  if (!connection.url || !connection.apiKey) return undefined;
-  return new ArrClient({
-    kind,
-    url: connection.url,
-    apiKey: connection.apiKey,
-    clock: deps.clock,
-    log: deps.log,
-    timeoutMs: deps.config.arr.timeoutMs,
-    commandsPerMinute: deps.config.arr.commandsPerMinute,
-    fullRescanThreshold: deps.config.arr.fullRescanThreshold,
-    neverSearch: deps.config.arr.neverSearch,
-  });
-}
+export type { ArrKind, ArrRescanReport, ArrTestResult } from "./types.ts";
 
 export function getArrClient(deps: Deps, kind: ArrKind): ArrClient | undefined {
   const connection = getArrConnection(deps, kind);
