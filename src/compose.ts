@@ -14,6 +14,7 @@ import type { ProviderDescriptor } from "./providers/descriptor.ts";
 import { PROVIDERS, providerSecretPaths } from "./providers/list.ts";
 import { ProviderRegistry } from "./providers/registry.ts";
 import { ArrClients } from "./services/arr/clients.ts";
+import { ArrRouteCache } from "./services/arr/route-cache.ts";
 import { DavState } from "./services/dav/state.ts";
 import { DownloadsState } from "./services/downloads/state.ts";
 import { VersionedCache as LibraryCache } from "./services/library-view/cache.ts";
@@ -62,6 +63,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     webAuth: new WebAuthState(config.auth, clock),
     libraryCache: new LibraryCache(),
     arrClients: new ArrClients(),
+    arrRoutes: new ArrRouteCache(),
     metrics: new Metrics(providers),
     repairRuns: new RepairRuns(),
     downloads: new DownloadsState(),

@@ -9,6 +9,7 @@ import type { VersionedCache } from "./lib/versioned-cache.ts";
 import type { Logger } from "./logger.ts";
 import type { ProviderRegistry } from "./providers/registry.ts";
 import type { ArrClients } from "./services/arr/clients.ts";
+import type { ArrRouteCache } from "./services/arr/route-cache.ts";
 import type { DavState } from "./services/dav/state.ts";
 import type { DownloadsState } from "./services/downloads/state.ts";
 import type { VersionedCache as LibraryCache } from "./services/library-view/cache.ts";
@@ -44,6 +45,8 @@ export interface Deps {
   syncConsole: SyncConsole;
   /** Sonarr/Radarr clients, kept so their rate limits hold across calls. */
   arrClients: ArrClients;
+  /** Which *arr instance grabs with which qBit category, as their download clients said (route.ts). */
+  arrRoutes: ArrRouteCache;
   /** Prometheus registry (built on first scrape) and the debrid response counters. */
   metrics: Metrics;
   /** The repair run started from the web UI or the API (one at a time). */

@@ -1,11 +1,12 @@
 import type { ArrKind } from "../../src/services/arr/types.ts";
+import { answerImportRoutes, type FakeDownloadClient, type FakeHistoryRecord } from "./arr-imports.ts";
 
 /**
  * A fake Sonarr or Radarr over real HTTP (127.0.0.1, port 0), following the v3 API shapes the
  * client uses: GET /api/v3/system/status, GET /api/v3/series (Sonarr) or /api/v3/movie (Radarr),
  * POST /api/v3/command (201 + command resource), GET /api/v3/command/:id. The key is checked
  * like the real ones (X-Api-Key header or apikey query; 401 otherwise). Every command received
- * is recorded in `commands`.
+ * is recorded in `commands`. Download clients and history: arr-imports.ts.
  */
 export interface FakeArrItem {
   id: number;
@@ -30,6 +31,10 @@ export interface FakeArr {
   requests: string[];
   /** Answer every request with this status until cleared (simulates an outage). */
   failWith: number | null;
+  /** GET /api/v3/downloadclient (build entries with `qbitDownloadClient`). */
+  downloadClients: FakeDownloadClient[];
+  /** GET /api/v3/history[/since] (add imports with `importRecord`). */
+  history: FakeHistoryRecord[];
   stop(): Promise<void>;
 }
 
@@ -38,6 +43,7 @@ export function startFakeArr(options: {
   apiKey?: string;
   items?: FakeArrItem[];
   version?: string;
+  downloadClients?: FakeDownloadClient[];
 }) {
   const appName = options.kind === "sonarr" ? "Sonarr" : "Radarr";
   const itemsPath = options.kind === "sonarr" ? "/api/v3/series" : "/api/v3/movie";
@@ -49,6 +55,8 @@ export function startFakeArr(options: {
     commands: [] as RecordedCommand[],
     requests: [] as string[],
     failWith: null as number | null,
+    downloadClients: options.downloadClients ?? [],
+    history: [] as FakeHistoryRecord[],
   };
   const commandResource = (cmd: RecordedCommand) => ({
     id: cmd.id,
@@ -113,6 +121,8 @@ export function startFakeArr(options: {
         if (!cmd) return new Response("Not Found", { status: 404 });
         return Response.json({ ...commandResource(cmd), status: "completed" });
       }
+      const imports = answerImportRoutes(state, req.method, url);
+      if (imports) return imports;
       return new Response("Not Found", { status: 404 });
     },
   });

@@ -87,6 +87,14 @@ export class ArrClient {
     return this.itemsCache;
   }
 
+  /**
+   * A plain read of the v3 API (`/api/v3/downloadclient`, `/api/v3/history/since?...`): the caller
+   * parses the answer and decides how often to ask (reads do not go through the command limiter).
+   */
+  read(pathAndQuery: string, signal?: AbortSignal): Promise<unknown> {
+    return this.request("GET", pathAndQuery, undefined, signal);
+  }
+
   async findByPath(path: string, signal?: AbortSignal): Promise<ArrItem | undefined> {
     return matchItemForPath(await this.items({ signal }), path);
   }
