@@ -12,6 +12,10 @@ export interface TimeFormatter {
   clock(value: number | string | Date): string;
 }
 
+/** Zone offsets are cached per quarter hour: every time-zone transition falls on one. */
+const BUCKET_MS = 15 * 60_000;
+const MAX_CACHED_BUCKETS = 8192;
+
 /** Throws a RangeError for a name Intl does not know (config validates it first). */
 export function timeFormatter(timeZone?: string): TimeFormatter {
   const format = new Intl.DateTimeFormat("en-US", {
@@ -25,27 +29,66 @@ export function timeFormatter(timeZone?: string): TimeFormatter {
     hourCycle: "h23",
   });
   const zone = format.resolvedOptions().timeZone;
-  const parts = (value: number | string | Date): Record<string, string> | null => {
-    const date = value instanceof Date ? value : new Date(value);
-    if (Number.isNaN(date.getTime())) return null;
-    const out: Record<string, string> = {};
-    for (const part of format.formatToParts(date)) out[part.type] = part.value;
-    return out;
+  const offsetOf = zoneOffsets(format);
+  /** The wall clock of `value` in the zone, as a UTC Date (read with the getUTC* methods). */
+  const wallClock = (value: number | string | Date): Date | null => {
+    const ms = value instanceof Date ? value.getTime() : new Date(value).getTime();
+    if (Number.isNaN(ms)) return null;
+    return new Date(ms + offsetOf(ms));
   };
   return {
     zone,
     dateTime(value, options = {}) {
-      const p = parts(value);
-      if (!p) return "";
-      const day = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-      return options.seconds === false ? day : `${day}:${p.second}`;
+      const w = wallClock(value);
+      if (!w) return "";
+      const day = `${year(w)}-${two(w.getUTCMonth() + 1)}-${two(w.getUTCDate())} ${two(w.getUTCHours())}:${two(w.getUTCMinutes())}`;
+      return options.seconds === false ? day : `${day}:${two(w.getUTCSeconds())}`;
     },
     clock(value) {
-      const p = parts(value);
-      return p ? `${p.hour}:${p.minute}:${p.second}` : "";
+      const w = wallClock(value);
+      return w ? `${two(w.getUTCHours())}:${two(w.getUTCMinutes())}:${two(w.getUTCSeconds())}` : "";
     },
   };
 }
+
+/**
+ * The zone's offset at an instant. Intl's formatToParts costs microseconds and a list page
+ * shows fifty dates, so the offset is computed once per quarter hour and kept, unless the
+ * quarter hour holds a transition (historical local mean times), then computed each time.
+ */
+function zoneOffsets(format: Intl.DateTimeFormat): (ms: number) => number {
+  const exact = (ms: number): number => {
+    const p: Record<string, number> = {};
+    for (const part of format.formatToParts(new Date(ms))) p[part.type] = Number(part.value);
+    const asUtc = Date.UTC(
+      p.year ?? 0,
+      (p.month ?? 1) - 1,
+      p.day ?? 1,
+      p.hour ?? 0,
+      p.minute ?? 0,
+      p.second ?? 0,
+    );
+    // Date.UTC maps years 0-99 onto 1900-1999; setUTCFullYear puts them back.
+    const fixed = new Date(asUtc);
+    fixed.setUTCFullYear(p.year ?? 0);
+    return fixed.getTime() - (ms - (((ms % 1000) + 1000) % 1000));
+  };
+  const cache = new Map<number, number | null>();
+  return (ms) => {
+    const bucket = Math.floor(ms / BUCKET_MS);
+    let offset = cache.get(bucket);
+    if (offset === undefined) {
+      const first = exact(bucket * BUCKET_MS);
+      offset = first === exact(bucket * BUCKET_MS + BUCKET_MS - 1000) ? first : null;
+      if (cache.size >= MAX_CACHED_BUCKETS) cache.clear();
+      cache.set(bucket, offset);
+    }
+    return offset ?? exact(ms);
+  };
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+const year = (w: Date): string => String(w.getUTCFullYear()).padStart(4, "0");
 
 /** The formatter of the configured zone: JOBS_TIMEZONE (validated by config), else TZ. */
 export function configuredTime(config: { jobs: { timezone?: string } }): TimeFormatter {

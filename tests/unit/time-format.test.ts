@@ -57,3 +57,52 @@ describe("one duration format", () => {
     expect(formatDuration(ms)).toBe(text);
   });
 });
+
+describe("the cached offsets agree with Intl", () => {
+  const intl = (zone: string): ((ms: number) => string) => {
+    const f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    return (ms) => {
+      const p: Record<string, string> = {};
+      for (const part of f.formatToParts(new Date(ms))) p[part.type] = part.value;
+      return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+    };
+  };
+
+  test.each(["Europe/Paris", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "UTC"])(
+    "%p, second by second around its transitions and across centuries",
+    (zone) => {
+      const t = timeFormatter(zone);
+      const reference = intl(zone);
+      // Both 2026 transitions of the northern and southern zones, each side, every 7 s for 2 h,
+      // then instants from 1850 (local mean time) to 2100.
+      const around = [
+        Date.UTC(2026, 2, 29, 0, 0),
+        Date.UTC(2026, 9, 25, 0, 0),
+        Date.UTC(2026, 2, 8, 6, 0),
+        Date.UTC(2026, 10, 1, 5, 0),
+        Date.UTC(2026, 3, 4, 14, 0),
+        Date.UTC(2026, 9, 3, 15, 0),
+      ];
+      for (const start of around) {
+        for (let ms = start; ms < start + 2 * 3_600_000; ms += 7_000)
+          expect(t.dateTime(ms)).toBe(reference(ms));
+      }
+      for (
+        let ms = Date.UTC(1850, 0, 1, 0, 0, 3);
+        ms < Date.UTC(2100, 0, 1);
+        ms += 86_400_000 * 97 + 3_601_000
+      ) {
+        expect(t.dateTime(ms)).toBe(reference(ms));
+      }
+    },
+  );
+});
