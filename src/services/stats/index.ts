@@ -49,12 +49,17 @@ export interface Recommendation {
 }
 
 /**
- * The report for the web pages: it scans the whole library (hundreds of ms at 100,000 torrents),
- * so it is computed once per library change and minute (its "last 24 h" figures move with time).
+ * The report for the web pages. Its figures scan the whole library (hundreds of ms at 100,000
+ * torrents, the server answering nothing meanwhile), so they are computed once per library
+ * change; what moves with the clock alone (last 24 h, stale details, the last sync, advice) is
+ * cheap and recomputed each minute.
  */
 export function cachedLibraryStats(deps: Deps): LibraryStats {
-  const minute = Math.floor(deps.clock.now() / 60_000);
-  return deps.libraryCache.get(`stats|${minute}`, libraryVersion(deps.dbh), () => getLibraryStats(deps));
+  const now = deps.clock.now();
+  const version = libraryVersion(deps.dbh);
+  const figures = deps.libraryCache.get("stats-figures", version, () => libraryFigures(deps));
+  const minute = Math.floor(now / 60_000);
+  return deps.libraryCache.get(`stats|${minute}`, version, () => withTimedFigures(deps, figures, now));
 }
 
 /** Library size over time (one point per sync), thinned for a chart. */
@@ -64,15 +69,20 @@ export function librarySeries(deps: Deps): SnapshotPoint[] {
 
 /** The full statistics report (CLI `stats`, `/stats`, `/api/stats`). */
 export function getLibraryStats(deps: Deps): LibraryStats {
-  const now = deps.clock.now();
+  return withTimedFigures(deps, libraryFigures(deps), deps.clock.now());
+}
+
+/** What changes only when the library does. */
+type LibraryFigures = Omit<
+  LibraryStats,
+  "generatedAt" | "recent" | "staleDetails" | "lastSync" | "recommendations"
+>;
+
+function libraryFigures(deps: Deps): LibraryFigures {
   const totals = libraryTotals(deps.dbh);
   const statuses = countByStatus(deps.dbh);
-  const lastRun = recentRuns(deps.dbh, 1)[0] ?? null;
-  const stale = staleDetailsCount(deps.dbh, now - STALE_AFTER_MS);
-  const detailsErrors = detailsErrorCount(deps.dbh);
   const coverage = totals.torrents > 0 ? (totals.withDetails / totals.torrents) * 100 : 0;
-  const stats: LibraryStats = {
-    generatedAt: now,
+  return {
     overview: {
       torrents: totals.torrents,
       removed: totals.removed,
@@ -84,17 +94,13 @@ export function getLibraryStats(deps: Deps): LibraryStats {
       averageBytes: totals.torrents > 0 ? Math.round(totals.bytes / totals.torrents) : 0,
       downloadedBytes: statuses.find((s) => s.status === "downloaded")?.bytes ?? 0,
     },
-    recent: {
-      last24h: addedSince(deps.dbh, new Date(now - 86_400_000).toISOString()),
-      last7d: addedSince(deps.dbh, new Date(now - 7 * 86_400_000).toISOString()),
-    },
     downloads: {
       active: totals.active,
       byStatus: statuses
         .filter((s) => ACTIVE_STATUSES.includes(s.status))
         .map(({ status, count }) => ({ status, count })),
     },
-    errors: { failed: totals.failed, detailsErrors },
+    errors: { failed: totals.failed, detailsErrors: detailsErrorCount(deps.dbh) },
     byStatus: statuses.map((s) => ({
       ...s,
       percent: totals.torrents > 0 ? Math.round((s.count / totals.torrents) * 1000) / 10 : 0,
@@ -102,7 +108,27 @@ export function getLibraryStats(deps: Deps): LibraryStats {
     byProvider: providerCounts(deps.dbh),
     topHosts: topHosts(deps.dbh, 5),
     biggest: biggestTorrents(deps.dbh, 5),
-    staleDetails: stale,
+  };
+}
+
+/** The figures that move with the clock (cheap: index ranges and the last run). */
+function withTimedFigures(deps: Deps, figures: LibraryFigures, now: number): LibraryStats {
+  const lastRun = recentRuns(deps.dbh, 1)[0] ?? null;
+  const stats: LibraryStats = {
+    generatedAt: now,
+    overview: figures.overview,
+    volume: figures.volume,
+    recent: {
+      last24h: addedSince(deps.dbh, new Date(now - 86_400_000).toISOString()),
+      last7d: addedSince(deps.dbh, new Date(now - 7 * 86_400_000).toISOString()),
+    },
+    downloads: figures.downloads,
+    errors: figures.errors,
+    byStatus: figures.byStatus,
+    byProvider: figures.byProvider,
+    topHosts: figures.topHosts,
+    biggest: figures.biggest,
+    staleDetails: staleDetailsCount(deps.dbh, now - STALE_AFTER_MS),
     lastSync: lastRun
       ? {
           provider: lastRun.provider,
