@@ -5,10 +5,13 @@ import { createApp } from "./http/app.ts";
 import { startJobs } from "./jobs/index.ts";
 import { catchUpRepairRetries } from "./jobs/repair-catch-up.ts";
 import { lockDataDir } from "./lib/data-dir-lock.ts";
-import { startDownloads } from "./services/downloads/runtime.ts";
+import { type StartDownloadsOptions, startDownloads } from "./services/downloads/runtime.ts";
 
 /** Starts Redriva: one process serving pages, the JSON and qBittorrent APIs, and running jobs. */
-export async function startServer(env: Record<string, string | undefined> = process.env) {
+export async function startServer(
+  env: Record<string, string | undefined> = process.env,
+  options: { downloads?: StartDownloadsOptions } = {},
+) {
   const config = loadConfig(env);
   // Before anything opens the database or touches aria2c: a second server stops here.
   const lock = lockDataDir(config.dataDir, "the Redriva server");
@@ -29,7 +32,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const app = createApp(deps);
   const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch, idleTimeout: 0 });
   log.info({ url: `http://${config.host}:${server.port}` }, "Redriva is listening");
-  const downloads = await startDownloads(deps);
+  const downloads = await startDownloads(deps, options.downloads);
   const jobs = await startJobs(deps);
   catchUpRepairRetries(deps, jobs.runner);
 

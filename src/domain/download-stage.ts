@@ -110,6 +110,8 @@ export function startOverPatch(from: DownloadStage) {
     provider: null,
     provider_id: null,
     providers_tried: "",
+    // Downloaded afresh: the move step plans its target again.
+    content_path: null,
   };
 }
 

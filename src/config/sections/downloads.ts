@@ -4,6 +4,7 @@ import type { ProviderKind } from "../../providers/types.ts";
 import { bool, byteSize, oneOf, optionalText, positiveInt, text } from "../fields.ts";
 import { buildDownloadMode, downloadModeFields } from "./download-mode.ts";
 import { buildDownloadSpeed, downloadSpeedFields } from "./download-speed.ts";
+import { buildDownloadStaging, downloadStagingFields } from "./download-staging.ts";
 
 const GIB = 1024 ** 3;
 /**
@@ -106,6 +107,7 @@ export const downloadsSchema = (kinds: readonly ProviderKind[]) =>
     ARIA2_AUTO_SAVE_INTERVAL: optionalCount(600),
     ...downloadModeFields(kinds),
     ...downloadSpeedFields(),
+    ...downloadStagingFields(),
   });
 
 export type DownloadsEnv = z.infer<ReturnType<typeof downloadsSchema>>;
@@ -140,6 +142,8 @@ export function buildDownloads(env: DownloadsEnv) {
     linking: buildDownloadMode(env),
     /** DOWNLOAD_SPEED_LIMIT and DOWNLOAD_SPEED_SCHEDULE (src/services/downloads/speed-limit.ts). */
     speed: buildDownloadSpeed(env),
+    /** DOWNLOAD_MOVE_*: the copy onto the final disk when the incomplete folder is on another one. */
+    staging: buildDownloadStaging(env),
     aria2: {
       bin: env.ARIA2_BIN,
       overrides: {

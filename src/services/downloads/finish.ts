@@ -14,6 +14,7 @@ import type { DownloadEngine } from "./engine.ts";
 import { isSymlinkMode } from "./mode.ts";
 import { incompleteFolder, resolveInside } from "./paths.ts";
 import { stopPostStep } from "./post-download/stop.ts";
+import { movePartialDir } from "./staging/move.ts";
 
 /** Moves a file or folder; across filesystems it copies (in the kernel), then removes. */
 export async function moveTree(source: string, target: string): Promise<void> {
@@ -59,6 +60,7 @@ export async function processDeletions(deps: Deps, engine: DownloadEngine): Prom
     }
     // Partial data is never useful once the torrent is gone.
     await rm(incompleteFolder(config, torrent.hash), { recursive: true, force: true });
+    await rm(movePartialDir(torrent), { recursive: true, force: true });
     if (torrent.delete_files && torrent.content_path) {
       const inside = resolveInside(config.dir, torrent.content_path);
       const isRootFolder = inside === config.dir || inside === torrent.save_path;

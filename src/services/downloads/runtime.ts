@@ -11,6 +11,9 @@ import { DOWNLOADS_TOPIC } from "./events.ts";
 import { stopPostSteps } from "./post-download/stop.ts";
 import { SpeedTracker } from "./progress.ts";
 import { providerRound, reconcileTick } from "./reconcile.ts";
+import { type DiskProbe, systemDisks } from "./staging/disks.ts";
+import { MoveSlots } from "./staging/move-slots.ts";
+import { loadPageCacheDropper } from "./staging/page-cache.ts";
 import { mountRound } from "./symlink-step.ts";
 
 export interface StartDownloadsOptions {
@@ -19,6 +22,12 @@ export interface StartDownloadsOptions {
    * real statfs.
    */
   space?: (dir: string) => Promise<DiskSpace>;
+  /**
+   * Which filesystem and disk type holds a folder (the move onto the final disk). Tests, which
+   * have one disk, say two folders are on two; everything else reads st_dev and the
+   * rotational flag.
+   */
+  disks?: DiskProbe;
 }
 
 export interface DownloadsRuntime {
@@ -92,6 +101,11 @@ export async function startDownloads(
     space: options.space ?? diskSpace,
     speeds: new SpeedTracker(),
     kick: () => schedule(0),
+    staging: {
+      disks: options.disks ?? systemDisks(config.staging.moveDisk),
+      slots: new MoveSlots(),
+      dropCache: loadPageCacheDropper(),
+    },
   };
 
   const runProviders = () => {

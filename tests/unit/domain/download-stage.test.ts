@@ -111,6 +111,7 @@ describe("download stages", () => {
       provider: null,
       provider_id: null,
       providers_tried: "",
+      content_path: null,
     });
     expect(() => startOverPatch("done")).toThrow(StageTransitionError);
   });
