@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../logger.ts";
+import type { AmbientMeter } from "./http/http-client.ts";
 import type { DebridProvider, ProviderKind } from "./types.ts";
 
 /** Listener for every provider response (metrics). */
@@ -28,6 +29,8 @@ export interface ProviderContext {
   clock: Clock;
   log: Logger;
   onResponse: ResponseListener;
+  /** The meter of the caller this request runs for (a repair attempt), if any: see ProviderRegistry.metered. */
+  ambientMeter?: AmbientMeter;
 }
 
 /** A provider's parsed settings: plain data, shown (secrets masked) on /settings. */

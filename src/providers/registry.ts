@@ -1,9 +1,10 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Config } from "../config/index.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../logger.ts";
 import type { ProviderDescriptor, ResponseListener } from "./descriptor.ts";
 import { PROVIDERS } from "./list.ts";
-import type { DebridProvider, ProviderKind } from "./types.ts";
+import type { DebridProvider, ProviderKind, RequestMeter } from "./types.ts";
 
 /**
  * The configured providers, built on first use from their descriptors. Nothing here knows a
@@ -12,6 +13,8 @@ import type { DebridProvider, ProviderKind } from "./types.ts";
 export class ProviderRegistry {
   private readonly providers = new Map<ProviderKind, DebridProvider>();
   private readonly listeners = new Set<ResponseListener>();
+  /** Whose meter the provider calls of the current async context count into (see metered). */
+  private readonly meters = new AsyncLocalStorage<RequestMeter>();
 
   constructor(
     private readonly config: Config,
@@ -60,6 +63,15 @@ export class ProviderRegistry {
     return this.list.find((p) => p.kind === kind);
   }
 
+  /**
+   * Runs `call` with every HTTP request it makes to any provider counted in `meter`, retries and
+   * 429s included, however many requests one provider method makes (Premiumize's delete reads
+   * the transfer first, TorBox's add checks the cache).
+   */
+  metered<T>(meter: RequestMeter, call: () => Promise<T>): Promise<T> {
+    return this.meters.run(meter, call);
+  }
+
   onResponse(listener: ResponseListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -79,6 +91,7 @@ export class ProviderRegistry {
     const onResponse: ResponseListener = (info) => {
       for (const l of this.listeners) l({ ...info, provider: descriptor.kind });
     };
-    return descriptor.create(settings, { clock: this.clock, log: this.log, onResponse });
+    const ambientMeter = () => this.meters.getStore();
+    return descriptor.create(settings, { clock: this.clock, log: this.log, onResponse, ambientMeter });
   }
 }

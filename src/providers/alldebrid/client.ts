@@ -1,7 +1,7 @@
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../logger.ts";
 import { CombinedLimiter, type RequestLimiter } from "../http/combined-limiter.ts";
-import { DebridHttpClient, type HttpRequest } from "../http/http-client.ts";
+import { type AmbientMeter, DebridHttpClient, type HttpRequest } from "../http/http-client.ts";
 import { SlidingWindowLimiter } from "../http/rate-limiter.ts";
 import {
   type AccountInfo,
@@ -47,6 +47,7 @@ export interface AllDebridOptions {
   /** Give up on a delayed link after this long. */
   delayedTimeoutMs?: number;
   onResponse?: (info: { provider: "alldebrid"; status: number; elapsedMs: number; path: string }) => void;
+  ambientMeter?: AmbientMeter;
 }
 
 export const AD_BURST_LIMIT = 12;
@@ -94,6 +95,7 @@ export class AllDebridProvider implements DebridProvider {
       backoffBaseMs: options.backoffBaseMs,
       defaultRetryAfterMs: options.defaultRetryAfterMs,
       onResponse: options.onResponse as never,
+      ambientMeter: options.ambientMeter,
     });
   }
 

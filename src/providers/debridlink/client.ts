@@ -1,7 +1,7 @@
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../logger.ts";
 import type { RequestLimiter } from "../http/combined-limiter.ts";
-import { DebridHttpClient, type HttpRequest } from "../http/http-client.ts";
+import { type AmbientMeter, DebridHttpClient, type HttpRequest } from "../http/http-client.ts";
 import { SlidingWindowLimiter } from "../http/rate-limiter.ts";
 import {
   type AccountInfo,
@@ -32,6 +32,7 @@ export interface DebridLinkOptions {
   backoffBaseMs?: number;
   defaultRetryAfterMs?: number;
   onResponse?: (info: { provider: "debridlink"; status: number; elapsedMs: number; path: string }) => void;
+  ambientMeter?: AmbientMeter;
 }
 
 /** seedbox/list takes 20 to 100 torrents per page. */
@@ -68,6 +69,7 @@ export class DebridLinkProvider implements DebridProvider {
       backoffBaseMs: options.backoffBaseMs,
       defaultRetryAfterMs: options.defaultRetryAfterMs,
       onResponse: options.onResponse as never,
+      ambientMeter: options.ambientMeter,
     });
   }
 

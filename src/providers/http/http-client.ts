@@ -27,6 +27,13 @@ export interface HttpRequest {
   meter?: RequestMeter;
 }
 
+/**
+ * The meter of whoever the current call runs for, found from the async context (a repair attempt
+ * wraps its provider calls): every HTTP request is counted there, retries included, without each
+ * provider method taking a meter argument.
+ */
+export type AmbientMeter = () => RequestMeter | undefined;
+
 export interface HttpResponse {
   status: number;
   headers: Headers;
@@ -72,6 +79,7 @@ export interface HttpClientOptions {
   /** Pause applied after a 429 that carries no Retry-After when the quota is spent (an overrun). */
   defaultRetryAfterMs?: number;
   onResponse?: (info: { provider: ProviderKind; status: number; elapsedMs: number; path: string }) => void;
+  ambientMeter?: AmbientMeter;
 }
 
 /**
@@ -137,7 +145,7 @@ export class DebridHttpClient {
         if (response.status !== 429 && error.kind !== "rate_limited") this.options.limiter.accepted();
         else {
           this.counters.rateLimited++;
-          if (req.meter) req.meter.rateLimited++;
+          for (const meter of this.metersOf(req)) meter.rateLimited++;
           this.pauseAfterRateLimit(response, req.path);
           if (attempt++ < this.maxRetries) {
             this.counters.retries++;
@@ -188,6 +196,13 @@ export class DebridHttpClient {
     }
   }
 
+  /** The request's own meter and the ambient one (once when they are the same). */
+  private metersOf(req: HttpRequest): RequestMeter[] {
+    const ambient = this.options.ambientMeter?.();
+    if (!ambient || ambient === req.meter) return req.meter ? [req.meter] : [];
+    return req.meter ? [req.meter, ambient] : [ambient];
+  }
+
   /** Sends one request under the limiter. */
   private async attempt(
     req: HttpRequest,
@@ -200,7 +215,7 @@ export class DebridHttpClient {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     this.counters.requests++;
-    if (req.meter) req.meter.requests++;
+    for (const meter of this.metersOf(req)) meter.requests++;
     try {
       const res = await fetch(this.url(req), {
         method: req.method,

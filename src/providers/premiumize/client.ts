@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../logger.ts";
 import type { RequestLimiter } from "../http/combined-limiter.ts";
-import { DebridHttpClient, type HttpRequest } from "../http/http-client.ts";
+import { type AmbientMeter, DebridHttpClient, type HttpRequest } from "../http/http-client.ts";
 import { SlidingWindowLimiter } from "../http/rate-limiter.ts";
 import {
   type AccountInfo,
@@ -52,6 +52,7 @@ export interface PremiumizeOptions {
   /** How long a transfer list may answer getTorrent for transfers that can no longer change. */
   snapshotMs?: number;
   onResponse?: (info: { provider: "premiumize"; status: number; elapsedMs: number; path: string }) => void;
+  ambientMeter?: AmbientMeter;
 }
 
 /** /cache/check takes many items per call; a sane batch keeps URLs and bodies small. */
@@ -99,6 +100,7 @@ export class PremiumizeProvider implements DebridProvider {
       backoffBaseMs: options.backoffBaseMs,
       defaultRetryAfterMs: options.defaultRetryAfterMs,
       onResponse: options.onResponse as never,
+      ambientMeter: options.ambientMeter,
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../logger.ts";
-import { DebridHttpClient, type HttpResponse } from "../http/http-client.ts";
+import { type AmbientMeter, DebridHttpClient, type HttpResponse } from "../http/http-client.ts";
 import { SlidingWindowLimiter } from "../http/rate-limiter.ts";
 import {
   type AccountInfo,
@@ -29,6 +29,7 @@ export interface RealDebridOptions {
   maxRetries?: number;
   backoffBaseMs?: number;
   onResponse?: (info: { provider: "realdebrid"; status: number; elapsedMs: number; path: string }) => void;
+  ambientMeter?: AmbientMeter;
 }
 
 /** The documented maximum page size of GET /torrents. */
@@ -57,6 +58,7 @@ export class RealDebridProvider implements DebridProvider {
       maxRetries: options.maxRetries,
       backoffBaseMs: options.backoffBaseMs,
       onResponse: options.onResponse as never,
+      ambientMeter: options.ambientMeter,
     });
   }
 

@@ -2,7 +2,7 @@ import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../logger.ts";
 import type { ResponseListener } from "../descriptor.ts";
 import { CombinedLimiter, type RequestLimiter } from "../http/combined-limiter.ts";
-import { DebridHttpClient, type HttpRequest } from "../http/http-client.ts";
+import { type AmbientMeter, DebridHttpClient, type HttpRequest } from "../http/http-client.ts";
 import { SlidingWindowLimiter } from "../http/rate-limiter.ts";
 import {
   type AccountInfo,
@@ -37,6 +37,7 @@ export interface TorBoxOptions {
   backoffBaseMs?: number;
   defaultRetryAfterMs?: number;
   onResponse?: ResponseListener;
+  ambientMeter?: AmbientMeter;
 }
 
 /** mylist page size: the documented default and largest `limit`. */
@@ -86,6 +87,7 @@ export class TorBoxProvider implements DebridProvider {
       backoffBaseMs: o.backoffBaseMs,
       defaultRetryAfterMs: o.defaultRetryAfterMs,
       onResponse: o.onResponse,
+      ambientMeter: o.ambientMeter,
     });
   }
 

@@ -98,7 +98,7 @@ export async function scanForRepair(
     error: null,
     durationMs: 0,
   };
-  const calls: CallMeter = { requests: 0, responseMs: 0 };
+  const calls: CallMeter = { requests: 0, rateLimited: 0, responseMs: 0 };
   try {
     if (mode === "symlinks") await scanSymlinks(deps, result, options);
     else {

@@ -59,7 +59,7 @@ export async function handleCandidate(
   ctx: RunContext,
 ): Promise<ItemResult> {
   const started = deps.clock.now();
-  const calls: CallMeter = { requests: 0, responseMs: 0 };
+  const calls: CallMeter = { requests: 0, rateLimited: 0, responseMs: 0 };
   const item: ItemResult = {
     candidateId: snapshot.id,
     torrentId: target.torrentId,

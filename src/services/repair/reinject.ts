@@ -8,6 +8,7 @@ import {
   ProviderError,
   type ProviderKind,
   type ProviderTorrentInfo,
+  type RequestMeter,
 } from "../../providers/types.ts";
 import { classify, failureForStatus, RepairFailure } from "./policy.ts";
 import { chooseFiles, describePlannedSelection, type Selection } from "./select.ts";
@@ -24,9 +25,8 @@ export interface RepairTarget {
   force: boolean;
 }
 
-/** Provider time and requests spent on one attempt (response time of the attempt record). */
-export interface CallMeter {
-  requests: number;
+/** Provider time and HTTP requests (retries included) spent on one attempt. */
+export interface CallMeter extends RequestMeter {
   responseMs: number;
 }
 
@@ -54,13 +54,12 @@ export type ReinjectResult =
 
 const CONFIRMED = new Set(["queued", "downloading", "compressing", "uploading", "downloaded"]);
 
-/** Wraps provider calls to measure them. */
+/** Wraps provider calls to measure them: time here, HTTP requests where the client sends them. */
 export function meter(deps: Deps, calls: CallMeter) {
   return async <T>(call: () => Promise<T>): Promise<T> => {
     const started = deps.clock.now();
-    calls.requests++;
     try {
-      return await call();
+      return await deps.providers.metered(calls, call);
     } finally {
       calls.responseMs += deps.clock.now() - started;
     }
