@@ -53,7 +53,9 @@ function databasePath(ctx: CliContext): string {
 /** `bun run redriva <command>`: every command has --help. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("redriva")
-    .description("Self-hosted manager for Real-Debrid and AllDebrid")
+    .description(
+      "Self-hosted manager for debrid services: library sync, repair, symlink checker, download client, WebDAV",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .hook("preAction", (_program, action) => {
