@@ -24,6 +24,7 @@ import { formatBytes } from "../../lib/format.ts";
 import type { ProviderKind } from "../../providers/types.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { fileLayoutPath, incompleteFolder } from "./paths.ts";
+import { finalDiskShortage } from "./staging/room.ts";
 
 /** aria2's "not enough disk space" (https://aria2.github.io/manual/en/html/aria2c.html#exit-status). */
 const ARIA2_DISK_FULL = "9";
@@ -51,11 +52,16 @@ async function hasSpaceFor(deps: Deps, engine: DownloadEngine, fileId: number): 
   const space = await engine.space(incompleteDir);
   const need = Math.max(0, file.size - file.completed) + minFreeSpace;
   const torrent = getTorrent(deps.dbh.db, file.hash);
-  if (space.free >= need) {
+  // SSD staging: the final disk is checked too (staging/room.ts).
+  const finalShortage = torrent ? await finalDiskShortage(deps, engine, torrent) : null;
+  if (space.free >= need && !finalShortage) {
     if (torrent?.blocked === "disk") updateTorrent(deps.dbh.db, file.hash, { blocked: null, message: null });
     return true;
   }
-  const message = `Waiting for disk space: ${formatBytes(space.free)} free in ${incompleteDir}, this file needs ${formatBytes(need)} (its size + DOWNLOAD_MIN_FREE_SPACE)`;
+  const message =
+    space.free < need || !finalShortage
+      ? `Waiting for disk space: ${formatBytes(space.free)} free in ${incompleteDir}, this file needs ${formatBytes(need)} (its size + DOWNLOAD_MIN_FREE_SPACE)`
+      : finalShortage;
   if (torrent && torrent.message !== message) {
     updateTorrent(deps.dbh.db, file.hash, { blocked: "disk", message });
     deps.log.warn({ hash: file.hash, free: space.free, need }, "download held: disk nearly full");

@@ -105,12 +105,19 @@ describe("SSD staging: the move onto the final disk", () => {
   test(
     "no room on the final disk: the torrent waits saying so, and goes on once there is room",
     async () => {
-      let free = 1 * MB;
+      let roomMade = false;
+      let hash = "";
       await using s = await startTwoDiskPipeline({
-        finalDiskSpace: () => ({ free, total: 100 * 1024 * MB }),
+        // Room when the download starts; filled by something else by the time it is moved.
+        finalDiskSpace: () => {
+          const moving = getTorrent(s.p.deps.dbh.db, hash)?.stage === "moving";
+          return { free: moving && !roomMade ? MB : 50 * 1024 * MB, total: 100 * 1024 * MB };
+        },
       });
       const size = 3 * MB;
-      const { hash, magnet } = s.p.magnet("Roomless", [{ path: "/Roomless.mkv", bytes: size }]);
+      const added = s.p.magnet("Roomless", [{ path: "/Roomless.mkv", bytes: size }]);
+      hash = added.hash;
+      const { magnet } = added;
       await grab(s.arr, magnet);
       await waitFor(
         async () => {
@@ -122,6 +129,34 @@ describe("SSD staging: the move onto the final disk", () => {
         },
         { timeoutMs: 30_000, what: "waiting for space, said on /downloads" },
       );
+      roomMade = true;
+      const done = await settled(s.arr, hash);
+      expect(done.state).toBe("pausedUP");
+      expect(await sha256(done.content_path)).toBe(contentSha256(`${hash}:1`, size));
+    },
+    LONG,
+  );
+
+  test(
+    "the final disk is checked before the download starts: it waits without a byte written, then goes on",
+    async () => {
+      let free = MB;
+      await using s = await startTwoDiskPipeline({
+        finalDiskSpace: () => ({ free, total: 100 * 1024 * MB }),
+      });
+      const size = 3 * MB;
+      const { hash, magnet } = s.p.magnet("Checked.First", [{ path: "/Checked.First.mkv", bytes: size }]);
+      await grab(s.arr, magnet);
+      const held = await waitFor(
+        async () => {
+          const t = await qbitInfo(s.arr, hash);
+          const html = await s.page("/downloads");
+          return html.includes("Waiting for disk space on the final disk: 1.0 MB free") ? t : null;
+        },
+        { timeoutMs: 30_000, what: "held for the final disk, said on /downloads" },
+      );
+      expect(held?.state).toBe("pausedDL");
+      expect(getTorrent(s.p.deps.dbh.db, hash)?.downloaded).toBe(0);
       free = 50 * 1024 * MB;
       const done = await settled(s.arr, hash);
       expect(done.state).toBe("pausedUP");
@@ -133,8 +168,17 @@ describe("SSD staging: the move onto the final disk", () => {
   test(
     "a final disk too small to ever hold the torrent: error with the figures, the download kept for a retry",
     async () => {
-      await using s = await startTwoDiskPipeline({ finalDiskSpace: () => ({ free: MB, total: 2 * MB }) });
-      const { hash, magnet } = s.p.magnet("Too.Big", [{ path: "/Too.Big.mkv", bytes: 3 * MB }]);
+      let hash = "";
+      await using s = await startTwoDiskPipeline({
+        // Another disk mounted there by the time it is moved (the check before the download passed).
+        finalDiskSpace: () =>
+          getTorrent(s.p.deps.dbh.db, hash)?.stage === "moving"
+            ? { free: MB, total: 2 * MB }
+            : { free: 50 * 1024 * MB, total: 100 * 1024 * MB },
+      });
+      const added = s.p.magnet("Too.Big", [{ path: "/Too.Big.mkv", bytes: 3 * MB }]);
+      hash = added.hash;
+      const { magnet } = added;
       await grab(s.arr, magnet);
       const failed = await settled(s.arr, hash);
       expect(failed.state).toBe("error");
