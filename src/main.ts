@@ -1,18 +1,20 @@
 import { createDeps } from "./compose.ts";
-import { ConfigError, loadConfig, redactConfig } from "./config/index.ts";
+import { ConfigError, redactConfig } from "./config/index.ts";
 import { AppError } from "./errors.ts";
 import { createApp } from "./http/app.ts";
 import { startJobs } from "./jobs/index.ts";
 import { catchUpRepairRetries } from "./jobs/repair-catch-up.ts";
 import { lockDataDir } from "./lib/data-dir-lock.ts";
 import { type StartDownloadsOptions, startDownloads } from "./services/downloads/runtime.ts";
+import { loadConfigWithSettings } from "./services/settings/store.ts";
 
 /** Starts Redriva: one process serving pages, the JSON and qBittorrent APIs, and running jobs. */
 export async function startServer(
   env: Record<string, string | undefined> = process.env,
   options: { downloads?: StartDownloadsOptions } = {},
 ) {
-  const config = loadConfig(env);
+  // The environment, plus what /settings saved for the variables it leaves unset.
+  const { config, ignored } = loadConfigWithSettings(env);
   // Before anything opens the database or touches aria2c: a second server stops here.
   const lock = lockDataDir(config.dataDir, "the Redriva server");
   let deps: ReturnType<typeof createDeps>;
@@ -24,6 +26,8 @@ export async function startServer(
   }
   const { log } = deps;
   log.info({ config: redactConfig(config) }, "configuration loaded");
+  if (ignored.length > 0)
+    log.warn({ settings: ignored }, "settings saved on /settings no longer valid: left out, fix them there");
   if (!config.auth.enabled) {
     log.warn(
       "NO LOGIN CONFIGURED: listening on 127.0.0.1 only. Set REDRIVA_USERNAME and REDRIVA_PASSWORD to protect Redriva and reach it from other machines.",

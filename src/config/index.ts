@@ -59,7 +59,16 @@ export type Config = ReturnType<typeof buildCore> &
     downloads: ReturnType<typeof buildDownloads>;
     notifications: ReturnType<typeof buildNotifications>;
     dav: ReturnType<typeof buildDav>;
+    sources: ConfigSources;
   };
+
+/** Where the values came from: names only, never values (the settings page says which is which). */
+export interface ConfigSources {
+  /** Variables set (non-empty) in the environment or .env: they win over the settings page. */
+  environment: readonly string[];
+  /** Variables taken from the settings page (stored in SQLite), read at start. */
+  settings: readonly string[];
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -92,10 +101,16 @@ function describeValue(key: string, value: string | undefined, secrets: Readonly
  * `RD_RATE_LIMIT: expected a positive integer, got "abc"`. `providers`: the list to configure
  * (tests add a throwaway one to prove nothing else needs an edit).
  */
-export function loadConfig(rawEnv: Env = process.env, baseProviders = PROVIDERS): Config {
+export function loadConfig(rawEnv: Env = process.env, baseProviders = PROVIDERS, stored: Env = {}): Config {
   // Account 2 to 9 of a provider (RD_API_TOKEN_2...) join the list as providers of their own.
   const providers = withAccounts(baseProviders, rawEnv);
-  const env = withAliases(rawEnv, providers);
+  const isSet = (name: string) => rawEnv[name] !== undefined && rawEnv[name] !== "";
+  // Values saved on the settings page fill what the environment leaves unset (it always wins).
+  const fromSettings = Object.keys(stored).filter((name) => !isSet(name) && stored[name] !== undefined);
+  const env = withAliases(
+    { ...rawEnv, ...Object.fromEntries(fromSettings.map((name) => [name, stored[name]])) },
+    providers,
+  );
   const secrets = new Set([...SECRET_KEYS, ...providers.flatMap((p) => p.secretVariables)]);
   const problems: string[] = [];
   const built: Record<string, unknown> = {};
@@ -121,7 +136,30 @@ export function loadConfig(rawEnv: Env = process.env, baseProviders = PROVIDERS)
     downloads: built.downloads,
     notifications: built.notifications,
     dav: built.dav,
+    sources: Object.freeze({
+      environment: Object.freeze(variableNames(providers).filter(isSet)),
+      settings: Object.freeze(fromSettings),
+    }),
   }) as Config;
+}
+
+/** Every environment variable the configuration reads. */
+function variableNames(providers: readonly ProviderDescriptor[]): string[] {
+  return Object.values(sections(providers)).flatMap(({ schema }) => Object.keys(schema.shape));
+}
+
+/**
+ * What is wrong with one variable's value, checked by that variable's own field of the schema
+ * the environment is validated with (null when it is fine); for the settings page.
+ */
+export function configValueProblem(name: string, value: string, providers = PROVIDERS): string | null {
+  for (const { schema } of Object.values(sections(providers))) {
+    const field = (schema.shape as Record<string, z.ZodType>)[name];
+    if (!field) continue;
+    const result = field.safeParse(value);
+    return result.success ? null : (result.error.issues[0]?.message ?? "invalid value");
+  }
+  return `${name} is not a setting Redriva reads`;
 }
 
 const MASK = "••••••";

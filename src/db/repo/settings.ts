@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { settings } from "../../../schema/settings.ts";
 import type { Db } from "../client.ts";
 
@@ -28,4 +28,23 @@ export function setSetting(db: Db, key: string, value: unknown, now: number = Da
 
 export function deleteSetting(db: Db, key: string): void {
   db.delete(settings).where(eq(settings.key, key)).run();
+}
+
+/** Every setting whose key starts with `prefix`, keyed without it (values that no longer parse are left out). */
+export function settingsWithPrefix(db: Db, prefix: string): Record<string, unknown> {
+  const rows = db
+    .select({ key: settings.key, value: settings.value })
+    .from(settings)
+    .where(like(settings.key, `${prefix}%`))
+    .all();
+  const out: Record<string, unknown> = {};
+  for (const row of rows) {
+    if (!row.key.startsWith(prefix)) continue;
+    try {
+      out[row.key.slice(prefix.length)] = JSON.parse(row.value);
+    } catch {
+      // an unreadable value reads as absent, as getSetting does
+    }
+  }
+  return out;
 }

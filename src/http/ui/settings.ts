@@ -1,7 +1,10 @@
+import type { Context } from "hono";
 import { redactConfig } from "../../config/index.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage, ValidationError } from "../../errors.ts";
-import type { App } from "../context.ts";
+import { EDITABLE_SETTINGS } from "../../services/settings/editable.ts";
+import { editableSettings, type SaveResult, saveEditableSettings } from "../../services/settings/store.ts";
+import type { App, AppEnv } from "../context.ts";
 import { render, renderPartial } from "../render.ts";
 import { inPageOrder, type SettingsSection } from "./settings-sections.ts";
 import { viewHelpers } from "./view-helpers.ts";
@@ -40,6 +43,13 @@ const SETTINGS_SECTIONS: readonly SettingsSection[] = inPageOrder([
     data: (deps) => ({ providers: providerRows(deps) }),
   },
   {
+    id: "editable",
+    title: "Settings you can change here",
+    order: 15,
+    partial: "ui/settings-editable",
+    data: (deps) => ({ groups: editableSettings(deps) }),
+  },
+  {
     id: "config",
     title: "Effective configuration",
     order: 90,
@@ -62,11 +72,39 @@ const SETTINGS_SECTIONS: readonly SettingsSection[] = inPageOrder([
 
 /** /settings: the effective configuration (secrets masked), account checks, feature sections. */
 export function registerSettings(app: App, deps: Deps): void {
-  app.get("/settings", async (c) => {
+  const page = async (
+    c: Context<AppEnv>,
+    outcome: Partial<SaveResult> & { savedNames?: string[] } = {},
+    status = 200,
+  ) => {
     const sections = await Promise.all(
       SETTINGS_SECTIONS.map(async (s) => ({ ...s, values: s.data ? await s.data(deps) : {} })),
     );
-    return render(c, "ui/settings", { title: "Settings", sections, h: viewHelpers(deps.time) });
+    return render(
+      c,
+      "ui/settings",
+      { sections, h: viewHelpers(deps.time), problems: outcome.problems, savedNames: outcome.savedNames },
+      { title: "Settings", status },
+    );
+  };
+
+  app.get("/settings", (c) => {
+    // ?saved= names what the last save stored (only known setting names are shown).
+    const names = new Set((c.req.query("saved") ?? "").split(","));
+    return page(c, { savedNames: EDITABLE_SETTINGS.map((s) => s.name).filter((n) => names.has(n)) });
+  });
+
+  app.post("/settings/config", async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const form: Record<string, string | undefined> = {};
+    for (const { name } of EDITABLE_SETTINGS) {
+      const value = body[name];
+      if (typeof value === "string") form[name] = value.slice(0, 2000);
+    }
+    const clear = [body.clear].flat().filter((v): v is string => typeof v === "string");
+    const result = saveEditableSettings(deps, form, clear);
+    if (Object.keys(result.problems).length > 0) return page(c, result, 400);
+    return c.redirect(`/settings?saved=${encodeURIComponent(result.saved.join(","))}#editable`, 303);
   });
 
   app.post("/settings/test/:provider", async (c) => {
