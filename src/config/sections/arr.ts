@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bool, httpUrl, positiveInt, secret } from "../fields.ts";
+import { arrImportFields, buildArrImports } from "./arr-imports.ts";
 import { arrInstanceFields, buildArrInstances, unknownArrInstances } from "./arr-instances.ts";
 
 /**
@@ -24,6 +25,7 @@ export const arrSchema = z
     /** Never ask Sonarr/Radarr to search for releases, whatever a feature requests. */
     ARR_NEVER_SEARCH: bool(false),
     ...arrInstanceFields,
+    ...arrImportFields,
   })
   .superRefine((env, ctx) => {
     const unknown = unknownArrInstances(env.ARR_CATEGORIES, buildArrInstances(env));
@@ -59,5 +61,7 @@ export function buildArr(env: z.infer<typeof arrSchema>) {
     /** 0: Redriva's own PORT. */
     downloadClientPort: env.ARR_DOWNLOAD_CLIENT_PORT,
     routesRefreshMs: env.ARR_ROUTES_REFRESH_MS,
+    /** ARR_IMPORT_CHECK_MS, ARR_IMPORT_WATCH_HOURS (in ms). */
+    imports: buildArrImports(env),
   };
 }

@@ -81,7 +81,7 @@ export const downloadsSchema = (kinds: readonly ProviderKind[]) =>
     DOWNLOAD_REQUIRE_CACHED: bool(false),
     DOWNLOAD_SELECT_FILES: oneOf(["video", "all"], "video"),
     DOWNLOAD_MAX_ATTEMPTS: positiveInt(5),
-    DOWNLOAD_DELETE_AT_PROVIDER: oneOf(["never", "unfinished", "always"], "never"),
+    DOWNLOAD_DELETE_AT_PROVIDER: oneOf(["never", "unfinished", "imported", "always"], "never"),
     DOWNLOAD_TICK_MS: positiveInt(500),
     DOWNLOAD_PROVIDER_POLL_MS: positiveInt(5000),
     DOWNLOAD_TORRENT_URL_TIMEOUT_MS: positiveInt(15_000),
@@ -130,7 +130,10 @@ export function buildDownloads(env: DownloadsEnv) {
     requireCached: env.DOWNLOAD_REQUIRE_CACHED,
     selectFiles: env.DOWNLOAD_SELECT_FILES,
     maxAttempts: env.DOWNLOAD_MAX_ATTEMPTS,
-    /** Whether a torrent deleted here is removed from the debrid library too (never: it is the user's). */
+    /**
+     * Whether a torrent deleted here is removed from the debrid library too (never: it is the
+     * user's); `imported`: also once the *arr's history shows the import (src/services/arr/imports.ts).
+     */
     deleteAtProvider: env.DOWNLOAD_DELETE_AT_PROVIDER,
     /** How often aria2c is polled while something downloads. */
     tickMs: env.DOWNLOAD_TICK_MS,

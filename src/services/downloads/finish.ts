@@ -1,6 +1,7 @@
 import { lstatSync } from "node:fs";
 import { cp, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { type DownloadImport, importOf } from "../../db/repo/arr-imports.ts";
 import {
   type DownloadTorrentRow,
   deleteTorrentRow,
@@ -9,11 +10,12 @@ import {
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import { FINAL_STAGE } from "../../domain/download-stage.ts";
-import { ProviderError, type ProviderKind } from "../../providers/types.ts";
+import { importShownInHistory } from "../arr/imports.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { isSymlinkMode } from "./mode.ts";
 import { incompleteFolder, resolveInside } from "./paths.ts";
 import { stopPostStep } from "./post-download/stop.ts";
+import { removeFromProvider } from "./provider-removal.ts";
 import { movePartialDir } from "./staging/move.ts";
 
 /** Moves a file or folder; across filesystems it copies (in the kernel), then removes. */
@@ -66,29 +68,40 @@ export async function processDeletions(deps: Deps, engine: DownloadEngine): Prom
       const isRootFolder = inside === config.dir || inside === torrent.save_path;
       if (inside && !isRootFolder) await rm(inside, { recursive: true, force: true });
     }
+    // Read before the row goes (its import record goes with it).
+    const imported = importOf(deps.dbh.db, torrent.hash);
     deleteTorrentRow(deps.dbh.db, torrent.hash);
     deps.log.info({ hash: torrent.hash, deleteFiles: torrent.delete_files }, "torrent deleted");
     // Not awaited: a rate-limited provider must not hold up the downloads of this tick.
-    void removeAtProvider(deps, torrent);
+    void removeAtProvider(deps, torrent, imported);
   }
 }
 
 /** DOWNLOAD_DELETE_AT_PROVIDER: the debrid library's copy goes too, when asked. */
-async function removeAtProvider(deps: Deps, torrent: DownloadTorrentRow): Promise<void> {
+async function removeAtProvider(
+  deps: Deps,
+  torrent: DownloadTorrentRow,
+  imported: DownloadImport | undefined,
+): Promise<void> {
   const policy = deps.config.downloads.deleteAtProvider;
   if (policy === "never" || !torrent.provider || !torrent.provider_id) return;
-  if (policy === "unfinished" && torrent.completion_on !== null) return;
-  const provider = deps.providers.get(torrent.provider as ProviderKind);
-  if (!provider) return;
-  const where = { hash: torrent.hash, provider: torrent.provider, id: torrent.provider_id };
-  try {
-    await provider.deleteTorrent(torrent.provider_id);
-    deps.log.info(where, "torrent removed at the provider");
-  } catch (error) {
-    if (error instanceof ProviderError && error.kind === "not_found") return;
-    deps.log.warn(
-      { ...where, err: (error as Error).message },
-      "could not remove the torrent at the provider; it stays in your debrid library",
-    );
-  }
+  const finished = torrent.completion_on !== null;
+  if (policy === "unfinished" && finished) return;
+  if (policy === "imported" && finished && !(await importedAndUnlinked(deps, torrent, imported))) return;
+  await removeFromProvider(deps, torrent);
+}
+
+/**
+ * `imported`: a finished download goes only once its *arr shows the import (recorded by a round,
+ * or asked now: the *arr often removes it right after importing), and never in symlink mode, where
+ * the imported files are links into the provider's library.
+ */
+async function importedAndUnlinked(
+  deps: Deps,
+  torrent: DownloadTorrentRow,
+  imported: DownloadImport | undefined,
+) {
+  if (isSymlinkMode(deps.config.downloads, torrent)) return false;
+  if (imported) return imported.provider_removed_at === null;
+  return importShownInHistory(deps, torrent);
 }

@@ -2,10 +2,12 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DownloadMode } from "../../config/sections/download-mode.ts";
 import type { DownloadsConfig } from "../../config/sections/downloads.ts";
+import { type DownloadImport, importsOf } from "../../db/repo/arr-imports.ts";
 import { type DownloadTorrentRow, listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import type { EffectiveLimit, SpeedWindow } from "../../domain/speed-schedule.ts";
 import { type DiskSpace, diskSpace } from "../../downloader/storage.ts";
+import { arrInstances } from "../arr/instances.ts";
 import { downloadModeOf } from "./mode.ts";
 import { ETA_UNKNOWN, etaSeconds } from "./progress.ts";
 import { currentDownloadLimit } from "./speed-limit.ts";
@@ -47,6 +49,8 @@ export interface DownloadRow {
   diskProgress: number;
   /** When it finished (ms), null before. */
   completedOn: number | null;
+  /** The *arr's history showed its import (src/services/arr/imports.ts); null until then. */
+  imported: { by: string; at: number; removedAtProvider: number | null } | null;
 }
 
 export interface DownloadsOverview {
@@ -117,6 +121,17 @@ function rowOf(config: DownloadsConfig, t: DownloadTorrentRow): DownloadRow {
     providerProgress: providerShare,
     diskProgress: t.stage === "done" ? 1 : diskShare,
     completedOn: t.completion_on,
+    imported: null,
+  };
+}
+
+/** Who imported it, in words ("Sonarr 4K"), and whether the provider's copy went afterwards. */
+function importedOf(record: DownloadImport | undefined, names: Map<string, string>): DownloadRow["imported"] {
+  if (!record) return null;
+  return {
+    by: names.get(record.arr_instance) ?? record.arr_instance,
+    at: record.imported_at,
+    removedAtProvider: record.provider_removed_at,
   };
 }
 
@@ -132,11 +147,16 @@ export async function downloadsOverview(
     .filter((r) => r.stage !== "done")
     .sort((a, b) => Number(b.force_start) - Number(a.force_start) || a.queue_order - b.queue_order)
     .map(toRow);
-  const finished = rows
+  const done = rows
     .filter((r) => r.stage === "done")
     .sort((a, b) => (b.completion_on ?? 0) - (a.completion_on ?? 0))
-    .slice(0, options.finishedLimit ?? 50)
-    .map(toRow);
+    .slice(0, options.finishedLimit ?? 50);
+  const imports = importsOf(
+    deps.dbh.db,
+    done.map((r) => r.hash),
+  );
+  const names = new Map(arrInstances(deps).map((i) => [i.id, i.name]));
+  const finished = done.map((t) => ({ ...toRow(t), imported: importedOf(imports.get(t.hash), names) }));
   const dir = deps.config.downloads.dir;
   return {
     active,

@@ -6,6 +6,7 @@ import { Aria2Supervisor } from "../../downloader/aria2/supervisor.ts";
 import { buildProfile, globalOptions } from "../../downloader/profile.ts";
 import { DownloadQueue } from "../../downloader/queue.ts";
 import { type DiskSpace, detectStorage, diskSpace } from "../../downloader/storage.ts";
+import { startImportWatch } from "../arr/imports.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { DOWNLOADS_TOPIC } from "./events.ts";
 import { stopPostSteps } from "./post-download/stop.ts";
@@ -202,6 +203,8 @@ export async function startDownloads(
     if (event.type === "changed") schedule(0);
   });
   schedule(0);
+  // After pausedUP: the *arr's history says when it imported (src/services/arr/imports.ts).
+  const imports = startImportWatch(deps);
 
   return {
     engine,
@@ -212,6 +215,7 @@ export async function startDownloads(
       unsubscribe();
       if (timer) clearTimeout(timer);
       if (running) await running;
+      await imports.stop();
       await stopPostSteps(deps);
       queue.clear();
       await supervisor.stop();
