@@ -52,7 +52,7 @@ export function serveContent(
   req: IncomingMessage,
   res: ServerResponse,
   file: { key: string; size: number; name: string },
-  options: { bytesPerSecond?: number; expired?: () => boolean } = {},
+  options: { bytesPerSecond?: number; expired?: () => boolean; content?: Uint8Array } = {},
 ): void {
   let start = 0;
   let end = file.size - 1;
@@ -107,8 +107,14 @@ export function serveContent(
       // A view of the pattern itself (never written to): no copy per chunk, so the fake serves
       // at memory speed and benchmarks measure the reader, not the fake.
       const at = (base + position) % PATTERN_SIZE;
-      const next = Math.min(end + 1, position + chunkSize, position + (PATTERN_SIZE - at));
-      const ok = res.write(PATTERN.subarray(at, at + (next - position)));
+      const next = options.content
+        ? Math.min(end + 1, position + chunkSize)
+        : Math.min(end + 1, position + chunkSize, position + (PATTERN_SIZE - at));
+      const ok = res.write(
+        options.content
+          ? options.content.subarray(position, next)
+          : PATTERN.subarray(at, at + (next - position)),
+      );
       position = next;
       if (!ok) {
         res.once("drain", pump);

@@ -177,6 +177,7 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
     }
     stats.downloadsServed++;
     serveContent(req, res, entry, {
+      content: state.fileContent.get(entry.key),
       bytesPerSecond: state.options.downloadBytesPerSecond,
       expired: () => entry.expiresAt < Date.now(),
     });

@@ -16,8 +16,11 @@ export interface HashScript {
   addErrorTimes?: number;
   /** State the torrent ends in once its files are selected (default downloaded). */
   finalStatus?: "downloaded" | "magnet_error" | "error" | "virus" | "dead";
-  /** Files of the torrent when it was never seen before. */
-  files?: Array<{ path: string; bytes: number }>;
+  /**
+   * Files of the torrent when it was never seen before; `content`, when given, is what its link
+   * serves (an archive made by the test) instead of the generated pattern.
+   */
+  files?: Array<{ path: string; bytes: number; content?: Uint8Array }>;
 }
 
 export interface FakeOptions {
@@ -55,6 +58,8 @@ export class FakeDebridState {
   readonly catalog = new Map<string, { name: string; files: Array<{ path: string; bytes: number }> }>();
   readonly addedTorrents = new Set<string>();
   readonly deadLinks = new Set<string>();
+  /** Bytes served for a file key instead of the generated pattern (HashScript content). */
+  readonly fileContent = new Map<string, Uint8Array>();
   readonly downloads = new Map<string, { key: string; size: number; name: string; expiresAt: number }>();
   private readonly addAttempts = new Map<string, number>();
 
@@ -91,6 +96,8 @@ export class FakeDebridState {
     );
     const files = script?.files ?? known?.files;
     if (files) {
+      for (const [i, f] of (script?.files ?? []).entries())
+        if (f.content) this.fileContent.set(`${hash}:${i + 1}`, f.content);
       torrent.files = files.map((f, i) => ({
         id: i + 1,
         path: f.path,

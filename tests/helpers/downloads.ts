@@ -38,7 +38,10 @@ export interface Pipeline {
   root: string;
   downloadDir: string;
   /** A magnet whose torrent has the given files at the fake provider. */
-  magnet(name: string, files: Array<{ path: string; bytes: number }>): { hash: string; magnet: string };
+  magnet(
+    name: string,
+    files: Array<{ path: string; bytes: number; content?: Uint8Array }>,
+  ): { hash: string; magnet: string };
   [Symbol.asyncDispose](): Promise<void>;
 }
 

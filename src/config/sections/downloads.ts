@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ProviderKind } from "../../providers/types.ts";
 import { bool, byteSize, oneOf, optionalText, positiveInt, text } from "../fields.ts";
 import { buildDownloadMode, downloadModeFields } from "./download-mode.ts";
+import { buildDownloadPostprocess, downloadPostprocessFields } from "./download-postprocess.ts";
 import { buildDownloadSpeed, downloadSpeedFields } from "./download-speed.ts";
 import { buildDownloadStaging, downloadStagingFields } from "./download-staging.ts";
 
@@ -108,6 +109,7 @@ export const downloadsSchema = (kinds: readonly ProviderKind[]) =>
     ...downloadModeFields(kinds),
     ...downloadSpeedFields(),
     ...downloadStagingFields(),
+    ...downloadPostprocessFields(),
   });
 
 export type DownloadsEnv = z.infer<ReturnType<typeof downloadsSchema>>;
@@ -147,6 +149,8 @@ export function buildDownloads(env: DownloadsEnv) {
     speed: buildDownloadSpeed(env),
     /** DOWNLOAD_MOVE_*: the copy onto the final disk when the incomplete folder is on another one. */
     staging: buildDownloadStaging(env),
+    /** Archives extracted and DOWNLOAD_ON_COMPLETE (src/services/downloads/postprocess/). */
+    postprocess: buildDownloadPostprocess(env),
     aria2: {
       bin: env.ARIA2_BIN,
       overrides: {
