@@ -98,9 +98,12 @@ describe("import confirmation (DOWNLOAD_DELETE_AT_PROVIDER=imported)", () => {
 
       importRecord(sonarr4k, hash, { title: "Show.S01E01.2160p.WEB" });
       await waitFor(() => p.fake.state.byHash(hash) === undefined, { what: "removal at the provider" });
-      const row = importRow(p, hash);
-      expect(row).toMatchObject({ arr_instance: "sonarr2", source_title: "Show.S01E01.2160p.WEB" });
-      expect(row?.provider_removed_at).toBeGreaterThan(0);
+      // Recorded once the provider answered.
+      await waitFor(() => importRow(p, hash)?.provider_removed_at, { what: "the removal recorded" });
+      expect(importRow(p, hash)).toMatchObject({
+        arr_instance: "sonarr2",
+        source_title: "Show.S01E01.2160p.WEB",
+      });
       // The download itself stays for the *arr (it removes it when it wants), files included.
       expect(await stateOf(client, hash)).toBe("pausedUP");
       const html = await (await app.request("http://localhost/downloads")).text();
