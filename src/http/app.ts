@@ -3,6 +3,7 @@ import { serveStatic } from "hono/bun";
 import { requestId } from "hono/request-id";
 import type { Deps } from "../deps.ts";
 import { withAbsoluteUrl } from "./absolute-url.ts";
+import { registerOpenApi } from "./api/openapi.ts";
 import type { AppEnv } from "./context.ts";
 import { registerDav } from "./dav/index.ts";
 import { registerDownloadsPages } from "./downloads/index.ts";
@@ -56,6 +57,7 @@ export function createApp(deps: Deps) {
   registerRepairPages(app, deps);
   registerSymlinkPages(app, deps);
   registerDownloadsPages(app, deps);
+  registerOpenApi(app, deps);
   const dispatch = app.fetch;
   app.fetch = (request, ...rest) =>
     dispatch(withAbsoluteUrl(request, deps.config.host, deps.config.port), ...rest);

@@ -11,10 +11,3 @@ export function parseRunId(raw: string): number {
     throw new ValidationError(`run id must be a number, got "${raw.slice(0, 32)}"`);
   return Number(raw);
 }
-
-export function parseLimit(raw: string | undefined, fallback: number, max: number): number {
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1)
-    throw new ValidationError(`limit must be a positive number, got "${raw.slice(0, 32)}"`);
-  return Math.min(Number(raw), max);
-}

@@ -1,6 +1,5 @@
-import type { Context } from "hono";
+import { z } from "zod";
 import type { Deps } from "../../deps.ts";
-import { ValidationError } from "../../errors.ts";
 import {
   detectArrServices,
   getArrConnection,
@@ -8,6 +7,7 @@ import {
   saveArrConnection,
   testArrConnection,
 } from "../../services/arr/index.ts";
+import { connectionInput } from "../../services/arr/settings.ts";
 import { ARR_KINDS } from "../../services/arr/types.ts";
 import {
   cancelScan,
@@ -24,8 +24,10 @@ import {
   saveSymlinkSettings,
   startScan,
 } from "../../services/symlinks/index.ts";
-import type { App, AppEnv } from "../context.ts";
-import { jsonBody, parseIntParam, parseKind, parseScanId } from "./params.ts";
+import { scanInput } from "../../services/symlinks/scan.ts";
+import { settingsInput } from "../../services/symlinks/settings.ts";
+import { type ApiRoute, apiRoute } from "../api/openapi-route.ts";
+import { parseIntParam, parseKind, parseScanId } from "./params.ts";
 import { serveReport } from "./report-route.ts";
 
 /** The configuration as the API shows it: API keys never leave the server. */
@@ -51,88 +53,250 @@ export function saveSymlinkConfig(deps: Deps, body: Record<string, unknown>) {
   deps.jobs.rescheduleAll();
 }
 
+const TAG = "Symlinks";
+const scanId = z
+  .string()
+  .meta({ pattern: "^\\d{1,12}$" })
+  .transform((v) => parseScanId(v));
+const idParams = z.object({ id: scanId });
+/** A comma-separated list of problem types, or `all`. */
+const problemTypes = z
+  .string()
+  .optional()
+  .transform((v) => parseProblemTypes(v))
+  .describe("problem types, comma-separated (all by default)");
+const intQuery = (name: string, fallback: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => parseIntParam(v, name, fallback, max))
+    .describe(`${name} (default ${fallback}, at most ${max})`);
+/** Settings and *arr connections in one body; each part is validated by its service. */
+const configBody = settingsInput.extend({
+  sonarr: connectionInput.optional(),
+  radarr: connectionInput.optional(),
+});
+const progress = { description: "The scan's progress (`id`, `status`, counts...)" };
+
 /** JSON API under /api/symlinks (the original plan's endpoints). */
-export function registerSymlinkApi(app: App, deps: Deps): void {
-  app.get("/api/symlinks/config", (c) => c.json(symlinkConfigView(deps)));
-  const setConfig = async (c: Context<AppEnv>) => {
-    saveSymlinkConfig(deps, await jsonBody(c));
-    return c.json(symlinkConfigView(deps));
-  };
-  app.post("/api/symlinks/config", setConfig);
-  app.put("/api/symlinks/config", setConfig);
-
-  app.get("/api/symlinks/directories", async (c) => {
-    const tree = await getDirectoryTree(deps, {
-      path: c.req.query("path") ?? "",
-      depth: parseIntParam(c.req.query("depth"), "depth", 1, 5),
-      refresh: c.req.query("refresh") === "1",
-    });
-    return c.json(tree);
-  });
-
-  app.post("/api/symlinks/scan/start", async (c) => {
-    const { scanId } = startScan(deps, await jsonBody(c));
-    return c.json(getScanProgress(deps, scanId), 202);
-  });
-  app.get("/api/symlinks/scan/status/:id", (c) =>
-    c.json(getScanProgress(deps, parseScanId(c.req.param("id")))),
-  );
-  app.post("/api/symlinks/scan/cancel/:id", (c) => c.json(cancelScan(deps, parseScanId(c.req.param("id")))));
-  app.post("/api/symlinks/scan/rerun/:id", (c) => {
-    const { scanId } = rerunScan(deps, parseScanId(c.req.param("id")));
-    return c.json(getScanProgress(deps, scanId), 202);
-  });
-
-  app.get("/api/symlinks/scan/:id/problems", (c) => {
-    const id = parseScanId(c.req.param("id"));
-    return c.json(
-      listScanProblems(deps, id, {
-        types: parseProblemTypes(c.req.query("type")),
-        limit: parseIntParam(c.req.query("limit"), "limit", 200, 5000),
-        offset: parseIntParam(c.req.query("offset"), "offset", 0, 1e9),
+export const SYMLINKS_API: readonly ApiRoute[] = [
+  apiRoute(
+    {
+      method: "get",
+      path: "/api/symlinks/config",
+      tag: TAG,
+      summary: "Checker settings and *arr connections (API keys never returned)",
+      responses: { 200: { description: "`{ settings, limits, ffprobePath, sonarr, radarr }`" } },
+    },
+    (c, _input, deps) => c.json(symlinkConfigView(deps)),
+  ),
+  ...(["post", "put"] as const).map((method) =>
+    apiRoute(
+      {
+        method,
+        path: "/api/symlinks/config",
+        tag: TAG,
+        summary: "Save settings and connections (all of it or nothing)",
+        serviceBody: configBody,
+        responses: { 200: { description: "The configuration as saved (same as GET)" } },
+      },
+      (c, { raw }, deps) => {
+        saveSymlinkConfig(deps, raw);
+        return c.json(symlinkConfigView(deps));
+      },
+    ),
+  ),
+  apiRoute(
+    {
+      method: "get",
+      path: "/api/symlinks/directories",
+      tag: TAG,
+      summary: "Folders under the media root (for picking what to scan)",
+      query: z.object({
+        path: z.string().optional().describe("a folder relative to the media root"),
+        depth: intQuery("depth", 1, 5),
+        refresh: z.string().optional().describe("1: read the disk again instead of the cache"),
       }),
-    );
-  });
-  /** The exact list a confirmation deletes, with its token (real mode). */
-  app.get("/api/symlinks/scan/:id/deletion", (c) => {
-    const id = parseScanId(c.req.param("id"));
-    getScanProgress(deps, id);
-    const plan = deletionPlan(deps, id, parseProblemTypes(c.req.query("type")));
-    return c.json({
-      scanId: id,
-      count: plan.items.length,
-      token: plan.token,
-      items: plan.items.map((i) => ({ path: i.path, type: i.type, kind: i.kind })),
-    });
-  });
-  app.post("/api/symlinks/scan/confirm/:id", async (c) => {
-    const id = parseScanId(c.req.param("id"));
-    const body = await jsonBody(c);
-    const result = confirmDeletion(deps, id, { token: body.token, types: parseProblemTypes(body.types) });
-    return c.json({ ...getScanProgress(deps, id), confirmed: result.count }, 202);
-  });
-  app.get("/api/symlinks/scan/:id/report", (c) => serveReport(c, deps, parseScanId(c.req.param("id"))));
-
-  app.get("/api/symlinks/scans/history", (c) =>
-    c.json({ scans: listScanHistory(deps, parseIntParam(c.req.query("limit"), "limit", 20, 100)) }),
-  );
-
-  app.post("/api/symlinks/services/test", async (c) => {
-    const body = await jsonBody(c);
-    const kinds = body.kind === undefined ? ARR_KINDS : [parseKind(body.kind)];
-    for (const field of ["url", "apiKey"] as const) {
-      if (body[field] !== undefined && typeof body[field] !== "string")
-        throw new ValidationError(`${field} must be a string`);
-    }
-    const results = await Promise.all(
-      kinds.map((kind) =>
-        testArrConnection(deps, kind, {
-          url: body.url as string | undefined,
-          apiKey: body.apiKey as string | undefined,
+      responses: { 200: { description: "The folder tree" } },
+    },
+    async (c, { query }, deps) =>
+      c.json(
+        await getDirectoryTree(deps, {
+          path: query.path ?? "",
+          depth: query.depth,
+          refresh: query.refresh === "1",
         }),
       ),
-    );
-    return c.json({ results });
-  });
-  app.post("/api/symlinks/services/detect", async (c) => c.json(await detectArrServices(deps)));
-}
+  ),
+  apiRoute(
+    {
+      method: "post",
+      path: "/api/symlinks/scan/start",
+      tag: TAG,
+      summary: "Start a scan in the background (one at a time)",
+      serviceBody: scanInput,
+      responses: { 202: progress, 409: { description: "A scan is already running" } },
+    },
+    (c, { raw }, deps) => {
+      const { scanId } = startScan(deps, raw);
+      return c.json(getScanProgress(deps, scanId), 202);
+    },
+  ),
+  apiRoute(
+    {
+      method: "get",
+      path: "/api/symlinks/scan/status/:id",
+      tag: TAG,
+      summary: "Progress of a scan",
+      params: idParams,
+      responses: { 200: progress, 404: { description: "No such scan" } },
+    },
+    (c, { params }, deps) => c.json(getScanProgress(deps, params.id)),
+  ),
+  apiRoute(
+    {
+      method: "post",
+      path: "/api/symlinks/scan/cancel/:id",
+      tag: TAG,
+      summary: "Cancel a running scan",
+      params: idParams,
+      responses: { 200: progress, 404: { description: "No such scan" } },
+    },
+    (c, { params }, deps) => c.json(cancelScan(deps, params.id)),
+  ),
+  apiRoute(
+    {
+      method: "post",
+      path: "/api/symlinks/scan/rerun/:id",
+      tag: TAG,
+      summary: "Run a scan again with the same paths and options",
+      params: idParams,
+      responses: { 202: progress, 404: { description: "No such scan" } },
+    },
+    (c, { params }, deps) => {
+      const { scanId } = rerunScan(deps, params.id);
+      return c.json(getScanProgress(deps, scanId), 202);
+    },
+  ),
+  apiRoute(
+    {
+      method: "get",
+      path: "/api/symlinks/scan/:id/problems",
+      tag: TAG,
+      summary: "Problems a scan found, by type, paged",
+      params: idParams,
+      query: z.object({
+        type: problemTypes,
+        limit: intQuery("limit", 200, 5000),
+        offset: intQuery("offset", 0, 1e9),
+      }),
+      responses: { 200: { description: "`{ total, items: [...] }`" }, 404: { description: "No such scan" } },
+    },
+    (c, { params, query }, deps) =>
+      c.json(
+        listScanProblems(deps, params.id, { types: query.type, limit: query.limit, offset: query.offset }),
+      ),
+  ),
+  apiRoute(
+    {
+      method: "get",
+      path: "/api/symlinks/scan/:id/deletion",
+      tag: TAG,
+      summary: "The exact list a confirmation deletes, with its token (real mode)",
+      params: idParams,
+      query: z.object({ type: problemTypes }),
+      responses: { 200: { description: "`{ scanId, count, token, items: [{ path, type, kind }] }`" } },
+    },
+    (c, { params, query }, deps) => {
+      getScanProgress(deps, params.id);
+      const plan = deletionPlan(deps, params.id, query.type);
+      return c.json({
+        scanId: params.id,
+        count: plan.items.length,
+        token: plan.token,
+        items: plan.items.map((i) => ({ path: i.path, type: i.type, kind: i.kind })),
+      });
+    },
+  ),
+  apiRoute(
+    {
+      method: "post",
+      path: "/api/symlinks/scan/confirm/:id",
+      tag: TAG,
+      summary: "Delete the broken links of a real-mode scan (the token of GET .../deletion)",
+      params: idParams,
+      body: z.object({
+        token: z.string().optional().describe("from GET /api/symlinks/scan/{id}/deletion"),
+        types: z
+          .union([z.string(), z.array(z.string())])
+          .optional()
+          .transform((v) => parseProblemTypes(v)),
+      }),
+      responses: { 202: progress, 409: { description: "The token is out of date: the list changed" } },
+    },
+    (c, { params, body }, deps) => {
+      const result = confirmDeletion(deps, params.id, { token: body.token, types: body.types });
+      return c.json({ ...getScanProgress(deps, params.id), confirmed: result.count }, 202);
+    },
+  ),
+  apiRoute(
+    {
+      method: "get",
+      path: "/api/symlinks/scan/:id/report",
+      tag: TAG,
+      summary: "The scan's static HTML report",
+      params: idParams,
+      responses: {
+        200: { description: "The report", contentType: "text/html" },
+        404: { description: "No report" },
+      },
+    },
+    (c, { params }, deps) => serveReport(c, deps, params.id),
+  ),
+  apiRoute(
+    {
+      method: "get",
+      path: "/api/symlinks/scans/history",
+      tag: TAG,
+      summary: "Past scans, newest first",
+      query: z.object({ limit: intQuery("limit", 20, 100) }),
+      responses: { 200: { description: "`{ scans: [...] }`" } },
+    },
+    (c, { query }, deps) => c.json({ scans: listScanHistory(deps, query.limit) }),
+  ),
+  apiRoute(
+    {
+      method: "post",
+      path: "/api/symlinks/services/test",
+      tag: TAG,
+      summary: "Test the Sonarr/Radarr connections (saved, or the URL and key given)",
+      body: z.object({
+        kind: z
+          .string()
+          .optional()
+          .meta({ enum: [...ARR_KINDS] })
+          .transform((v) => (v === undefined ? undefined : parseKind(v))),
+        url: z.string({ error: "url must be a string" }).optional(),
+        apiKey: z.string({ error: "apiKey must be a string" }).optional(),
+      }),
+      responses: { 200: { description: "`{ results: [...] }`, one per service" } },
+    },
+    async (c, { body }, deps) => {
+      const kinds = body.kind === undefined ? ARR_KINDS : [body.kind];
+      const results = await Promise.all(
+        kinds.map((kind) => testArrConnection(deps, kind, { url: body.url, apiKey: body.apiKey })),
+      );
+      return c.json({ results });
+    },
+  ),
+  apiRoute(
+    {
+      method: "post",
+      path: "/api/symlinks/services/detect",
+      tag: TAG,
+      summary: "Look for Sonarr/Radarr at their usual addresses",
+      responses: { 200: { description: "What was found" } },
+    },
+    async (c, _input, deps) => c.json(await detectArrServices(deps)),
+  ),
+];

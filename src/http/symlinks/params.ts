@@ -22,22 +22,6 @@ export function parseIntParam(raw: string | undefined, name: string, fallback: n
   return Math.min(Number(raw), max);
 }
 
-/** JSON body of an API request; a body that is not a JSON object is a 400. */
-export async function jsonBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (text.trim() === "") return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ValidationError("the request body is not valid JSON");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ValidationError("the request body must be a JSON object");
-  }
-  return value as Record<string, unknown>;
-}
-
 /** Form fields as strings (repeated fields as arrays); `_csrf` is the middleware's. */
 export async function formBody(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
   const body = await c.req.parseBody({ all: true });

@@ -1,11 +1,12 @@
 import type { Deps } from "../../deps.ts";
+import { mountApi } from "../api/openapi-route.ts";
 import type { App } from "../context.ts";
-import { registerUiApi } from "./api.ts";
+import { LIBRARY_API } from "./api.ts";
 import { registerDashboard } from "./dashboard.ts";
 import { registerDiagnose } from "./diagnose.ts";
 import { registerLogin } from "./login.ts";
 import { registerSettings } from "./settings.ts";
-import { registerStats } from "./stats.ts";
+import { registerStats, STATS_API } from "./stats.ts";
 import { registerTorrentDetail } from "./torrent-detail.ts";
 import { registerTorrentList } from "./torrents.ts";
 
@@ -18,5 +19,6 @@ export function registerWebUi(app: App, deps: Deps): void {
   registerStats(app, deps);
   registerDiagnose(app, deps);
   registerSettings(app, deps);
-  registerUiApi(app, deps);
+  mountApi(app, deps, LIBRARY_API);
+  mountApi(app, deps, STATS_API);
 }

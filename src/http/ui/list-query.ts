@@ -25,7 +25,8 @@ const intParam = (name: string, min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
 
-const schema = z.object({
+/** The list's query parameters (the pages' and GET /api/torrents'). */
+export const listQuerySchema = z.object({
   page: intParam("page", 1, MAX_PAGE).optional(),
   per_page: intParam("per_page", 1, 1000)
     .refine(
@@ -49,13 +50,17 @@ const schema = z.object({
  */
 export function parseListQuery(raw: Record<string, string>): ListQuery {
   const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ""));
-  const parsed = schema.safeParse(present);
+  const parsed = listQuerySchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? "query");
     throw new ValidationError(issue?.message.includes(name) ? issue.message : `${name}: ${issue?.message}`);
   }
-  const v = parsed.data;
+  return toListQuery(parsed.data);
+}
+
+/** A validated query with the defaults filled in. */
+export function toListQuery(v: z.output<typeof listQuerySchema>): ListQuery {
   const sort = v.sort ?? "added";
   return {
     status: v.status ?? "all",

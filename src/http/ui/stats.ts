@@ -2,6 +2,7 @@ import type { Deps } from "../../deps.ts";
 import { statusTone } from "../../services/library-view/filters.ts";
 import { SYNC_ACTIONS } from "../../services/library-view/sync-console.ts";
 import { cachedLibraryStats, librarySeries } from "../../services/stats/index.ts";
+import { type ApiRoute, apiRoute } from "../api/openapi-route.ts";
 import type { App } from "../context.ts";
 import { render } from "../render.ts";
 import { donut, lineChart, niceMaxBytes } from "./charts.ts";
@@ -26,6 +27,18 @@ export function registerStats(app: App, deps: Deps): void {
       h: viewHelpers(deps.time),
     });
   });
-
-  app.get("/api/stats", (c) => c.json(report()));
 }
+
+/** GET /api/stats: the statistics report as JSON (what `redriva stats --json` prints). */
+export const STATS_API: readonly ApiRoute[] = [
+  apiRoute(
+    {
+      method: "get",
+      path: "/api/stats",
+      tag: "Library",
+      summary: "The library statistics report (cached until the library changes)",
+      responses: { 200: { description: "Coverage, volumes, activity, breakdowns, recommendations" } },
+    },
+    (c, _input, deps) => c.json(cachedLibraryStats(deps)),
+  ),
+];

@@ -32,7 +32,7 @@ export function savedKeyFor(saved: ArrConnection, url: string | undefined): stri
   return sameArrUrl(saved.url, url) ? saved.apiKey : undefined;
 }
 
-const connectionInput = z.object({
+export const connectionInput = z.object({
   enabled: z.boolean(),
   url: z
     .string()

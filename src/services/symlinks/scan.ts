@@ -19,7 +19,7 @@ import { emptyCounts, type ScanProgress } from "./progress.ts";
 import { type ActiveScan, reconcileRunningScans, registerActiveScan } from "./registry.ts";
 import { getSymlinkSettings, type SymlinkSettings } from "./settings.ts";
 
-const scanInput = z
+export const scanInput = z
   .object({
     paths: z.array(z.string().max(4096), { error: "paths: expected a list of folders" }).max(500).default([]),
     mode: z.enum(["dry-run", "real"], { error: "mode: expected dry-run or real" }).default("dry-run"),

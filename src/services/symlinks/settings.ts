@@ -42,7 +42,7 @@ const int = (name: keyof typeof SETTINGS_LIMITS) =>
     .min(SETTINGS_LIMITS[name].min, `${name}: at least ${SETTINGS_LIMITS[name].min}`)
     .max(SETTINGS_LIMITS[name].max, `${name}: at most ${SETTINGS_LIMITS[name].max}`);
 
-const settingsInput = z
+export const settingsInput = z
   .object({
     mediaRoot: z.string().trim().max(4096).optional(),
     workers: int("workers").optional(),
