@@ -78,6 +78,8 @@ export const downloadTorrents = sqliteTable(
     creation_date: integer("creation_date"),
     /** Torrent file indexes the client set to priority 0 (comma-separated): not downloaded. */
     skipped_files: text("skipped_files").notNull().default(""),
+    /** Symlink mode: the torrent's name at the provider (its folder in the mount), kept across restarts. */
+    mount_name: text("mount_name"),
   },
   (t) => [
     index("idx_download_torrents_stage").on(t.stage),

@@ -337,6 +337,8 @@ async function recordFiles(deps: Deps, torrent: DownloadTorrent, info: ProviderT
     provider_progress: 100,
     provider_speed: 0,
     message: symlink ? "ready at the provider; waiting for the files in the mount" : null,
+    // Its folder in the mount is named by the provider: kept for a wait that outlives a restart.
+    ...(symlink && info.filename ? { mount_name: info.filename } : {}),
   });
   if (symlink) startMountWait(deps, torrent.hash, info.filename);
   deps.log.info(

@@ -21,7 +21,10 @@ import { locateInMount } from "./mount-locate.ts";
  * API, so a slow mount costs no request and no rate limit.
  */
 
-/** One torrent waiting on the mount (in memory: a restart simply waits afresh). */
+/**
+ * One torrent waiting on the mount. In memory; after a restart the wait starts afresh (a full
+ * SYMLINK_MOUNT_TIMEOUT) with the provider's name from the row (mount_name).
+ */
 export interface MountWait {
   since: number;
   looks: number;
@@ -61,7 +64,8 @@ export async function mountRound(deps: Deps): Promise<number> {
     const now = deps.clock.now();
     let wait = waits.get(torrent.hash);
     if (!wait) {
-      wait = { since: now, looks: 0, nextAt: now, names: [] };
+      // After a restart: the wait starts afresh, under the provider's name kept on the row.
+      wait = { since: now, looks: 0, nextAt: now, names: torrent.mount_name ? [torrent.mount_name] : [] };
       waits.set(torrent.hash, wait);
     }
     if (now < wait.nextAt) continue;

@@ -62,6 +62,7 @@ function row(patch: Partial<DownloadTorrentRow>): DownloadTorrentRow {
     comment: null,
     creation_date: null,
     skipped_files: "",
+    mount_name: null,
     ...patch,
   };
 }
