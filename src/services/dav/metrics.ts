@@ -15,7 +15,17 @@ export function registerDavMetrics(registry: Registry, counters: DavCounters): v
         this.inc(pick(counters));
       },
     });
-  counter("redriva_dav_bytes_streamed_total", "Bytes sent to WebDAV readers", (c) => c.bytesStreamed);
+  counter(
+    "redriva_dav_bytes_streamed_total",
+    "Bytes of the file ranges sent to WebDAV readers (a range passed straight through from the provider counts whole when it starts)",
+    (c) => c.bytesStreamed,
+  );
+  counter("redriva_dav_reads_total", "WebDAV file reads opened at the provider", (c) => c.reads);
+  counter(
+    "redriva_dav_resumable_reads_total",
+    "WebDAV reads the provider did not answer with exactly the range asked for (cut or resumed by Redriva)",
+    (c) => c.resumableReads,
+  );
   counter("redriva_dav_unrestricts_total", "Unrestrict requests made for WebDAV reads", (c) => c.unrestricts);
   counter(
     "redriva_dav_link_cache_hits_total",
@@ -34,7 +44,7 @@ export function registerDavMetrics(registry: Registry, counters: DavCounters): v
   );
   new Gauge({
     name: "redriva_dav_open_streams",
-    help: "WebDAV reads streaming right now",
+    help: "Resumable WebDAV reads streaming right now (reads passed straight through are not seen ending)",
     registers,
     collect() {
       this.set(counters.openStreams);

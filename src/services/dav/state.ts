@@ -9,7 +9,16 @@ export interface CachedLink {
 
 /** Counters of the WebDAV server, exposed in /metrics. */
 export interface DavCounters {
+  /**
+   * Bytes of the ranges sent to readers. A range passed straight through from the provider counts
+   * whole when it starts (Bun gives no signal when a piped body ends); a resumable one as it goes.
+   */
   bytesStreamed: number;
+  /** File reads opened at the provider. */
+  reads: number;
+  /** Reads the provider did not answer with exactly the range asked for, cut or resumed by Redriva. */
+  resumableReads: number;
+  /** Resumable reads streaming right now (reads passed straight through are not seen ending). */
   openStreams: number;
   /** Unrestrict requests made for WebDAV reads. */
   unrestricts: number;
@@ -35,6 +44,8 @@ export class DavState {
   readonly unrestrictsInFlight = new Map<string, Promise<CachedLink>>();
   readonly counters: DavCounters = {
     bytesStreamed: 0,
+    reads: 0,
+    resumableReads: 0,
     openStreams: 0,
     unrestricts: 0,
     linkCacheHits: 0,

@@ -48,7 +48,7 @@ async function openAt(
   from: number,
   end: number,
   signal: AbortSignal,
-): Promise<Reader> {
+): Promise<Response> {
   let url = await directLink(deps, torrent, file);
   for (let attempt = 0; ; attempt++) {
     let res: Response;
@@ -59,7 +59,7 @@ async function openAt(
       url = await directLink(deps, torrent, file, url);
       continue;
     }
-    if ((res.status === 206 || (res.status === 200 && from === 0)) && res.body) return res.body.getReader();
+    if ((res.status === 206 || (res.status === 200 && from === 0)) && res.body) return res;
     await res.body?.cancel();
     if (!LINK_GONE.has(res.status) || attempt >= 1) {
       if (LINK_GONE.has(res.status))
@@ -68,6 +68,14 @@ async function openAt(
     }
     url = await directLink(deps, torrent, file, url);
   }
+}
+
+/** The provider answered exactly [from, end] of the file (its own length and range say so). */
+function isExactAnswer(res: Response, from: number, end: number, size: number): boolean {
+  if (Number(res.headers.get("content-length")) !== end - from + 1) return false;
+  if (res.status === 200) return from === 0 && end === size - 1;
+  const range = /^bytes (\d+)-(\d+)\//.exec(res.headers.get("content-range") ?? "");
+  return range !== null && Number(range[1]) === from && Number(range[2]) === end;
 }
 
 /**
@@ -146,7 +154,14 @@ function resumableBody(
   );
 }
 
-/** Starts reading `range` of the file from its provider; the first bytes are on their way when it returns. */
+/**
+ * Starts reading `range` of the file from its provider; the first bytes are on their way when it
+ * returns. An answer that is exactly the range asked for is passed straight through: Bun pipes the
+ * provider's body to the reader natively, at about half the CPU of any stream that hands each chunk
+ * to JavaScript (BENCHMARKS.md, WebDAV). If the provider's connection breaks mid-way, so does the
+ * reader's (never a silently short file), and its next read (rclone re-opens at once) renews the
+ * link. Any other answer (a shorter range, the whole file for a part) goes through resumableBody.
+ */
 export async function openDavRead(
   deps: Deps,
   torrent: DavTorrent,
@@ -157,7 +172,17 @@ export async function openDavRead(
   if (file.bytes === 0) return new ReadableStream({ start: (c) => c.close() });
   const abort = new AbortController();
   signal.addEventListener("abort", () => abort.abort(), { once: true });
-  const reopen = (from: number) => openAt(deps, torrent, file, from, range.end, abort.signal);
-  const first = await reopen(range.start);
-  return resumableBody(deps, reopen, first, range, abort);
+  const reopen = async (from: number) =>
+    (
+      (await openAt(deps, torrent, file, from, range.end, abort.signal)).body as ReadableStream<Uint8Array>
+    ).getReader();
+  const first = await openAt(deps, torrent, file, range.start, range.end, abort.signal);
+  const { counters } = deps.dav;
+  counters.reads++;
+  if (isExactAnswer(first, range.start, range.end, file.bytes)) {
+    counters.bytesStreamed += range.end - range.start + 1;
+    return first.body as ReadableStream<Uint8Array>;
+  }
+  counters.resumableReads++;
+  return resumableBody(deps, reopen, (first.body as ReadableStream<Uint8Array>).getReader(), range, abort);
 }
