@@ -20,7 +20,8 @@ import { type ArrRoute, arrForCategory } from "./route.ts";
  * so, and never in symlink mode (the imported files are links into the provider's library).
  *
  * One `GET /api/v3/history/since` per instance and round, only while something waits, from the
- * oldest waiting download (or the previous read) minus a margin for the two clocks.
+ * oldest waiting download (or the previous read) minus a margin for the two clocks. A category
+ * no *arr claims (a manual add) costs no call: it waits for the routes' periodic read.
  */
 const CLOCK_MARGIN_MS = 10 * 60_000;
 
@@ -50,7 +51,7 @@ async function groupByInstance(deps: Deps, waiting: AwaitingImport[]) {
   const groups = new Map<string, { route: ArrRoute; torrents: AwaitingImport[] }>();
   for (const torrent of waiting) {
     if (!routes.has(torrent.category))
-      routes.set(torrent.category, await arrForCategory(deps, torrent.category));
+      routes.set(torrent.category, await arrForCategory(deps, torrent.category, { readOnMiss: false }));
     const route = routes.get(torrent.category);
     if (!route) continue;
     const group = groups.get(route.instance.id) ?? { route, torrents: [] };

@@ -24,7 +24,12 @@ export interface ArrRoute {
 const MISS_READ_GAP_MS = 60_000;
 const DOWNLOAD_CLIENTS_PATH = "/api/v3/downloadclient";
 
-export async function arrForCategory(deps: Deps, category: string): Promise<ArrRoute | undefined> {
+export async function arrForCategory(
+  deps: Deps,
+  category: string,
+  /** `readOnMiss: false`: an unknown category waits for the periodic read (background rounds). */
+  options: { readOnMiss?: boolean } = {},
+): Promise<ArrRoute | undefined> {
   const instances = arrInstances(deps);
   if (instances.length === 0) return undefined;
   const overridden = deps.config.arr.categories[category];
@@ -39,6 +44,7 @@ export async function arrForCategory(deps: Deps, category: string): Promise<ArrR
   const now = deps.clock.now();
   if (
     owners.length === 0 &&
+    options.readOnMiss !== false &&
     now - snapshot.at >= MISS_READ_GAP_MS &&
     now - deps.arrRoutes.lastMissRead >= MISS_READ_GAP_MS
   ) {

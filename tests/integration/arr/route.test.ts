@@ -87,6 +87,9 @@ describe("which *arr grabbed a category", () => {
     expect(await arrForCategory(deps, "tv-new")).toBeUndefined();
     expect(reads(sonarr)).toBe(1);
     await clock.advance(31_000);
+    // Background rounds (import watch) never read on a miss: they wait for the periodic read.
+    expect(await arrForCategory(deps, "tv-new", { readOnMiss: false })).toBeUndefined();
+    expect(reads(sonarr)).toBe(1);
     expect((await arrForCategory(deps, "tv-new"))?.instance.id).toBe("sonarr");
     expect(reads(sonarr)).toBe(2);
     // Known categories use the cache until the refresh period (10 min by default) is over.
