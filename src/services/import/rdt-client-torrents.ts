@@ -17,6 +17,8 @@ interface PlanContext {
   now: number;
   /** The provider rdt-client used when a row does not say (Settings "Provider:Provider"). */
   defaultProvider: string | null;
+  /** Providers Redriva has a key for: an unfinished torrent is only followed at one of them. */
+  configured: readonly string[];
   /** Absolute folder of a category in Redriva (null: the category cannot be a folder). */
   folderOf(category: string): string | null;
   queueOrder: number;
@@ -44,7 +46,7 @@ export function planTorrent(t: RdtTorrent, downloads: RdtDownload[], ctx: PlanCo
   const provider = providerKind(t.ClientKind) ?? ctx.defaultProvider;
   const added = parseDotnetDate(t.Added) ?? ctx.now;
   const completed = parseDotnetDate(t.Completed);
-  const stage = stageOf(t, completed, provider);
+  const stage = stageOf(t, completed, provider !== null && ctx.configured.includes(provider) ? provider : null);
   const size = Math.max(0, Number(t.RdSize ?? 0));
   const row: NewDownloadTorrent = {
     hash,
@@ -76,7 +78,8 @@ export function planTorrent(t: RdtTorrent, downloads: RdtDownload[], ctx: PlanCo
     progress_at: completed ?? added,
   };
   const files = stage === "done" || stage === "error" ? filesOf(hash, downloads) : [];
-  return { ok: true, row, files, note: describe(stage, provider, files.length) };
+  const unreachable = stage === "queued" && t.RdId && provider ? ` (Redriva has no key for ${provider})` : "";
+  return { ok: true, row, files, note: `${describe(stage, provider, files.length)}${unreachable}` };
 }
 
 function stageOf(t: RdtTorrent, completed: number | null, provider: string | null): DownloadStage {

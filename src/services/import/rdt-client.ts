@@ -77,6 +77,7 @@ function importTorrents(deps: Deps, data: RdtClientData, options: ImportOptions)
     const plan = planTorrent(t, downloadsOf.get(t.TorrentId.toUpperCase()) ?? [], {
       now: deps.clock.now(),
       defaultProvider,
+      configured: deps.providers.configured(),
       folderOf: (category) =>
         categoryFolder(deps.config.downloads, category, getCategory(deps.dbh.db, category)?.save_path ?? ""),
       queueOrder: order + 1,

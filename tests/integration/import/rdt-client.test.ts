@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { buildTorrentFile, readTorrentFile } from "../../../src/domain/torrent-file.ts";
@@ -11,6 +12,7 @@ const HASH = {
   failed: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
   atProvider: "cccccccccccccccccccccccccccccccccccccccc",
   nzb: "dddddddddddddddddddddddddddddddddddddddd",
+  noKey: "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
 };
 const SECRET = "RDT-SECRET-API-KEY-123";
 const torrentFile = buildTorrentFile("Heat.1995.1080p.BluRay", [
@@ -75,6 +77,13 @@ function fixture(path: string): void {
         IsFile: 1,
         FileOrMagnet: Buffer.from(torrentFile).toString("base64"),
       }),
+      base("7A000000-0000-0000-0000-000000000007", HASH.noKey, {
+        Category: "radarr",
+        RdId: "TBX7",
+        RdName: "Alien.1979",
+        RdStatusRaw: "downloading",
+        ClientKind: 3,
+      }),
       base("7A000000-0000-0000-0000-000000000005", HASH.nzb, { RdName: "Some.Usenet.Post", Type: 1 }),
       base("7A000000-0000-0000-0000-000000000006", "not-a-hash", { RdName: "Broken.Row" }),
     ],
@@ -106,13 +115,17 @@ describe("redriva import rdt-client (an rdt-client database as EF Core writes it
     const source = join(dir.path, "rdtclient.db");
     fixture(source);
     const dataDir = join(dir.path, "data");
-    const env = { DATA_DIR: dataDir };
+    // AllDebrid has a key in Redriva, TorBox has none.
+    const env = { DATA_DIR: dataDir, AD_API_KEY: "test-key" };
 
     const dry = await cli(["import", "rdt-client", source], env);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain("DRY RUN: nothing written");
-    expect(dry.stdout).toContain("Torrents: 4 would be imported, 2 not imported");
+    expect(dry.stdout).toContain("Torrents: 5 would be imported, 2 not imported");
     expect(dry.stdout).toContain("Some.Usenet.Post: NZB download: Redriva handles torrents only");
+    expect(dry.stdout).toContain(
+      "Alien.1979 [radarr]: unfinished: queued, Redriva adds it to a provider (Redriva has no key for torbox)",
+    );
     expect(dry.stdout).toContain('Broken.Row: no valid info-hash ("not-a-hash")');
     expect(dry.stdout).toContain("Categories: 2 would be imported");
     expect(dry.stdout).toContain("add to .env: DEFAULT_PROVIDER=realdebrid");
@@ -127,7 +140,7 @@ describe("redriva import rdt-client (an rdt-client database as EF Core writes it
 
     const applied = await cli(["import", "rdt-client", source, "--apply"], env);
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toContain("Torrents: 4 imported, 2 not imported");
+    expect(applied.stdout).toContain("Torrents: 5 imported, 2 not imported");
     expect(applied.stdout + applied.stderr).not.toContain(SECRET);
     const torrents = rows<{
       hash: string;
@@ -161,6 +174,7 @@ describe("redriva import rdt-client (an rdt-client database as EF Core writes it
       provider_id: "RDBUSY3",
     });
     expect(byHash.get(fileHash)).toMatchObject({ stage: "queued", source_kind: "torrent", provider: null });
+    expect(byHash.get(HASH.noKey)).toMatchObject({ stage: "queued", provider: null, provider_id: null });
     expect(byHash.has(HASH.nzb)).toBe(false);
     // The download history of the finished torrent: one file fetched, one that failed.
     expect(
@@ -186,8 +200,38 @@ describe("redriva import rdt-client (an rdt-client database as EF Core writes it
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("0 imported in all.");
     expect(again.stdout).toContain(`already in Redriva (${HASH.done})`);
-    expect(count(dataDir, "SELECT COUNT(*) AS n FROM download_torrents")).toBe(4);
+    expect(count(dataDir, "SELECT COUNT(*) AS n FROM download_torrents")).toBe(5);
     expect(count(dataDir, "SELECT COUNT(*) AS n FROM download_files")).toBe(2);
+  });
+
+  test("an older rdt-client database (before ClientKind, Type and Downloads.FileName) imports too", async () => {
+    using dir = tempDir();
+    const source = join(dir.path, "rdtclient.db");
+    fixture(source);
+    const db = new Database(source);
+    for (const [table, column] of [
+      ["Torrents", "ClientKind"],
+      ["Torrents", "Type"],
+      ["Downloads", "FileName"],
+    ])
+      db.exec(`ALTER TABLE "${table}" DROP COLUMN "${column}"`);
+    db.close();
+    const dataDir = join(dir.path, "data");
+    const run = await cli(["import", "rdt-client", source, "--apply"], {
+      DATA_DIR: dataDir,
+      RD_API_TOKEN: "t",
+    });
+    expect(run.code).toBe(0);
+    // Without Type, the NZB row reads as a torrent; without ClientKind, the provider is the setting's.
+    expect(run.stdout).toContain("Torrents: 6 imported, 1 not imported");
+    expect(
+      rows<{ provider: string }>(
+        dataDir,
+        `SELECT provider FROM download_torrents WHERE hash = '${HASH.done}'`,
+      ),
+    ).toEqual([{ provider: "realdebrid" }]);
+    // File names come from the links when the column is missing.
+    expect(count(dataDir, `SELECT COUNT(*) AS n FROM download_files WHERE path = 'ABCDEF1'`)).toBe(1);
   });
 
   test("a file that is not rdt-client's database is one clear error, and nothing is written", async () => {
