@@ -24,14 +24,20 @@ afterAll(async () => {
   await ui?.close();
 });
 
-/** The width of a row's bar, in percent of its track. */
+/**
+ * The width of a row's bar, in percent of its track. The rows refresh every 2 s: an element read
+ * while htmx swaps it is detached (zero width), so the reading is retried on the live row.
+ */
 async function barPercent(hash: string): Promise<number> {
   const { page, base } = ui;
   await page.goto(`${base}/downloads`);
-  return page.locator(`#dl-${hash} .bar > span`).evaluate((el) => {
-    const bar = el.parentElement as HTMLElement;
-    return Math.round((el.getBoundingClientRect().width / bar.getBoundingClientRect().width) * 100);
-  });
+  const reading = await page.waitForFunction((id) => {
+    const fill = document.querySelector(`#dl-${id} .bar > span`);
+    const track = fill?.parentElement?.getBoundingClientRect().width ?? 0;
+    if (!fill?.isConnected || track === 0) return null;
+    return { percent: Math.round((fill.getBoundingClientRect().width / track) * 100) };
+  }, hash);
+  return ((await reading.jsonValue()) as { percent: number }).percent;
 }
 
 test("progress only moves forward from the provider to the disk, and finished rows show their time", async () => {
