@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { providerOrderField } from "../../providers/fallback-order.ts";
 import type { ProviderKind } from "../../providers/types.ts";
 import { bool, byteSize, oneOf, optionalText, positiveInt, text } from "../fields.ts";
 import { buildDownloadMode, downloadModeFields } from "./download-mode.ts";
@@ -79,6 +80,7 @@ export const downloadsSchema = (kinds: readonly ProviderKind[]) =>
     MAX_CONCURRENT_DOWNLOADS: positiveInt(6),
     DOWNLOAD_MIN_FREE_SPACE: byteSize(2 * GIB),
     DOWNLOAD_CATEGORY_PROVIDERS: categoryProviders(kinds),
+    DOWNLOAD_PROVIDER_ORDER: providerOrderField(kinds),
     DOWNLOAD_REQUIRE_CACHED: bool(false),
     DOWNLOAD_SELECT_FILES: oneOf(["video", "all"], "video"),
     DOWNLOAD_MAX_ATTEMPTS: positiveInt(5),
@@ -129,6 +131,8 @@ export function buildDownloads(env: DownloadsEnv) {
     /** Kept free on the download disk: a file starts only if size + this fits. */
     minFreeSpace: env.DOWNLOAD_MIN_FREE_SPACE,
     categoryProviders: env.DOWNLOAD_CATEGORY_PROVIDERS,
+    /** Fallback order after the chosen provider (DOWNLOAD_PROVIDER_ORDER); unlisted ones come last. */
+    providerOrder: env.DOWNLOAD_PROVIDER_ORDER,
     requireCached: env.DOWNLOAD_REQUIRE_CACHED,
     selectFiles: env.DOWNLOAD_SELECT_FILES,
     maxAttempts: env.DOWNLOAD_MAX_ATTEMPTS,

@@ -43,6 +43,7 @@ function routesOf(deps: Deps): ProviderRoutes {
   return {
     defaultProvider: deps.config.defaultProvider,
     byCategory: deps.config.downloads.categoryProviders,
+    fallbackOrder: deps.config.downloads.providerOrder,
   };
 }
 

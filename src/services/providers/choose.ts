@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../errors.ts";
+import { inFallbackOrder } from "../../providers/fallback-order.ts";
 import {
   type AddedTorrent,
   type DebridProvider,
@@ -31,6 +32,8 @@ export interface ProviderRoutes {
   defaultProvider: ProviderKind;
   /** category → provider. */
   byCategory?: Readonly<Record<string, ProviderKind>>;
+  /** The order the others are tried in (DOWNLOAD_PROVIDER_ORDER); unlisted ones come last. */
+  fallbackOrder?: readonly ProviderKind[];
 }
 
 export interface AddAttempt {
@@ -120,14 +123,15 @@ export function chosenProvider(routes: ProviderRoutes, category: string | null |
   return (category ? routes.byCategory?.[category] : undefined) ?? routes.defaultProvider;
 }
 
-/** The configured providers in the order to try them: the chosen one first. */
+/** The configured providers in the order to try them: the chosen one first, then the fallback order. */
 export function providerOrder(
   routes: ProviderRoutes,
   category: string | null | undefined,
   configured: readonly ProviderKind[],
 ): ProviderKind[] {
   const chosen = chosenProvider(routes, category);
-  return [...configured.filter((k) => k === chosen), ...configured.filter((k) => k !== chosen)];
+  const rest = inFallbackOrder(configured, routes.fallbackOrder).filter((k) => k !== chosen);
+  return [...configured.filter((k) => k === chosen), ...rest];
 }
 
 export async function addWithFallback(

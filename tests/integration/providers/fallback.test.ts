@@ -1,16 +1,23 @@
 import { describe, expect, test } from "bun:test";
 import { loadConfig } from "../../../src/config/index.ts";
+import { getTorrent } from "../../../src/db/repo/downloads.ts";
 import { buildTorrentFile } from "../../../src/domain/torrent-file.ts";
 import { allDebridAccount } from "../../../src/fake-debrid/alldebrid/account.ts";
+import { debridLinkAccount } from "../../../src/fake-debrid/debridlink/account.ts";
 import { type FakeDebridServer, startFakeDebrid } from "../../../src/fake-debrid/index.ts";
+import { premiumizeAccount } from "../../../src/fake-debrid/premiumize/account.ts";
+import { FAKE_PROVIDERS } from "../../../src/fake-debrid/providers.ts";
+import { torBoxAccount } from "../../../src/fake-debrid/torbox/account.ts";
 import { systemClock } from "../../../src/lib/clock.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { ProviderRegistry } from "../../../src/providers/registry.ts";
+import { addTorrents } from "../../../src/services/downloads/add.ts";
 import {
   addWithFallback,
   NoProviderAcceptedError,
   type ProviderRoutes,
 } from "../../../src/services/providers/choose.ts";
+import { startPipeline, waitFor } from "../../helpers/downloads.ts";
 
 const log = createLogger({ level: "silent" });
 
@@ -167,4 +174,95 @@ describe("addWithFallback", () => {
     expect(result.provider).toBe("alldebrid");
     expect(adCount(fake)).toBe(1);
   });
+});
+
+describe("DOWNLOAD_PROVIDER_ORDER: the fallback order is the user's", () => {
+  /** Every provider configured against its fake, with the given order. */
+  function allProviders(fake: FakeDebridServer, order?: string) {
+    const config = loadConfig({
+      LOG_LEVEL: "silent",
+      ...Object.assign({}, ...FAKE_PROVIDERS.map((f) => f.env(fake))),
+      ...(order ? { DOWNLOAD_PROVIDER_ORDER: order } : {}),
+    });
+    const deps = { providers: new ProviderRegistry(config, systemClock, log), log };
+    const routes: ProviderRoutes = {
+      defaultProvider: "realdebrid",
+      fallbackOrder: config.downloads.providerOrder,
+    };
+    return { deps, routes };
+  }
+
+  /** Real-Debrid (the default) and TorBox are full (too many active); every other provider has room. */
+  function busy(fake: FakeDebridServer, n: number): string {
+    fake.state.scripts.set(hashOf(n), { addError: "too_many_active_downloads" });
+    torBoxAccount(fake.state).scripts.set(hashOf(n), { addError: "ACTIVE_LIMIT" });
+    allDebridAccount(fake.state).scripts.set(hashOf(n), {});
+    debridLinkAccount(fake.state).scripts.set(hashOf(n), {});
+    premiumizeAccount(fake.state).scripts.set(hashOf(n), {});
+    return magnet(n);
+  }
+
+  test("Real-Debrid refuses (too many active): TorBox, then Premiumize, as ordered", async () => {
+    await using fake = await startFakeDebrid();
+    const { deps, routes } = allProviders(fake, "torbox,premiumize");
+    const result = await addWithFallback(deps, { source: { magnet: busy(fake, 21) }, routes });
+    expect(result.attempts.map((a) => [a.provider, a.outcome, a.errorKind])).toEqual([
+      ["realdebrid", "refused", "too_many_active"],
+      ["torbox", "refused", "too_many_active"],
+      ["premiumize", "added", undefined],
+    ]);
+    expect(premiumizeAccount(fake.state).byHash(hashOf(21))).toBeDefined();
+    expect(adCount(fake)).toBe(0);
+  });
+
+  test("without an order the configured list's next one takes it (AllDebrid)", async () => {
+    await using fake = await startFakeDebrid();
+    const { deps, routes } = allProviders(fake);
+    const result = await addWithFallback(deps, { source: { magnet: busy(fake, 22) }, routes });
+    expect(result.attempts.map((a) => [a.provider, a.outcome])).toEqual([
+      ["realdebrid", "refused"],
+      ["alldebrid", "added"],
+    ]);
+  });
+
+  test(
+    "through the download client: a grab refused by Real-Debrid lands from the first provider of the order",
+    async () => {
+      await using p = await startPipeline({
+        env: (fake) => ({
+          ...Object.assign({}, ...FAKE_PROVIDERS.map((f) => f.env(fake))),
+          DEFAULT_PROVIDER: "realdebrid",
+          DOWNLOAD_PROVIDER_ORDER: "debridlink,torbox",
+        }),
+      });
+      const { hash, magnet: link } = p.magnet("Ordered.Movie.2024", [
+        { path: "/Ordered.Movie.2024.mkv", bytes: 300_003 },
+      ]);
+      p.fake.state.scripts.set(hash, {
+        addError: "too_many_active_downloads",
+        files: [{ path: "/Ordered.Movie.2024.mkv", bytes: 300_003 }],
+      });
+      // Every other provider has room (AllDebrid, next in the list, included): the order decides.
+      const room = { files: [{ path: "/Ordered.Movie.2024.mkv", bytes: 300_003 }] };
+      allDebridAccount(p.fake.state).scripts.set(hash, room);
+      debridLinkAccount(p.fake.state).scripts.set(hash, room);
+      premiumizeAccount(p.fake.state).scripts.set(hash, room);
+      torBoxAccount(p.fake.state).scripts.set(hash, room);
+      await addTorrents(p.deps, { urls: [link], files: [], category: "radarr" });
+      const done = await waitFor(
+        () => {
+          const t = getTorrent(p.deps.dbh.db, hash);
+          return t?.stage === "done" || t?.stage === "error" ? t : null;
+        },
+        { timeoutMs: 30_000 },
+      );
+      expect({ stage: done.stage, provider: done.provider, error: done.error }).toEqual({
+        stage: "done",
+        provider: "debridlink",
+        error: null,
+      });
+      expect(done.message ?? "").not.toContain("alldebrid");
+    },
+    { timeout: 60_000 },
+  );
 });
