@@ -1,5 +1,6 @@
 import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { DOWNLOAD_STAGES } from "../src/domain/download-stage.ts";
+import { GRAB_FAILURE_REASONS } from "../src/domain/grab-failure.ts";
 
 export const SOURCE_KINDS = ["magnet", "torrent"] as const;
 /** Why the downloader holds a torrent although it is not paused. */
@@ -50,6 +51,9 @@ export const downloadTorrents = sqliteTable(
     /** Smoothed bytes per second. */
     speed: integer("speed").notNull().default(0),
     error: text("error"),
+    /** Why it failed for good (src/domain/grab-failure.ts), and when: one *arr replacement per failure. */
+    fail_reason: text("fail_reason", { enum: GRAB_FAILURE_REASONS }),
+    failed_at: integer("failed_at"),
     /** Human words for the current phase ("waiting for disk space", "retrying in 30 s"). */
     message: text("message"),
     attempts: integer("attempts").notNull().default(0),

@@ -4,6 +4,7 @@ import type { ProviderDescriptor } from "../providers/descriptor.ts";
 import { PROVIDERS } from "../providers/list.ts";
 import { arrSchema, buildArr } from "./sections/arr.ts";
 import { ARR_INSTANCE_SECRETS } from "./sections/arr-instances.ts";
+import { arrReplaceSchema, buildArrReplace } from "./sections/arr-replace.ts";
 import { buildCore, coreSchema } from "./sections/core.ts";
 import { buildDav, davSchema } from "./sections/dav.ts";
 import { type DebridConfig, debridSection } from "./sections/debrid.ts";
@@ -43,6 +44,7 @@ function sections(providers: readonly ProviderDescriptor[]) {
     jobs: section(jobsSchema, buildJobs),
     repair: section(repairSchema, buildRepair),
     arr: section(arrSchema, buildArr),
+    arrReplace: section(arrReplaceSchema, buildArrReplace),
     symlinks: section(symlinksSchema, buildSymlinks),
     downloads: section(downloadsSchema(providers.map((p) => p.kind)), buildDownloads),
     notifications: section(notificationsSection, buildNotifications),
@@ -55,6 +57,7 @@ export type Config = ReturnType<typeof buildCore> &
     jobs: ReturnType<typeof buildJobs>;
     repair: ReturnType<typeof buildRepair>;
     arr: ReturnType<typeof buildArr>;
+    arrReplace: ReturnType<typeof buildArrReplace>;
     symlinks: ReturnType<typeof buildSymlinks>;
     downloads: ReturnType<typeof buildDownloads>;
     notifications: ReturnType<typeof buildNotifications>;
@@ -132,6 +135,7 @@ export function loadConfig(rawEnv: Env = process.env, baseProviders = PROVIDERS,
     jobs: built.jobs,
     repair: built.repair,
     arr: built.arr,
+    arrReplace: built.arrReplace,
     symlinks: built.symlinks,
     downloads: built.downloads,
     notifications: built.notifications,

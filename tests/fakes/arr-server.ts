@@ -6,7 +6,8 @@ import { answerImportRoutes, type FakeDownloadClient, type FakeHistoryRecord } f
  * client uses: GET /api/v3/system/status, GET /api/v3/series (Sonarr) or /api/v3/movie (Radarr),
  * POST /api/v3/command (201 + command resource), GET /api/v3/command/:id. The key is checked
  * like the real ones (X-Api-Key header or apikey query; 401 otherwise). Every command received
- * is recorded in `commands`. Download clients and history: arr-imports.ts.
+ * is recorded in `commands`. Download clients and history: arr-imports.ts. The queue (GET /api/v3/queue paged, DELETE /api/v3/queue/:id) holds
+ * the grabs a test puts there with `grab()`; deletes are recorded in `queueDeletes`.
  */
 export interface FakeArrItem {
   id: number;
@@ -18,6 +19,24 @@ export interface RecordedCommand {
   id: number;
   name: string;
   body: Record<string, unknown>;
+}
+
+/** A queue record as Sonarr/Radarr v3 list it (GET /api/v3/queue), reduced to the fields that matter. */
+export interface FakeQueueRecord {
+  id: number;
+  /** The info-hash, upper-case, as the *arr stores a qBittorrent download id. */
+  downloadId: string;
+  title: string;
+  seriesId?: number;
+  episodeId?: number;
+  seasonNumber?: number;
+  movieId?: number;
+}
+
+/** One DELETE /api/v3/queue/{id} received, with its query (removeFromClient, blocklist, skipRedownload). */
+export interface QueueDelete {
+  id: number;
+  query: Record<string, string>;
 }
 
 export interface FakeArr {
@@ -35,6 +54,20 @@ export interface FakeArr {
   downloadClients: FakeDownloadClient[];
   /** GET /api/v3/history[/since] (add imports with `importRecord`). */
   history: FakeHistoryRecord[];
+  queue: FakeQueueRecord[];
+  queueDeletes: QueueDelete[];
+  /** Query strings of every GET /api/v3/queue (paging and include flags). */
+  queueReads: Record<string, string>[];
+  /**
+   * Records a grab in the queue (one record per episode id for a season pack), as the *arr does
+   * once it sees the torrent in its download client. Returns the records' ids.
+   */
+  grab(
+    hash: string,
+    item: { title: string; movieId?: number; seriesId?: number; episodeIds?: number[] },
+  ): number[];
+  /** Called on a queue DELETE with removeFromClient=true (the real *arr then deletes it in the client). */
+  onRemoveFromClient: ((downloadId: string) => Promise<void>) | null;
   stop(): Promise<void>;
 }
 
@@ -48,6 +81,7 @@ export function startFakeArr(options: {
   const appName = options.kind === "sonarr" ? "Sonarr" : "Radarr";
   const itemsPath = options.kind === "sonarr" ? "/api/v3/series" : "/api/v3/movie";
   let nextCommandId = 1;
+  let nextQueueId = 1001;
   const state = {
     kind: options.kind,
     apiKey: options.apiKey ?? "fake-arr-key-0123456789",
@@ -57,6 +91,25 @@ export function startFakeArr(options: {
     failWith: null as number | null,
     downloadClients: options.downloadClients ?? [],
     history: [] as FakeHistoryRecord[],
+    queue: [] as FakeQueueRecord[],
+    queueDeletes: [] as QueueDelete[],
+    queueReads: [] as Record<string, string>[],
+    onRemoveFromClient: null as ((downloadId: string) => Promise<void>) | null,
+    grab(hash: string, item: { title: string; movieId?: number; seriesId?: number; episodeIds?: number[] }) {
+      const episodes = options.kind === "sonarr" ? (item.episodeIds ?? [1]) : [undefined];
+      return episodes.map((episodeId) => {
+        const record: FakeQueueRecord = {
+          id: nextQueueId++,
+          downloadId: hash.toUpperCase(),
+          title: item.title,
+          ...(options.kind === "sonarr"
+            ? { seriesId: item.seriesId ?? 1, episodeId, seasonNumber: 1 }
+            : { movieId: item.movieId ?? 1 }),
+        };
+        state.queue.push(record);
+        return record.id;
+      });
+    },
   };
   const commandResource = (cmd: RecordedCommand) => ({
     id: cmd.id,
@@ -68,6 +121,34 @@ export function startFakeArr(options: {
     queued: new Date().toISOString(),
     trigger: "manual",
   });
+
+  /** GET /api/v3/queue: a page of records, 1-based, default pageSize 10 as the real ones. */
+  const queuePage = (url: URL) => {
+    state.queueReads.push(Object.fromEntries(url.searchParams));
+    const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+    const pageSize = Math.max(1, Number(url.searchParams.get("pageSize") ?? 10) || 10);
+    const records = state.queue.slice((page - 1) * pageSize, page * pageSize).map((r) => ({
+      ...r,
+      status: "warning",
+      trackedDownloadStatus: "warning",
+      trackedDownloadState: "downloading",
+      statusMessages: [],
+      errorMessage: "qBittorrent is reporting an error",
+      protocol: "torrent",
+      downloadClient: "Redriva",
+      indexer: "Fake Indexer",
+      size: 1000,
+      sizeleft: 1000,
+    }));
+    return Response.json({
+      page,
+      pageSize,
+      sortKey: "timeleft",
+      sortDirection: "ascending",
+      totalRecords: state.queue.length,
+      records,
+    });
+  };
 
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -114,6 +195,19 @@ export function startFakeArr(options: {
         const cmd: RecordedCommand = { id: nextCommandId++, name: body.name, body };
         state.commands.push(cmd);
         return Response.json(commandResource(cmd), { status: 201 });
+      }
+      if (req.method === "GET" && url.pathname === "/api/v3/queue") return queuePage(url);
+      const queueMatch = /^\/api\/v3\/queue\/(\d+)$/.exec(url.pathname);
+      if (req.method === "DELETE" && queueMatch) {
+        const record = state.queue.find((r) => r.id === Number(queueMatch[1]));
+        if (!record) return Response.json({ message: "NotFound" }, { status: 404 });
+        const query = Object.fromEntries(url.searchParams);
+        state.queueDeletes.push({ id: record.id, query });
+        // The whole tracked download goes (every episode record of a season pack).
+        state.queue = state.queue.filter((r) => r.downloadId !== record.downloadId);
+        if (query.removeFromClient !== "false" && state.onRemoveFromClient)
+          await state.onRemoveFromClient(record.downloadId);
+        return new Response(null, { status: 200 });
       }
       const commandMatch = /^\/api\/v3\/command\/(\d+)$/.exec(url.pathname);
       if (req.method === "GET" && commandMatch) {

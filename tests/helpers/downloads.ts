@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildMagnet } from "../../src/domain/magnet.ts";
 import { type FakeDebridServer, type StartOptions, startFakeDebrid } from "../../src/fake-debrid/index.ts";
+import type { Clock } from "../../src/lib/clock.ts";
 import type { ProviderDescriptor } from "../../src/providers/descriptor.ts";
 import {
   type DownloadsRuntime,
@@ -61,6 +62,8 @@ export async function startPipeline(
     noRealDebrid?: boolean;
     /** The list of providers (default: the built-in one); its fakes go in `fake.providers`. */
     providers?: readonly ProviderDescriptor[];
+    /** A clock the test moves (tests/helpers/manual-clock.ts); the system clock by default. */
+    clock?: Clock;
   } = {},
 ): Promise<Pipeline> {
   const root = mkdtempSync(join(tmpdir(), "redriva-dl-"));
@@ -80,6 +83,7 @@ export async function startPipeline(
       ...(typeof options.env === "function" ? options.env(fake) : options.env),
     },
     options.providers,
+    options.clock ? { clock: options.clock } : {},
   );
   const runtime = await startDownloads(deps, options.downloads);
   return {

@@ -8,6 +8,8 @@ export const NOTIFICATION_EVENTS = [
   "download_completed",
   "download_failed",
   "disk_space_low",
+  "grab_replaced",
+  "grab_replacements_stopped",
 ] as const;
 export type NotificationEventType = (typeof NOTIFICATION_EVENTS)[number];
 

@@ -4,7 +4,15 @@ import { maskSecrets } from "../../lib/mask-secrets.ts";
 import type { Logger } from "../../logger.ts";
 import { SlidingWindowLimiter } from "../../providers/http/rate-limiter.ts";
 import { matchItemForPath } from "./match.ts";
-import type { ArrItem, ArrKind, ArrRescanReport, ArrSystemStatus, ArrTestResult } from "./types.ts";
+import { queueRecordsOf } from "./queue.ts";
+import type {
+  ArrItem,
+  ArrKind,
+  ArrQueueRecord,
+  ArrRescanReport,
+  ArrSystemStatus,
+  ArrTestResult,
+} from "./types.ts";
 
 export interface ArrClientOptions {
   kind: ArrKind;
@@ -157,6 +165,46 @@ export class ArrClient {
     return { commands: unique.length, refused: false };
   }
 
+  /**
+   * The queue records of one download (several for a season pack: one per episode), found by
+   * its id (the info-hash, which the *arr stores upper-case). Walks the pages of GET /api/v3/queue
+   * with unknown items included (a grab the *arr cannot match still sits in its queue).
+   */
+  async queueRecordsFor(downloadId: string, signal?: AbortSignal): Promise<ArrQueueRecord[]> {
+    const wanted = downloadId.toUpperCase();
+    const pageSize = 200;
+    const unknown = this.kind === "sonarr" ? "includeUnknownSeriesItems" : "includeUnknownMovieItems";
+    for (let page = 1; page <= 100; page++) {
+      const query = `page=${page}&pageSize=${pageSize}&${unknown}=true`;
+      const body = await this.request("GET", `/api/v3/queue?${query}`, undefined, signal);
+      const { records, totalRecords } = queueRecordsOf(body, this.label());
+      const found = records.filter((r) => r.downloadId.toUpperCase() === wanted);
+      if (found.length > 0) return found;
+      if (records.length === 0 || page * pageSize >= totalRecords) break;
+    }
+    return [];
+  }
+
+  /**
+   * Removes a queue item and its download: DELETE /api/v3/queue/{id}?removeFromClient=true&
+   * blocklist=…&skipRedownload=…. With blocklist and redownload allowed, the *arr never grabs
+   * that release again and searches the next one at once. Rate-limited like the commands.
+   */
+  async removeFromQueue(
+    queueId: number,
+    options: { blocklist: boolean; skipRedownload: boolean },
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const query = `removeFromClient=true&blocklist=${options.blocklist}&skipRedownload=${options.skipRedownload}`;
+    const ticket = await this.acquire(signal);
+    try {
+      await this.request("DELETE", `/api/v3/queue/${queueId}?${query}`, undefined, signal);
+      this.options.log.info({ kind: this.kind, queueId, ...options }, "arr queue item removed");
+    } finally {
+      ticket.release();
+    }
+  }
+
   private async loadItems(signal?: AbortSignal): Promise<ArrItem[]> {
     const body = await this.request("GET", COMMANDS[this.kind].itemsPath, undefined, signal);
     if (!Array.isArray(body))
@@ -206,7 +254,12 @@ export class ArrClient {
     });
   }
 
-  private async request(method: "GET" | "POST", path: string, body?: unknown, signal?: AbortSignal) {
+  private async request(
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ) {
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let response: Response;

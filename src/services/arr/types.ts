@@ -42,3 +42,17 @@ export interface ArrRescanReport {
   /** True when the item count crossed the threshold and one library-wide rescan was sent. */
   fullRescan: boolean;
 }
+
+/** One record of GET /api/v3/queue, reduced to what replacing a failed grab needs. */
+export interface ArrQueueRecord {
+  id: number;
+  /** The download client's id: the info-hash for qBittorrent, upper-case. */
+  downloadId: string;
+  /** The release title. */
+  title: string;
+  /** Sonarr: the series and episode the grab is for. */
+  seriesId?: number;
+  episodeId?: number;
+  /** Radarr: the movie. */
+  movieId?: number;
+}

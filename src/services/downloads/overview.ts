@@ -8,6 +8,7 @@ import type { Deps } from "../../deps.ts";
 import type { EffectiveLimit, SpeedWindow } from "../../domain/speed-schedule.ts";
 import { type DiskSpace, diskSpace } from "../../downloader/storage.ts";
 import { arrInstances } from "../arr/instances.ts";
+import { type ReplacementView, recentReplacementViews, replacementTexts } from "../arr/replace-view.ts";
 import { downloadModeOf } from "./mode.ts";
 import { ETA_UNKNOWN, etaSeconds } from "./progress.ts";
 import { currentDownloadLimit } from "./speed-limit.ts";
@@ -51,6 +52,8 @@ export interface DownloadRow {
   completedOn: number | null;
   /** The *arr's history showed its import (src/services/arr/imports.ts); null until then. */
   imported: { by: string; at: number; removedAtProvider: number | null } | null;
+  /** What Redriva did about it with Sonarr/Radarr once it failed (issue 18), in words. */
+  replacement: string | null;
 }
 
 export interface DownloadsOverview {
@@ -65,6 +68,8 @@ export interface DownloadsOverview {
   modes: { defaultMode: DownloadMode; overrides: Array<{ category: string; mode: DownloadMode }> };
   /** The download limit in force and why (schedule window, alternative mode, client, configured). */
   speed: EffectiveLimit & { schedule: SpeedWindow[] };
+  /** The last failed grabs handed back to Sonarr/Radarr (or planned, in a dry run). */
+  replacements: ReplacementView[];
 }
 
 /** The folder itself, or the nearest parent that exists (before the first download creates it). */
@@ -122,6 +127,7 @@ function rowOf(config: DownloadsConfig, t: DownloadTorrentRow): DownloadRow {
     diskProgress: t.stage === "done" ? 1 : diskShare,
     completedOn: t.completion_on,
     imported: null,
+    replacement: null,
   };
 }
 
@@ -147,6 +153,11 @@ export async function downloadsOverview(
     .filter((r) => r.stage !== "done")
     .sort((a, b) => Number(b.force_start) - Number(a.force_start) || a.queue_order - b.queue_order)
     .map(toRow);
+  const texts = replacementTexts(
+    deps,
+    active.filter((r) => r.phase === "error").map((r) => r.hash),
+  );
+  for (const row of active) row.replacement = texts.get(row.hash) ?? null;
   const done = rows
     .filter((r) => r.stage === "done")
     .sort((a, b) => (b.completion_on ?? 0) - (a.completion_on ?? 0))
@@ -170,5 +181,6 @@ export async function downloadsOverview(
       overrides: Object.entries(config.linking.categoryModes).map(([category, mode]) => ({ category, mode })),
     },
     speed: { ...currentDownloadLimit(deps), schedule: config.speed.schedule },
+    replacements: recentReplacementViews(deps),
   };
 }

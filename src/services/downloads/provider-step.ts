@@ -8,8 +8,10 @@ import {
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import { moveTo } from "../../domain/download-stage.ts";
+import type { GrabFailureReason } from "../../domain/grab-failure.ts";
 import { buildMagnet } from "../../domain/magnet.ts";
 import { backoffDelayMs } from "../../lib/backoff.ts";
+import { formatDuration } from "../../lib/format.ts";
 import {
   FAILED_STATUSES,
   ProviderError,
@@ -24,6 +26,7 @@ import {
   type ProviderRoutes,
   providerOrder,
 } from "../providers/choose.ts";
+import { pollFailureReason, submitFailureReason } from "./failure-reason.ts";
 import { skippedFiles } from "./file-priority.ts";
 import { isSymlinkMode } from "./mode.ts";
 import { planLayout } from "./paths.ts";
@@ -85,7 +88,7 @@ async function submit(deps: Deps, torrent: DownloadTorrent): Promise<void> {
       deps.providers.configured().length === 0
         ? deps.providers.noneConfigured()
         : (torrent.message ?? "every configured provider refused this torrent");
-    return fail(deps, torrent, error);
+    return fail(deps, torrent, error, deps.providers.configured().length === 0 ? "other" : "errors");
   }
   const source =
     torrent.source_kind === "torrent" && torrent.torrent_file
@@ -105,6 +108,8 @@ async function submit(deps: Deps, torrent: DownloadTorrent): Promise<void> {
       provider: result.provider,
       provider_id: result.id,
       provider_status: "magnet_conversion",
+      // The stall clock (DOWNLOAD_STALLED_AFTER) starts at each provider.
+      progress_at: now,
       message: result.fellBack
         ? `sent to ${result.provider}: ${result.attempts
             .filter((a) => a.outcome !== "added")
@@ -132,16 +137,18 @@ async function submit(deps: Deps, torrent: DownloadTorrent): Promise<void> {
       deps.log.warn({ hash: torrent.hash, err: message, attempts }, "providers refused the torrent for now");
       return;
     }
-    fail(deps, torrent, message);
+    fail(deps, torrent, message, submitFailureReason(error));
   }
 }
 
-function fail(deps: Deps, torrent: DownloadTorrent, error: string): void {
+function fail(deps: Deps, torrent: DownloadTorrent, error: string, reason: GrabFailureReason): void {
   updateTorrent(deps.dbh.db, torrent.hash, {
     ...moveTo(torrent.stage, "error"),
     error,
     message: null,
     provider_speed: 0,
+    fail_reason: reason,
+    failed_at: deps.clock.now(),
   });
   deps.log.error({ hash: torrent.hash, name: torrent.name, error }, "download failed");
 }
@@ -175,7 +182,7 @@ async function poll(deps: Deps, torrent: DownloadTorrent): Promise<void> {
     }
     const attempts = torrent.attempts + 1;
     if (attempts >= deps.config.downloads.maxAttempts * 2)
-      return fail(deps, torrent, `${kind}: ${(error as Error).message}`);
+      return fail(deps, torrent, `${kind}: ${(error as Error).message}`, pollFailureReason(error));
     updateTorrent(deps.dbh.db, torrent.hash, {
       attempts,
       message: `${kind}: ${(error as Error).message}`,
@@ -191,6 +198,8 @@ async function poll(deps: Deps, torrent: DownloadTorrent): Promise<void> {
     attempts: 0,
     next_attempt_at: now + deps.config.downloads.providerPollMs,
   };
+  if (info.progress !== torrent.provider_progress || info.status !== torrent.provider_status)
+    patch.progress_at = now;
   const selected = info.files.filter((f) => f.selected);
   if (selected.length > 0) patch.size = selected.reduce((s, f) => s + f.bytes, 0);
   if (torrent.name === torrent.hash && info.filename) patch.name = info.filename;
@@ -207,14 +216,20 @@ async function poll(deps: Deps, torrent: DownloadTorrent): Promise<void> {
         return;
       }
       updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
-      return refusedAfterAdd(deps, torrent, kind, error as Error);
+      return refusedAfterAdd(deps, torrent, kind, error as Error, "errors");
     }
     updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
     return;
   }
   if (FAILED_STATUSES.includes(info.status)) {
     updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
-    return refusedAfterAdd(deps, torrent, kind, new Error(`the torrent is ${info.status} at ${kind}`));
+    return refusedAfterAdd(
+      deps,
+      torrent,
+      kind,
+      new Error(`the torrent is ${info.status} at ${kind}`),
+      "dead",
+    );
   }
   if (info.status === "downloaded") {
     updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
@@ -223,16 +238,34 @@ async function poll(deps: Deps, torrent: DownloadTorrent): Promise<void> {
   const converting = info.status === "magnet_conversion";
   if (!converting && deps.config.downloads.requireCached) {
     updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
-    return refusedAfterAdd(deps, torrent, kind, new Error("not cached (DOWNLOAD_REQUIRE_CACHED=true)"));
+    return refusedAfterAdd(
+      deps,
+      torrent,
+      kind,
+      new Error("not cached (DOWNLOAD_REQUIRE_CACHED=true)"),
+      "not_cached",
+    );
   }
   updateTorrent(deps.dbh.db, torrent.hash, changedFields(torrent, patch));
+  const stalledAfter = deps.config.arrReplace.stalledAfterMs;
+  if (stalledAfter !== null && patch.progress_at === undefined && now - torrent.progress_at >= stalledAfter) {
+    const idle = formatDuration(now - torrent.progress_at);
+    const error = new Error(`no progress for ${idle} (DOWNLOAD_STALLED_AFTER), still ${info.status}`);
+    return refusedAfterAdd(deps, torrent, kind, error, "stalled");
+  }
 }
 
 /**
  * The provider took the torrent but cannot deliver it (dead, failed, not cached after selection):
  * remove it there and try a provider not tried yet, or give up with the reason.
  */
-async function refusedAfterAdd(deps: Deps, torrent: DownloadTorrent, kind: ProviderKind, error: Error) {
+async function refusedAfterAdd(
+  deps: Deps,
+  torrent: DownloadTorrent,
+  kind: ProviderKind,
+  error: Error,
+  reason: GrabFailureReason,
+) {
   // Leave nothing behind in the user's provider library.
   if (torrent.provider_id)
     await deps.providers
@@ -257,7 +290,7 @@ async function refusedAfterAdd(deps: Deps, torrent: DownloadTorrent, kind: Provi
     );
     return;
   }
-  fail(deps, torrent, message);
+  fail(deps, torrent, message, reason);
 }
 
 const VIDEO = /\.(mkv|mp4|m4v|avi|mov|wmv|ts|m2ts|mts|webm|mpg|mpeg|vob|iso|flv|divx|ogm)$/i;
@@ -306,7 +339,7 @@ async function recordFiles(deps: Deps, torrent: DownloadTorrent, info: ProviderT
       entries.push({ index: i + 1, path: u.filename || `file-${i + 1}`, bytes: u.filesize, link });
     }
   } else {
-    return fail(deps, torrent, `${torrent.provider}: the torrent is downloaded but has no links`);
+    return fail(deps, torrent, `${torrent.provider}: the torrent is downloaded but has no links`, "errors");
   }
   // Providers without file selection (AllDebrid) hand over everything: keep what was asked for.
   const wanted = pickFiles(

@@ -7,6 +7,7 @@ import { buildProfile, globalOptions } from "../../downloader/profile.ts";
 import { DownloadQueue } from "../../downloader/queue.ts";
 import { type DiskSpace, detectStorage, diskSpace } from "../../downloader/storage.ts";
 import { startImportWatch } from "../arr/imports.ts";
+import { replaceRound } from "../arr/replace.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { DOWNLOADS_TOPIC } from "./events.ts";
 import { stopPostSteps } from "./post-download/stop.ts";
@@ -122,6 +123,30 @@ export async function startDownloads(
       });
   };
 
+  // Failed grabs replaced through Sonarr/Radarr: their own round, so a slow *arr (or its rate
+  // limit) never holds up the provider steps or aria2c.
+  let replacing: Promise<void> | null = null;
+  let replaceAgain = false;
+  const stopReplacing = new AbortController();
+  const runReplacements = () => {
+    if (stopped) return;
+    // A grab that fails while a round runs is looked at by one more round right after.
+    if (replacing) {
+      replaceAgain = true;
+      return;
+    }
+    replaceAgain = false;
+    replacing = replaceRound(deps, stopReplacing.signal)
+      .then(() => undefined)
+      .catch((error) => {
+        if (!stopReplacing.signal.aborted) log.error({ err: error }, "arr replacement round failed");
+      })
+      .finally(() => {
+        replacing = null;
+        if (replaceAgain) runReplacements();
+      });
+  };
+
   // Symlink mode: looks in the debrid mount (filesystem only) run beside the reconcile tick, so
   // a slow mount never holds up aria2c's progress.
   let mountBusy = false;
@@ -144,6 +169,7 @@ export async function startDownloads(
       try {
         runProviders();
         runMounts();
+        runReplacements();
         const result = await reconcileTick(deps, engine);
         busy = result.busy;
       } catch (error) {
@@ -159,9 +185,14 @@ export async function startDownloads(
     }
   };
 
+  let timerAt = 0;
   function schedule(delay: number): void {
     if (stopped) return;
+    // A sooner wake-up already set (a kick from the provider round) is never pushed back by the
+    // end of a tick choosing its idle delay: the kick would be lost for QUIET_TICK_MS.
+    if (timer && timerAt <= Date.now() + delay) return;
     if (timer) clearTimeout(timer);
+    timerAt = Date.now() + delay;
     timer = setTimeout(async () => {
       timer = null;
       await tick();
@@ -217,6 +248,8 @@ export async function startDownloads(
       if (running) await running;
       await imports.stop();
       await stopPostSteps(deps);
+      stopReplacing.abort();
+      if (replacing) await replacing;
       queue.clear();
       await supervisor.stop();
       deps.downloads.status = null;

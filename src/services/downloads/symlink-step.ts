@@ -160,7 +160,13 @@ function finish(
 }
 
 function fail(deps: Deps, torrent: DownloadTorrentRow, error: string): void {
-  updateTorrent(deps.dbh.db, torrent.hash, { ...moveTo(torrent.stage, "error"), error, message: null });
+  updateTorrent(deps.dbh.db, torrent.hash, {
+    ...moveTo(torrent.stage, "error"),
+    error,
+    message: null,
+    fail_reason: "other",
+    failed_at: deps.clock.now(),
+  });
   deps.downloads.mountWaits.delete(torrent.hash);
   deps.log.error({ hash: torrent.hash, name: torrent.name, error }, "symlink download failed");
 }

@@ -16,6 +16,7 @@ import {
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import { inTransferStage, moveTo, queuePriority } from "../../domain/download-stage.ts";
+import { isDiskFull } from "../../domain/grab-failure.ts";
 import { Aria2RpcError, type Aria2Status } from "../../downloader/aria2/rpc.ts";
 import { downloadOptions } from "../../downloader/profile.ts";
 import type { QueueItem } from "../../downloader/queue.ts";
@@ -171,6 +172,8 @@ function fileFailed(deps: Deps, file: DownloadFile, reason: string): void {
       error: `${label}: ${reason} (after ${attempts} attempts)`,
       speed: 0,
       message: null,
+      fail_reason: isDiskFull(reason) ? "disk_full" : "errors",
+      failed_at: deps.clock.now(),
     });
     deps.log.error({ hash: file.hash, file: file.path, reason, attempts }, "download failed");
     return;

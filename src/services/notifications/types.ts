@@ -33,4 +33,6 @@ export const DEFAULT_SEVERITY: Record<NotificationEventType, Severity> = {
   download_completed: "info",
   download_failed: "error",
   disk_space_low: "warning",
+  grab_replaced: "info",
+  grab_replacements_stopped: "warning",
 };

@@ -43,6 +43,8 @@ function row(patch: Partial<DownloadTorrentRow>): DownloadTorrentRow {
     downloaded: 0,
     speed: 0,
     error: null,
+    fail_reason: null,
+    failed_at: null,
     message: null,
     attempts: 0,
     next_attempt_at: 0,

@@ -7,6 +7,7 @@ import {
   updateTorrent,
 } from "../../../db/repo/downloads.ts";
 import type { Deps } from "../../../deps.ts";
+import { isDiskFull } from "../../../domain/grab-failure.ts";
 import {
   type DownloadStage,
   moveTo,
@@ -97,7 +98,14 @@ function start(
       const reason =
         error instanceof StepFailed ? error.message : `${step.name} failed: ${(error as Error).message}`;
       const stage = getTorrent(deps.dbh.db, torrent.hash)?.stage ?? step.stage;
-      updateTorrent(deps.dbh.db, torrent.hash, { ...moveTo(stage, "error"), error: reason, message: null });
+      updateTorrent(deps.dbh.db, torrent.hash, {
+        ...moveTo(stage, "error"),
+        error: reason,
+        message: null,
+        // Local trouble (move, extract, hook): the *arr replacement policy waits on it by default.
+        fail_reason: isDiskFull(reason) ? "disk_full" : "other",
+        failed_at: deps.clock.now(),
+      });
       deps.log.error(
         { hash: torrent.hash, step: step.name, err: reason },
         "download failed after the transfer",
