@@ -27,7 +27,7 @@ describe("jobs and notifications configuration", () => {
       diskSpaceLowBytes: 10 * 1024 ** 3,
       diskSpacePaths: [],
     });
-    expect(config.notifications.events).toHaveLength(5);
+    expect(config.notifications.events).toHaveLength(7);
   });
 
   test("values as written in .env (empty webhook = none, 6-field cron, off, sizes, lists)", () => {
