@@ -17,8 +17,6 @@ export const REPLACE_RETRY_MS = 2 * 60_000;
 /** ...this many times in all (the *arr refreshes its queue from the client every minute or so). */
 export const REPLACE_MAX_TRIES = 5;
 
-const LABEL = { sonarr: "Sonarr", radarr: "Radarr" } as const;
-
 /**
  * Failed grabs replaced through Sonarr/Radarr (issue 18): for each torrent failed for good for a
  * reason the policy (ARR_REPLACE_POLICY) says to replace, find it in the *arr's queue by its
@@ -64,7 +62,7 @@ async function replaceGrab(deps: Deps, grab: GrabToReplace, signal?: AbortSignal
     });
   };
 
-  const targets = arrTargetsForCategory(deps, grab.category);
+  const targets = await arrTargetsForCategory(deps, grab.category);
   if (targets.length === 0) return save("no_arr");
   const found = await findInQueues(deps, targets, grab.hash, signal);
   if (!found.target || !found.records[0]) {
@@ -106,8 +104,8 @@ async function replaceGrab(deps: Deps, grab: GrabToReplace, signal?: AbortSignal
   );
   await notify(deps, {
     type: "grab_replaced",
-    title: `${LABEL[target.kind]} looks for another release`,
-    message: `${grab.name} failed (${grab.reason.replaceAll("_", " ")}): removed from the ${LABEL[target.kind]} queue and blocklisted${deps.config.arr.neverSearch ? " (no new search: ARR_NEVER_SEARCH)" : "; another release is searched"}.`,
+    title: `${target.name} looks for another release`,
+    message: `${grab.name} failed (${grab.reason.replaceAll("_", " ")}): removed from the ${target.name} queue and blocklisted${deps.config.arr.neverSearch ? " (no new search: ARR_NEVER_SEARCH)" : "; another release is searched"}.`,
     data: {
       hash: grab.hash,
       reason: grab.reason,
@@ -154,7 +152,7 @@ async function notifyStopped(
   await notify(deps, {
     type: "grab_replacements_stopped",
     title: "Failed grabs keep failing: no more replacements",
-    message: `${grab.name} failed (${grab.reason.replaceAll("_", " ")}) after ${done} replacements of ${title} in ${LABEL[target.kind]}; Redriva stops here (ARR_MAX_REPLACEMENTS). It stays in the ${LABEL[target.kind]} queue for you to decide.`,
+    message: `${grab.name} failed (${grab.reason.replaceAll("_", " ")}) after ${done} replacements of ${title} in ${target.name}; Redriva stops here (ARR_MAX_REPLACEMENTS). It stays in the ${target.name} queue for you to decide.`,
     data: { hash: grab.hash, reason: grab.reason, arr: target.kind, replacements: done },
   });
 }

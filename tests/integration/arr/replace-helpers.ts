@@ -1,5 +1,6 @@
 import type { HashScript } from "../../../src/fake-debrid/state.ts";
 import { createApp } from "../../../src/http/app.ts";
+import { qbitDownloadClient } from "../../fakes/arr-imports.ts";
 import { type FakeArr, startFakeArr } from "../../fakes/arr-server.ts";
 import { type Pipeline, startPipeline, waitFor } from "../../helpers/downloads.ts";
 import { ArrQbitClient } from "../../helpers/qbit-client.ts";
@@ -10,6 +11,7 @@ import { ArrQbitClient } from "../../helpers/qbit-client.ts";
  * webhook receiving the notifications.
  */
 export const CREDS = { username: "sonarr", password: "pw" };
+const PORT = 6500;
 
 export interface ReplaceEnv {
   p: Pipeline;
@@ -38,8 +40,15 @@ export interface ReplaceEnv {
 export async function startReplaceEnv(
   options: { env?: Record<string, string>; pipeline?: Parameters<typeof startPipeline>[0] } = {},
 ): Promise<ReplaceEnv> {
-  const sonarr = startFakeArr({ kind: "sonarr" });
-  const radarr = startFakeArr({ kind: "radarr" });
+  // Each *arr tells its category through GET /api/v3/downloadclient (the category → *arr mapping).
+  const sonarr = startFakeArr({
+    kind: "sonarr",
+    downloadClients: [qbitDownloadClient("sonarr", { port: PORT, category: "tv-sonarr" })],
+  });
+  const radarr = startFakeArr({
+    kind: "radarr",
+    downloadClients: [qbitDownloadClient("radarr", { port: PORT, category: "radarr" })],
+  });
   const received: ReplaceEnv["hook"]["received"] = [];
   const hookServer = Bun.serve({
     hostname: "127.0.0.1",
@@ -52,6 +61,7 @@ export async function startReplaceEnv(
   const p = await startPipeline({
     ...options.pipeline,
     env: {
+      PORT: String(PORT),
       REDRIVA_USERNAME: CREDS.username,
       REDRIVA_PASSWORD: CREDS.password,
       SONARR_URL: sonarr.url,

@@ -30,6 +30,8 @@ describe("failed grabs are replaced through the *arr that grabbed them", () => {
         { id: sonarr.queueDeletes[0]?.id as number, query: BLOCKLIST_AND_SEARCH },
       ]);
       expect(attempt.queue_id).toBe(sonarr.queueDeletes[0]?.id as number);
+      // The category → *arr mapping (Sonarr's download client claims tv-sonarr): Radarr is not even read.
+      expect(radarr.queueReads).toEqual([]);
       expect(radarr.queueDeletes).toEqual([]);
       // Sonarr stores the hash upper-case; the queue was read with unknown items included.
       expect(sonarr.queueReads[0]).toMatchObject({ page: "1", includeUnknownSeriesItems: "true" });

@@ -7,13 +7,13 @@ import {
   updateTorrent,
 } from "../../../db/repo/downloads.ts";
 import type { Deps } from "../../../deps.ts";
-import { isDiskFull } from "../../../domain/grab-failure.ts";
 import {
   type DownloadStage,
   moveTo,
   POST_DOWNLOAD_STAGES,
   TRANSFER_STAGES,
 } from "../../../domain/download-stage.ts";
+import { isDiskFull } from "../../../domain/grab-failure.ts";
 import type { DownloadEngine } from "../engine.ts";
 import { DOWNLOADS_TOPIC } from "../events.ts";
 import { isSymlinkMode } from "../mode.ts";
