@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
 import { DavReadError } from "./links.ts";
-import { contentTypeOf, etagOf, propfindBody } from "./propfind.ts";
+import { acceptsGzip, contentTypeOf, etagOf, propfindBody } from "./propfind.ts";
 import { openDavRead, parseRange } from "./stream.ts";
 import { type DavNode, resolveDavPath } from "./tree.ts";
 
@@ -53,6 +53,7 @@ export function davPropfind(
   deps: Deps,
   segments: readonly string[],
   depthHeader: string | undefined,
+  acceptEncoding?: string,
 ): DavAnswer {
   const depth = (depthHeader ?? "infinity").trim().toLowerCase();
   if (depth !== "0" && depth !== "1") {
@@ -64,11 +65,19 @@ export function davPropfind(
   }
   const node = resolveDavPath(deps, segments);
   if (!node) return notFound();
-  return {
-    status: 207,
-    headers: { "content-type": 'application/xml; charset="utf-8"' },
-    body: propfindBody(deps, node, segments, depth === "0" ? 0 : 1),
+  const { body, gzip } = propfindBody(
+    deps,
+    node,
+    segments,
+    depth === "0" ? 0 : 1,
+    acceptsGzip(acceptEncoding),
+  );
+  const headers: Record<string, string> = {
+    "content-type": 'application/xml; charset="utf-8"',
+    vary: "accept-encoding",
   };
+  if (gzip) headers["content-encoding"] = "gzip";
+  return { status: 207, headers, body };
 }
 
 type FileNode = Extract<DavNode, { kind: "file" }>;

@@ -1,8 +1,9 @@
 import type { Registry } from "prom-client";
-import type { DavCounters } from "./state.ts";
+import type { DavCounters, DavState } from "./state.ts";
 
-/** The WebDAV server's counters in /metrics (read from deps.dav.counters at each scrape). */
-export function registerDavMetrics(registry: Registry, counters: DavCounters): void {
+/** The WebDAV server's counters in /metrics (read from deps.dav at each scrape). */
+export function registerDavMetrics(registry: Registry, dav: DavState): void {
+  const { counters } = dav;
   const { Counter, Gauge } = require("prom-client") as typeof import("prom-client");
   const registers = [registry];
   const counter = (name: string, help: string, pick: (c: DavCounters) => number) =>
@@ -48,6 +49,14 @@ export function registerDavMetrics(registry: Registry, counters: DavCounters): v
     registers,
     collect() {
       this.set(counters.openStreams);
+    },
+  });
+  new Gauge({
+    name: "redriva_dav_listing_cache_bytes",
+    help: "Memory held by the cached (gzipped) PROPFIND listings of the top folders",
+    registers,
+    collect() {
+      this.set(dav.listingCacheBytes());
     },
   });
 }

@@ -38,8 +38,8 @@ export interface DavCounters {
 export class DavState {
   snapshot: DavSnapshot | null = null;
   readonly torrentTrees = new Map<string, DavDir>();
-  /** Rendered PROPFIND answers of the top folders (100,000 entries), for the snapshot's version. */
-  readonly listings = new Map<string, { version: string; body: Uint8Array }>();
+  /** Rendered PROPFIND answers of the top folders (100,000 entries), gzipped, for the snapshot's version. */
+  readonly listings = new Map<string, { version: string; gzip: Uint8Array<ArrayBuffer>; xmlBytes: number }>();
   readonly links = new Map<string, CachedLink>();
   readonly unrestrictsInFlight = new Map<string, Promise<CachedLink>>();
   readonly counters: DavCounters = {
@@ -52,4 +52,11 @@ export class DavState {
     linksRenewed: 0,
     deadLinks: 0,
   };
+
+  /** Memory held by the cached listings (gzipped), for /metrics. */
+  listingCacheBytes(): number {
+    let bytes = 0;
+    for (const listing of this.listings.values()) bytes += listing.gzip.byteLength;
+    return bytes;
+  }
 }

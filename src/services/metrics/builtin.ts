@@ -24,7 +24,7 @@ export function registerBuiltinMetrics(registry: Registry, deps: Deps, counts: P
   // Loaded with the registry, on the first scrape (see index.ts).
   const { Counter, Gauge } = require("prom-client") as typeof import("prom-client");
   const registers = [registry];
-  registerDavMetrics(registry, deps.dav.counters);
+  registerDavMetrics(registry, deps.dav);
   new Gauge({
     name: "redriva_torrents",
     help: "Torrents in the mirrored library (present at the provider), by status",

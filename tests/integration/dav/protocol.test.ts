@@ -71,6 +71,33 @@ describe("WebDAV protocol", () => {
     expect((await dav(f, "/dav/__all__/nothing-here/", { method: "PROPFIND", depth: "1" })).status).toBe(404);
   });
 
+  test("PROPFIND of a top folder: gzipped for clients that take it, with its length, the same XML for the others", async () => {
+    await using f = await startDavFixture({ size: 20 });
+    const gzipped = await fetch(`${f.base}/dav/__all__/`, {
+      method: "PROPFIND",
+      headers: { authorization: AUTH, depth: "1", "accept-encoding": "gzip" },
+      decompress: false,
+    } as RequestInit);
+    expect(gzipped.status).toBe(207);
+    expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+    expect(gzipped.headers.get("vary")).toBe("accept-encoding");
+    const body = new Uint8Array(await gzipped.arrayBuffer());
+    expect(Number(gzipped.headers.get("content-length"))).toBe(body.byteLength);
+    const unzipped = new TextDecoder().decode(Bun.gunzipSync(body));
+    const plain = await fetch(`${f.base}/dav/__all__/`, {
+      method: "PROPFIND",
+      headers: { authorization: AUTH, depth: "1", "accept-encoding": "identity" },
+    });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    const xml = await plain.text();
+    expect(xml).toBe(unzipped);
+    const names = [...f.fake.state.library.torrents.values()].filter((t) => t.status === "downloaded");
+    expect(hrefs(xml).length).toBe(names.length + 1);
+    expect(f.deps.dav.listingCacheBytes()).toBe(body.byteLength);
+    const metrics = await (await fetch(`${f.base}/metrics`, { headers: { authorization: AUTH } })).text();
+    expect(metrics).toContain(`redriva_dav_listing_cache_bytes ${body.byteLength}`);
+  });
+
   test("file metadata and HEAD come from SQLite: no provider request", async () => {
     await using f = await startDavFixture({ size: 10 });
     const { file, path } = firstSingleFile(f);
