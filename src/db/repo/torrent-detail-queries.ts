@@ -101,16 +101,19 @@ export interface SnapshotPoint {
   bytes: number;
 }
 
-/** Library size over time, thinned to at most `maxPoints` evenly spaced snapshots. */
-export function snapshotSeries(dbh: DbHandle, maxPoints = 120): SnapshotPoint[] {
+/** Library size over time since `since` (ms), thinned to at most `maxPoints` evenly spaced snapshots. */
+export function snapshotSeries(dbh: DbHandle, maxPoints = 120, since = 0): SnapshotPoint[] {
   const total =
-    dbh.sqlite.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM library_snapshots").get()?.n ?? 0;
+    dbh.sqlite
+      .query<{ n: number }, [number]>("SELECT COUNT(*) AS n FROM library_snapshots WHERE taken_at >= ?")
+      .get(since)?.n ?? 0;
   const step = Math.max(1, Math.ceil(total / maxPoints));
   return dbh.sqlite
-    .query<SnapshotPoint, [number, number]>(
+    .query<SnapshotPoint, [number, number, number]>(
       `SELECT taken_at, torrents, bytes FROM (
-         SELECT taken_at, torrents, bytes, ROW_NUMBER() OVER (ORDER BY taken_at) - 1 AS rn FROM library_snapshots
+         SELECT taken_at, torrents, bytes, ROW_NUMBER() OVER (ORDER BY taken_at) - 1 AS rn
+         FROM library_snapshots WHERE taken_at >= ?
        ) WHERE rn % ? = 0 OR rn = ? - 1 ORDER BY taken_at`,
     )
-    .all(step, total);
+    .all(since, step, total);
 }

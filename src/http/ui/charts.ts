@@ -49,6 +49,7 @@ export function lineChart(
   width = 1200,
   height = 300,
   niceB: (value: number) => number = niceMax,
+  niceA: (value: number) => number = niceMax,
 ): LineChart | null {
   if (points.length === 0) return null;
   const innerW = width - PAD.left - PAD.right;
@@ -56,7 +57,7 @@ export function lineChart(
   const first = points[0] as SeriesPoint;
   const last = points.at(-1) as SeriesPoint;
   const span = Math.max(1, last.at - first.at);
-  const maxA = niceMax(Math.max(...points.map((p) => p.a)));
+  const maxA = niceA(Math.max(...points.map((p) => p.a)));
   const maxB = niceB(Math.max(...points.map((p) => p.b)));
   const x = (at: number) => PAD.left + (points.length === 1 ? innerW / 2 : ((at - first.at) / span) * innerW);
   const y = (v: number, max: number) => PAD.top + innerH - (v / max) * innerH;
@@ -70,7 +71,7 @@ export function lineChart(
   const ticksX =
     points.length === 1
       ? [{ x: round(x(first.at)), at: first.at }]
-      : [0, 0.5, 1].map((f) => ({ x: round(PAD.left + f * innerW), at: first.at + f * span }));
+      : [0, 0.25, 0.5, 0.75, 1].map((f) => ({ x: round(PAD.left + f * innerW), at: first.at + f * span }));
   return {
     width,
     height,

@@ -1,7 +1,12 @@
 import type { Deps } from "../../deps.ts";
 import { statusTone } from "../../services/library-view/filters.ts";
 import { SYNC_ACTIONS } from "../../services/library-view/sync-console.ts";
-import { cachedLibraryStats, librarySeries } from "../../services/stats/index.ts";
+import {
+  cachedLibraryStats,
+  isSeriesRange,
+  librarySeries,
+  SERIES_RANGES,
+} from "../../services/stats/index.ts";
 import { type ApiRoute, apiRoute } from "../api/openapi-route.ts";
 import type { App } from "../context.ts";
 import { render } from "../render.ts";
@@ -14,12 +19,30 @@ export function registerStats(app: App, deps: Deps): void {
 
   app.get("/stats", (c) => {
     const stats = report();
-    const series = librarySeries(deps).map((s) => ({ at: s.taken_at, a: s.torrents, b: s.bytes }));
+    const asked = c.req.query("range");
+    const range = isSeriesRange(asked) ? asked : "30d";
+    const series = librarySeries(deps, range);
+    // One axis per chart: the count, then the size, each over the same dates.
+    const single = (value: (p: (typeof series)[number]) => number) =>
+      series.map((p) => ({ at: p.taken_at, a: value(p), b: value(p) }));
     const statusSlices = donut(stats.byStatus.map((s) => ({ key: s.status, value: s.count })));
     return render(c, "ui/stats", {
       title: "Statistics",
       stats,
-      overTime: lineChart(series, 1200, 300, niceMaxBytes),
+      countChart: lineChart(
+        single((p) => p.torrents),
+        1200,
+        220,
+      ),
+      sizeChart: lineChart(
+        single((p) => p.bytes),
+        1200,
+        220,
+        niceMaxBytes,
+        niceMaxBytes,
+      ),
+      range,
+      ranges: Object.keys(SERIES_RANGES),
       snapshots: series.length,
       statusSlices,
       tone: statusTone,

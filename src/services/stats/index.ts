@@ -62,9 +62,18 @@ export function cachedLibraryStats(deps: Deps): LibraryStats {
   return deps.libraryCache.get(`stats|${minute}`, version, () => withTimedFigures(deps, figures, now));
 }
 
-/** Library size over time (one point per sync), thinned for a chart. */
-export function librarySeries(deps: Deps): SnapshotPoint[] {
-  return snapshotSeries(deps.dbh);
+/** The ranges /stats offers for its charts, in days (null: the whole history). */
+export const SERIES_RANGES = { "7d": 7, "30d": 30, "90d": 90, all: null } as const;
+export type SeriesRange = keyof typeof SERIES_RANGES;
+
+export function isSeriesRange(value: unknown): value is SeriesRange {
+  return typeof value === "string" && Object.hasOwn(SERIES_RANGES, value);
+}
+
+/** Library size over time (one point per sync) over the range, thinned for a chart. */
+export function librarySeries(deps: Deps, range: SeriesRange = "all"): SnapshotPoint[] {
+  const days = SERIES_RANGES[range];
+  return snapshotSeries(deps.dbh, 120, days === null ? 0 : deps.clock.now() - days * 86_400_000);
 }
 
 /** The full statistics report (CLI `stats`, `/stats`, `/api/stats`). */

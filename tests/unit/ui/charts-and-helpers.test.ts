@@ -35,7 +35,8 @@ describe("charts", () => {
     // b: 50 of 100 sits halfway up.
     expect(chart.pathB.startsWith("M56,143")).toBe(true);
     expect(chart.ticksA.map((t) => t.value)).toEqual([0, 25, 50, 75, 100]);
-    expect(chart.ticksX.map((t) => t.at)).toEqual([0, 5, 10]);
+    // Five date labels across the width.
+    expect(chart.ticksX.map((t) => t.at)).toEqual([0, 2.5, 5, 7.5, 10]);
     expect(lineChart([])).toBeNull();
     expect(lineChart([{ at: 5, a: 1, b: 1 }])?.pathA).toBe("M596,12");
   });
