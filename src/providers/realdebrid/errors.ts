@@ -57,6 +57,28 @@ function kindFromStatus(status: number): ProviderErrorKind {
   return "unknown";
 }
 
+/** What the codes people meet most mean, in words (pages, logs and the CLI say these). */
+const RD_ERROR_WORDS: Record<number, string> = {
+  5: "Real-Debrid asks to slow down",
+  6: "Real-Debrid could not reach the file",
+  7: "Real-Debrid no longer knows this torrent or link",
+  16: "this host is not supported",
+  17: "the host is in maintenance",
+  18: "the host's daily limit is reached",
+  19: "the host is unavailable",
+  20: "the host is not free for this account",
+  21: "too many active downloads",
+  23: "the account's traffic is used up",
+  24: "the host no longer has this file",
+  25: "Real-Debrid is unavailable",
+  29: "the torrent is too big",
+  30: "the torrent file is invalid",
+  34: "too many requests",
+  35: "the file was taken down (infringing)",
+  36: "the fair-usage limit is reached",
+  37: "this endpoint is disabled",
+};
+
 /** Maps a Real-Debrid error answer (`{error, error_code}` with a 4xx/5xx) to a ProviderError. */
 export function mapRealDebridError(response: HttpResponse): ProviderError {
   let body: { error?: unknown; error_code?: unknown } = {};
@@ -75,7 +97,9 @@ export function mapRealDebridError(response: HttpResponse): ProviderError {
   const message =
     kind === "auth"
       ? `Real-Debrid refused the API token (${label}). Check RD_API_TOKEN: https://real-debrid.com/apitoken`
-      : `Real-Debrid error: ${label}${code !== null ? ` (code ${code})` : ""}, HTTP ${response.status}`;
+      : code !== null && RD_ERROR_WORDS[code]
+        ? `Real-Debrid: ${RD_ERROR_WORDS[code]} (${label}, code ${code}, HTTP ${response.status})`
+        : `Real-Debrid error: ${label}${code !== null ? ` (code ${code})` : ""}, HTTP ${response.status}`;
   return new ProviderError({
     provider: "realdebrid",
     kind,
