@@ -2,12 +2,11 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DownloadMode } from "../../config/sections/download-mode.ts";
 import type { DownloadsConfig } from "../../config/sections/downloads.ts";
-import { type DownloadImport, importsOf } from "../../db/repo/arr-imports.ts";
 import { type DownloadTorrentRow, listTorrents } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
 import type { EffectiveLimit, SpeedWindow } from "../../domain/speed-schedule.ts";
 import { type DiskSpace, diskSpace } from "../../downloader/storage.ts";
-import { arrInstances } from "../arr/instances.ts";
+import { type ImportSummary, importSummaries } from "../arr/imports-view.ts";
 import { type ReplacementView, recentReplacementViews, replacementTexts } from "../arr/replace-view.ts";
 import { downloadModeOf } from "./mode.ts";
 import { ETA_UNKNOWN, etaSeconds } from "./progress.ts";
@@ -51,7 +50,7 @@ export interface DownloadRow {
   /** When it finished (ms), null before. */
   completedOn: number | null;
   /** The *arr's history showed its import (src/services/arr/imports.ts); null until then. */
-  imported: { by: string; at: number; removedAtProvider: number | null } | null;
+  imported: ImportSummary | null;
   /** What Redriva did about it with Sonarr/Radarr once it failed (issue 18), in words. */
   replacement: string | null;
 }
@@ -131,16 +130,6 @@ function rowOf(config: DownloadsConfig, t: DownloadTorrentRow): DownloadRow {
   };
 }
 
-/** Who imported it, in words ("Sonarr 4K"), and whether the provider's copy went afterwards. */
-function importedOf(record: DownloadImport | undefined, names: Map<string, string>): DownloadRow["imported"] {
-  if (!record) return null;
-  return {
-    by: names.get(record.arr_instance) ?? record.arr_instance,
-    at: record.imported_at,
-    removedAtProvider: record.provider_removed_at,
-  };
-}
-
 /** Everything the /downloads page shows: queue and active first (queue order), then the last finished. */
 export async function downloadsOverview(
   deps: Deps,
@@ -162,12 +151,11 @@ export async function downloadsOverview(
     .filter((r) => r.stage === "done")
     .sort((a, b) => (b.completion_on ?? 0) - (a.completion_on ?? 0))
     .slice(0, options.finishedLimit ?? 50);
-  const imports = importsOf(
-    deps.dbh.db,
+  const imports = importSummaries(
+    deps,
     done.map((r) => r.hash),
   );
-  const names = new Map(arrInstances(deps).map((i) => [i.id, i.name]));
-  const finished = done.map((t) => ({ ...toRow(t), imported: importedOf(imports.get(t.hash), names) }));
+  const finished = done.map((t) => ({ ...toRow(t), imported: imports.get(t.hash) ?? null }));
   const dir = deps.config.downloads.dir;
   return {
     active,

@@ -11,6 +11,7 @@ import {
 import type { Deps } from "../../deps.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
 import { PROVIDER_NAME } from "../../providers/types.ts";
+import { type ImportSummary, importSummaries } from "../arr/imports-view.ts";
 import { torrentRepairAttempts } from "../repair/index.ts";
 
 /** Provider torrent ids (Real-Debrid: 13 base32 chars; AllDebrid: digits). */
@@ -62,6 +63,8 @@ export interface TorrentDetail {
   /** Restricted links (from the details when known, else from the list). */
   links: string[];
   attempts: AttemptRow[];
+  /** Grabbed through the qBit API and confirmed imported by an *arr (src/services/arr/imports.ts). */
+  arrImport: ImportSummary | null;
 }
 
 function parseLinks(torrent: TorrentRecord, details: DetailsRecord | null): string[] {
@@ -86,5 +89,6 @@ export function torrentDetail(deps: Deps, ref: TorrentRef): TorrentDetail {
     files: filesOf(deps.dbh, provider, id),
     links: parseLinks(torrent, details),
     attempts: torrentRepairAttempts(deps, provider, id),
+    arrImport: torrent.hash ? (importSummaries(deps, [torrent.hash]).get(torrent.hash) ?? null) : null,
   };
 }

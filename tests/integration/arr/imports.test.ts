@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { createApp } from "../../../src/http/app.ts";
+import { runSync } from "../../../src/services/sync/index.ts";
 import { importRecord, qbitDownloadClient } from "../../fakes/arr-imports.ts";
 import { type FakeArr, startFakeArr } from "../../fakes/arr-server.ts";
 import { type Pipeline, startPipeline, waitFor } from "../../helpers/downloads.ts";
@@ -149,12 +150,20 @@ describe("import confirmation (DOWNLOAD_DELETE_AT_PROVIDER=imported)", () => {
     async () => {
       const { sonarr, env } = arrs();
       await using p = await startPipeline({ env: { ...env, ARR_IMPORT_CHECK_MS: "100" } });
-      const { client } = qbit(p);
+      const { app, client } = qbit(p);
       const hash = await grab(p, client, "Show.S02E03.1080p", "tv-sonarr");
       importRecord(sonarr, hash);
       await waitFor(() => importRow(p, hash), { what: "the import recorded" });
       expect(importRow(p, hash)).toMatchObject({ arr_instance: "sonarr", provider_removed_at: null });
       expect(p.fake.state.byHash(hash)).toBeDefined();
+      // The library's torrent page says it too, once a sync brought the torrent in.
+      await runSync(p.deps, "smart");
+      const { provider_id } = p.deps.dbh.sqlite
+        .query("select provider_id from download_torrents where hash = ?")
+        .get(hash) as { provider_id: string };
+      const page = await app.request(`http://localhost/torrents/realdebrid/${provider_id}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/imported<\/span> by Sonarr,/);
     },
     SLOW_TEST,
   );
