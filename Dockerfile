@@ -34,9 +34,10 @@ COPY tsconfig.json ./
 FROM ${BASE_IMAGE}
 ENV DEBIAN_FRONTEND=noninteractive
 # tini: PID 1 that hands SIGTERM to Redriva and reaps what it leaves. aria2c downloads, ffprobe
-# checks media, tzdata serves TZ, setpriv (util-linux) drops root to PUID:PGID.
+# checks media, tzdata serves TZ, setpriv (util-linux) drops root to PUID:PGID, unar extracts
+# downloaded archives (RAR 5 and multi-volume sets, ZIP, 7z; Debian's 7zip has no RAR codec).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends aria2 ffmpeg tini tzdata ca-certificates util-linux \
+ && apt-get install -y --no-install-recommends aria2 ffmpeg tini tzdata ca-certificates util-linux unar \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 COPY --from=build /opt/bun/bun /usr/local/bin/bun
 COPY --from=build /app /app

@@ -4,8 +4,8 @@
 //
 //   node scripts/bootstrap.mjs [--with-browser] <bun args...>
 //
-// Installs, only when missing: Bun (npm), aria2c and ffprobe (apt-get when root), Chromium for the
-// browser test (with --with-browser), then `bun install --frozen-lockfile` when node_modules is stale.
+// Installs, only when missing: Bun (npm), aria2c, ffprobe and unar (apt-get when root), Chromium and 7zz for the
+// tests (with --with-browser), then `bun install --frozen-lockfile` when node_modules is stale.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { constants } from "node:os";
@@ -89,8 +89,11 @@ const bun = ensureBun();
 const tools = [
   { command: "aria2c", apt: "aria2" },
   { command: "ffprobe", apt: "ffmpeg" },
+  { command: "unar", apt: "unar" },
 ];
 if (withBrowser) tools.push({ command: "chromium", apt: "chromium" });
+// The archive tests make their 7z archives with Debian's 7zz.
+if (withBrowser) tools.push({ command: "7zz", apt: "7zip" });
 ensureAptPackages(tools);
 ensureNodeModules(bun);
 

@@ -54,7 +54,12 @@ const FILTERS: Record<string, (t: QbitTorrent) => boolean> = {
 
 export function torrentsInfo(deps: Deps, query: InfoQuery, now = deps.clock.now()): QbitTorrent[] {
   const rows = listDownloads(deps);
-  const ctx: WireContext = { now, config: deps.config.downloads, positions: queuePositions(rows) };
+  const ctx: WireContext = {
+    now,
+    config: deps.config.downloads,
+    positions: queuePositions(rows),
+    steps: deps.downloads.postSteps,
+  };
   let selected: DownloadTorrentRow[] = rows;
   if (query.category !== undefined) selected = selected.filter((r) => r.category === query.category);
   if (query.hashes) {

@@ -59,6 +59,7 @@ function wireContext(deps: Deps): WireContext {
     now: deps.clock.now(),
     config: deps.config.downloads,
     positions: queuePositions(listDownloads(deps)),
+    steps: deps.downloads.postSteps,
   };
 }
 

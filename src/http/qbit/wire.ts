@@ -94,6 +94,8 @@ export interface WireContext {
   config: DownloadsConfig;
   /** Queue position (1-based) of unfinished torrents, 0 for finished ones. */
   positions: Map<string, number>;
+  /** Steps after the download running now (their 0..1 progress), by hash. */
+  steps?: ReadonlyMap<string, { progress: number | null }>;
 }
 
 const secs = (ms: number) => Math.floor(ms / 1000);
@@ -170,7 +172,15 @@ export function toQbitTorrent(t: DownloadTorrentRow, ctx: WireContext): QbitTorr
   const done = t.stage === "done";
   const size = bytes(t.size);
   const downloaded = done ? size : Math.min(size, bytes(t.downloaded));
-  const progress = done ? 1 : size > 0 ? Math.min(0.9999, downloaded / size) : 0;
+  // While archives are extracted, the bar shows the extraction (the bytes are all on disk).
+  const extracting = t.stage === "extracting" ? (ctx.steps?.get(t.hash)?.progress ?? 0) : null;
+  const progress = done
+    ? 1
+    : extracting !== null
+      ? Math.min(0.9999, extracting)
+      : size > 0
+        ? Math.min(0.9999, downloaded / size)
+        : 0;
   const completion = done && t.completion_on ? secs(t.completion_on) : -1;
   const seedingTime = done && t.completion_on ? Math.max(0, secs(ctx.now - t.completion_on)) : 0;
   return {

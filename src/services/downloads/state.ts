@@ -24,4 +24,6 @@ export class DownloadsState {
   readonly mountWaits = new Map<string, MountWait>();
   /** Steps after the download running now (move, extraction, command), by hash. */
   readonly postSteps = new Map<string, RunningStep>();
+  /** Bytes extractions are about to write, by hash: downloads count them as taken. */
+  readonly reservedBytes = new Map<string, number>();
 }

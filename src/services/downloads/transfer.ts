@@ -51,7 +51,9 @@ async function hasSpaceFor(deps: Deps, engine: DownloadEngine, fileId: number): 
   if (!file) return true; // gone: start() will notice
   const { incompleteDir, minFreeSpace } = deps.config.downloads;
   const space = await engine.space(incompleteDir);
-  const need = Math.max(0, file.size - file.completed) + minFreeSpace;
+  // Room an extraction has reserved is not free (counted whatever its disk: the safe side).
+  const reserved = [...deps.downloads.reservedBytes.values()].reduce((n, b) => n + b, 0);
+  const need = Math.max(0, file.size - file.completed) + minFreeSpace + reserved;
   const torrent = getTorrent(deps.dbh.db, file.hash);
   // SSD staging: the final disk is checked too (staging/room.ts).
   const finalShortage = torrent ? await finalDiskShortage(deps, engine, torrent) : null;

@@ -1,3 +1,4 @@
+import { extractStep } from "../postprocess/extract-step.ts";
 import { hookStep } from "../postprocess/hook-step.ts";
 import { moveStep } from "./move-step.ts";
 import type { PostDownloadStep } from "./step.ts";
@@ -7,4 +8,4 @@ import type { PostDownloadStep } from "./step.ts";
  * and skipped when a torrent does not need it. The last one done, the torrent is finished
  * (qBit `pausedUP`, content_path on the final content).
  */
-export const POST_DOWNLOAD_STEPS: readonly PostDownloadStep[] = [moveStep, hookStep];
+export const POST_DOWNLOAD_STEPS: readonly PostDownloadStep[] = [moveStep, extractStep, hookStep];

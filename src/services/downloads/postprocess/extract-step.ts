@@ -1,0 +1,98 @@
+import { lstatSync, readdirSync, statSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { formatBytes } from "../../../lib/format.ts";
+import { uniqueTarget } from "../finish.ts";
+import { type PostDownloadStep, type StepContext, StepFailed } from "../post-download/step.ts";
+import { findArchiveSets } from "./archive-sets.ts";
+import { reserveForExtraction } from "./extract-budget.ts";
+import { type ArchiveListing, listArchive } from "./lsar.ts";
+import { treeBytes, unarExtract } from "./unar.ts";
+
+/**
+ * Archives (RAR, multi-volume sets included, ZIP, 7z) are extracted after the move, with unar as
+ * a supervised child process. Each set goes into a scratch folder first, then its files move
+ * beside the archive (one rename each, same disk); a download that is one archive becomes a
+ * folder named after it, and content_path points there. The unpacked size is reserved in the
+ * download queue's disk budget before anything is written.
+ */
+export const extractStep: PostDownloadStep = {
+  name: "extract",
+  stage: "extracting",
+  wanted: (deps, torrent) =>
+    deps.config.downloads.postprocess.extract.enabled &&
+    torrent.content_path !== null &&
+    findArchiveSets(torrent.content_path).length > 0,
+  async run(ctx) {
+    const { deps, torrent, signal } = ctx;
+    const config = deps.config.downloads.postprocess.extract;
+    const content = torrent.content_path as string;
+    const sets = findArchiveSets(content);
+    const listings: Array<{ archive: string; listing: ArchiveListing }> = [];
+    for (const archive of sets)
+      listings.push({ archive, listing: await listArchive(config.lsar, archive, signal) });
+    const total = listings.reduce((n, l) => n + l.listing.unpackedSize, 0);
+    const release = await reserveForExtraction(ctx, total);
+    try {
+      const single = !statSync(content).isDirectory();
+      const finalFolder = single ? uniqueTarget(dirname(content), stem(basename(content))) : content;
+      let done = 0;
+      for (const { archive, listing } of listings) {
+        const target = single ? finalFolder : dirname(archive);
+        await extractSet(ctx, config.unar, archive, target, listing, { done, total });
+        done += listing.unpackedSize;
+        if (config.deleteArchives) for (const volume of listing.volumes) await rm(volume, { force: true });
+      }
+      const count = listings.length;
+      deps.log.info({ hash: torrent.hash, archives: count, bytes: total }, "archives extracted");
+      const words = `Extracted ${count} archive${count === 1 ? "" : "s"} (${formatBytes(total)})`;
+      return single ? { content_path: finalFolder, message: words } : { message: words };
+    } finally {
+      release();
+    }
+  },
+};
+
+async function extractSet(
+  ctx: StepContext,
+  unar: string,
+  archive: string,
+  target: string,
+  listing: ArchiveListing,
+  totals: { done: number; total: number },
+): Promise<void> {
+  const scratch = join(dirname(archive), `.redriva-extract-${ctx.torrent.hash}`);
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(scratch, { recursive: true });
+  const report = (bytes: number) => {
+    const at = totals.done + Math.min(bytes, listing.unpackedSize);
+    const fraction = totals.total > 0 ? at / totals.total : 0;
+    ctx.progress(
+      fraction,
+      `Extracting ${basename(archive)}: ${Math.floor(fraction * 100)}% (${formatBytes(at)} of ${formatBytes(totals.total)})`,
+    );
+  };
+  try {
+    report(0);
+    await unarExtract(unar, archive, scratch, { signal: ctx.signal, onBytes: report });
+    const written = treeBytes(scratch);
+    if (written !== listing.unpackedSize)
+      throw new StepFailed(
+        `${basename(archive)} gave ${formatBytes(written)} instead of ${formatBytes(listing.unpackedSize)}: damaged or incomplete`,
+      );
+    await mkdir(target, { recursive: true });
+    for (const entry of readdirSync(scratch)) {
+      // Never follow what an archive made: a link in the scratch folder is refused.
+      if (lstatSync(join(scratch, entry)).isSymbolicLink())
+        throw new StepFailed(`${basename(archive)} holds links (a release never does): not extracted`);
+      await rename(join(scratch, entry), uniqueTarget(target, entry));
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** `Show.S01E01.rar` → `Show.S01E01`, `x.part1.rar` → `x`, `x.7z.001` → `x`. */
+function stem(name: string): string {
+  return name.replace(/(\.part\d+)?\.(rar|zip|7z)(\.\d+)?$/i, "") || name;
+}
