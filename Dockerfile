@@ -6,17 +6,32 @@ ARG BASE_IMAGE=debian:bookworm-slim
 # --- build: Bun from the npm registry, then the production dependencies ----------------------
 FROM ${BASE_IMAGE} AS build
 ARG BUN_VERSION=1.4.5
+ARG NPM_REGISTRY=https://registry.npmjs.org
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates nodejs npm \
+ && apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
-# An HTTPS proxy's CA, when the build passes one as the secret "npm_ca", serves these two steps
-# only: it never lands in a layer.
+# Bun's own binary package (@oven/bun-linux-<arch>, what `npm install bun` picks), checked against
+# the integrity the registry publishes for it: no Node.js or npm needed. An HTTPS proxy's CA, when
+# the build passes one as the secret "npm_ca", serves the steps that reach the registry only: it
+# never lands in a layer.
 RUN --mount=type=secret,id=npm_ca \
-    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca npm_config_cafile=/run/secrets/npm_ca; fi \
- && npm install --global --no-audit --no-fund "bun@${BUN_VERSION}" \
+    if [ -s /run/secrets/npm_ca ]; then export CURL_CA_BUNDLE=/run/secrets/npm_ca; fi \
+ && case "$(dpkg --print-architecture)" in \
+      amd64) if grep -qw avx2 /proc/cpuinfo; then arch=x64; else arch=x64-baseline; fi ;; \
+      arm64) arch=aarch64 ;; \
+      *) echo "Bun has no Linux build for $(dpkg --print-architecture)" >&2; exit 1 ;; \
+    esac \
+ && meta=$(curl -fsSL "${NPM_REGISTRY}/@oven/bun-linux-${arch}/${BUN_VERSION}") \
+ && tarball=$(printf '%s' "$meta" | sed -n 's/.*"tarball": *"\([^"]*\)".*/\1/p') \
+ && integrity=$(printf '%s' "$meta" | sed -n 's/.*"integrity": *"sha512-\([^"]*\)".*/\1/p') \
+ && curl -fsSL -o /tmp/bun.tgz "$tarball" \
+ && expected=$(printf '%s' "$integrity" | base64 -d | od -An -v -tx1 | tr -d ' \n') \
+ && actual=$(sha512sum /tmp/bun.tgz | cut -d' ' -f1) \
+ && if [ -z "$expected" ] || [ "$expected" != "$actual" ]; then echo "bun.tgz: integrity mismatch" >&2; exit 1; fi \
  && mkdir -p /opt/bun \
- && cp "$(readlink -f "$(npm root --global)/bun/bin/bun.exe")" /opt/bun/bun \
+ && tar -xzf /tmp/bun.tgz -C /opt/bun --strip-components=2 package/bin/bun \
+ && rm /tmp/bun.tgz \
  && ln -sf /opt/bun/bun /usr/local/bin/bun \
  && bun --version
 WORKDIR /app

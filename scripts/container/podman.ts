@@ -12,6 +12,23 @@ export async function podman(args: string[]): Promise<string> {
   return out;
 }
 
+/** The host side of podman's default bridge network (10.88.0.1 unless configured otherwise). */
+export async function bridgeGateway(): Promise<string> {
+  const out = await podman([
+    "network",
+    "inspect",
+    "podman",
+    "--format",
+    "{{range .Subnets}}{{.Gateway}} {{end}}",
+  ]);
+  const gateway = out
+    .trim()
+    .split(/\s+/)
+    .find((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip));
+  if (!gateway) throw new Error(`no IPv4 gateway on podman's default network (${out.trim()})`);
+  return gateway;
+}
+
 /** Resident memory of processes (kB → bytes), read from /proc like `ps` does. */
 export function residentBytes(pids: number[]): number {
   let total = 0;

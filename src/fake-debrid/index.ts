@@ -63,6 +63,10 @@ export interface StartOptions extends Partial<FakeOptions> {
   library?: Partial<LibraryOptions>;
   faults?: FaultOptions;
   port?: number;
+  /** Address to listen on (default 127.0.0.1; the container test uses the podman bridge's). */
+  hostname?: string;
+  /** Host name in the URLs it hands out, when clients reach it under another name (a container). */
+  advertisedHost?: string;
   /** Deterministic fault injection. */
   faultSeed?: number;
   /** The providers served (default: every built-in fake); a test may add its own. */
@@ -183,9 +187,10 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const hostname = options.hostname ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, hostname, resolve));
   const port = (server.address() as AddressInfo).port;
-  state.baseUrl = `http://127.0.0.1:${port}`;
+  state.baseUrl = `http://${options.advertisedHost ?? hostname}:${port}`;
   const close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
