@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { replaceRound } from "../../../src/services/arr/replace.ts";
 import { waitFor } from "../../helpers/downloads.ts";
+import { ManualClock } from "../../helpers/manual-clock.ts";
 import { attemptWith, BLOCKLIST_AND_SEARCH, startReplaceEnv } from "./replace-helpers.ts";
 
 /** Real aria2c, fake debrid and fake *arrs over loopback: generous bounds for a loaded CI machine. */
@@ -168,6 +169,56 @@ describe("failed grabs are replaced through the *arr that grabbed them", () => {
       // The capped grab stays in Sonarr's queue for a person.
       expect(sonarr.queue.map((r) => r.title)).toEqual(["Show.S03E01.C"]);
       expect(await replaceRound(p.deps)).toBe(0);
+    },
+    SLOW_TEST,
+  );
+});
+
+describe("stalled grabs", () => {
+  test(
+    "a magnet that never converts is failed after DOWNLOAD_STALLED_AFTER, removed at the provider and replaced",
+    async () => {
+      const clock = new ManualClock();
+      const HOUR = 3_600_000;
+      // The fake provider keeps the magnet in magnet_conversion for good.
+      await using env = await startReplaceEnv({ pipeline: { clock, fake: { pollsPerStep: 1_000_000 } } });
+      const { p, sonarr } = env;
+      const hash = await env.grab(sonarr, "Show.S04E01.1080p", "tv-sonarr", { episodeIds: [401] });
+      const row = () =>
+        p.deps.dbh.sqlite
+          .query(
+            "SELECT stage, provider_status, next_attempt_at, fail_reason FROM download_torrents WHERE hash = ?",
+          )
+          .get(hash) as {
+          stage: string;
+          provider_status: string;
+          next_attempt_at: number;
+          fail_reason: string;
+        };
+      await waitFor(() => row()?.stage === "provider", { what: "the torrent at the provider" });
+      const atProvider = () => [...p.fake.state.library.torrents.values()].some((t) => t.hash === hash);
+      expect(atProvider()).toBe(true);
+
+      // One minute before the threshold: polled again, still waiting, nothing asked of Sonarr.
+      await clock.advance(6 * HOUR - 60_000);
+      p.runtime.engine.kick();
+      await waitFor(() => row().next_attempt_at > clock.now(), { what: "a poll after the jump" });
+      expect(row()).toMatchObject({
+        stage: "provider",
+        provider_status: "magnet_conversion",
+        fail_reason: null,
+      });
+      expect(await replaceRound(p.deps)).toBe(0);
+      expect(sonarr.queueDeletes).toEqual([]);
+
+      // Past it: failed as stalled, gone from the provider (no active slot held), replaced.
+      await clock.advance(2 * 60_000);
+      p.runtime.engine.kick();
+      const attempt = await attemptWith(env, hash, "replaced");
+      expect(attempt).toMatchObject({ reason: "stalled", arr_kind: "sonarr" });
+      expect(row()).toMatchObject({ stage: "error", fail_reason: "stalled" });
+      expect(atProvider()).toBe(false);
+      expect(sonarr.queueDeletes.map((d) => d.query)).toEqual([BLOCKLIST_AND_SEARCH]);
     },
     SLOW_TEST,
   );
