@@ -6,7 +6,17 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const SUITES = ["sync", "web", "jobs", "repair", "symlinks", "downloads", "dav", "container"] as const;
+const SUITES = [
+  "sync",
+  "web",
+  "jobs",
+  "repair",
+  "symlinks",
+  "downloads",
+  "staging",
+  "dav",
+  "container",
+] as const;
 /** Run only when named: the container suite needs root and podman, and builds an image. */
 const ONLY_WHEN_NAMED = new Set<string>(["container"]);
 const FILE = join(import.meta.dir, "..", "..", "BENCHMARKS.md");
