@@ -9,7 +9,8 @@ import { qbitInfo } from "../../helpers/symlink-pipeline.ts";
 import { startTwoDiskPipeline } from "../../helpers/two-disks.ts";
 
 const MB = 1024 * 1024;
-const LONG = { timeout: 60_000 };
+// Loopback only, but a 2-core machine shared by several test runs: generous bounds, conditions awaited.
+const LONG = { timeout: 120_000 };
 
 async function sha256(path: string): Promise<string> {
   return new Bun.CryptoHasher("sha256").update(await Bun.file(path).arrayBuffer()).digest("hex");
@@ -26,7 +27,7 @@ async function settled(arr: ArrQbitClient, hash: string) {
       const t = await qbitInfo(arr, hash);
       return t?.state === "pausedUP" || t?.state === "error" ? t : null;
     },
-    { timeoutMs: 45_000, what: `${hash} settled` },
+    { timeoutMs: 90_000, what: `${hash} settled` },
   );
 }
 
@@ -49,7 +50,7 @@ describe("SSD staging: the move onto the final disk", () => {
             ? html
             : null;
         },
-        { timeoutMs: 30_000, what: "moving, with the copy's progress on /downloads" },
+        { timeoutMs: 60_000, what: "moving, with the copy's progress on /downloads" },
       );
       expect(moving).toContain("moving");
       // Nothing at the final name while it copies: the *arr never sees half a file.
@@ -69,7 +70,7 @@ describe("SSD staging: the move onto the final disk", () => {
   test(
     "a season pack keeps its tree; two finished torrents never copy onto one hard disk at once",
     async () => {
-      await using s = await startTwoDiskPipeline({ env: { DOWNLOAD_MOVE_SPEED_LIMIT: "3MB" } });
+      await using s = await startTwoDiskPipeline({ env: { DOWNLOAD_MOVE_SPEED_LIMIT: "1MB" } });
       const a = s.p.magnet("Pack.A.S01", [
         { path: "/Pack.A.S01/E01.mkv", bytes: 4 * MB },
         { path: "/Pack.A.S01/Subs/E01.srt", bytes: 1_000 },
@@ -127,7 +128,7 @@ describe("SSD staging: the move onto the final disk", () => {
             ? t
             : null;
         },
-        { timeoutMs: 30_000, what: "waiting for space, said on /downloads" },
+        { timeoutMs: 60_000, what: "waiting for space, said on /downloads" },
       );
       roomMade = true;
       const done = await settled(s.arr, hash);
@@ -153,7 +154,7 @@ describe("SSD staging: the move onto the final disk", () => {
           const html = await s.page("/downloads");
           return html.includes("Waiting for disk space on the final disk: 1.0 MB free") ? t : null;
         },
-        { timeoutMs: 30_000, what: "held for the final disk, said on /downloads" },
+        { timeoutMs: 60_000, what: "held for the final disk, said on /downloads" },
       );
       expect(held?.state).toBe("pausedDL");
       expect(getTorrent(s.p.deps.dbh.db, hash)?.downloaded).toBe(0);
@@ -198,7 +199,7 @@ describe("SSD staging: the move onto the final disk", () => {
       await grab(s.arr, magnet);
       const partial = join(s.hdd, "tv-sonarr", `.redriva-moving-${hash}`, "Gone.Midway.mkv");
       await waitFor(() => existsSync(partial) && Bun.file(partial).size > 0, {
-        timeoutMs: 30_000,
+        timeoutMs: 60_000,
         what: "copy begun",
       });
       const answer = await s.arr.call("POST", "torrents/delete", {
