@@ -196,6 +196,8 @@ export async function startDownloads(
     timer = setTimeout(async () => {
       timer = null;
       await tick();
+      // Stopped during that tick: the database may be closed already (a test's teardown).
+      if (stopped) return;
       publishStatus();
       schedule(
         busy
