@@ -46,7 +46,11 @@ export function planTorrent(t: RdtTorrent, downloads: RdtDownload[], ctx: PlanCo
   const provider = providerKind(t.ClientKind) ?? ctx.defaultProvider;
   const added = parseDotnetDate(t.Added) ?? ctx.now;
   const completed = parseDotnetDate(t.Completed);
-  const stage = stageOf(t, completed, provider !== null && ctx.configured.includes(provider) ? provider : null);
+  const stage = stageOf(
+    t,
+    completed,
+    provider !== null && ctx.configured.includes(provider) ? provider : null,
+  );
   const size = Math.max(0, Number(t.RdSize ?? 0));
   const row: NewDownloadTorrent = {
     hash,
