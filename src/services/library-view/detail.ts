@@ -12,6 +12,7 @@ import type { Deps } from "../../deps.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
 import { PROVIDER_NAME } from "../../providers/types.ts";
 import { type ImportSummary, importSummaries } from "../arr/imports-view.ts";
+import { replacementTexts } from "../arr/replace-view.ts";
 import { torrentRepairAttempts } from "../repair/index.ts";
 
 /** Provider torrent ids (Real-Debrid: 13 base32 chars; AllDebrid: digits). */
@@ -65,6 +66,8 @@ export interface TorrentDetail {
   attempts: AttemptRow[];
   /** Grabbed through the qBit API and confirmed imported by an *arr (src/services/arr/imports.ts). */
   arrImport: ImportSummary | null;
+  /** Grabbed through the qBit API, failed for good: what was done with Sonarr/Radarr (src/services/arr/replace.ts). */
+  arrReplacement: string | null;
 }
 
 function parseLinks(torrent: TorrentRecord, details: DetailsRecord | null): string[] {
@@ -90,5 +93,6 @@ export function torrentDetail(deps: Deps, ref: TorrentRef): TorrentDetail {
     links: parseLinks(torrent, details),
     attempts: torrentRepairAttempts(deps, provider, id),
     arrImport: torrent.hash ? (importSummaries(deps, [torrent.hash]).get(torrent.hash) ?? null) : null,
+    arrReplacement: torrent.hash ? (replacementTexts(deps, [torrent.hash]).get(torrent.hash) ?? null) : null,
   };
 }

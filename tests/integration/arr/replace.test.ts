@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { replaceRound } from "../../../src/services/arr/replace.ts";
+import { torrentDetail } from "../../../src/services/library-view/detail.ts";
 import { waitFor } from "../../helpers/downloads.ts";
 import { ManualClock } from "../../helpers/manual-clock.ts";
 import { attemptWith, BLOCKLIST_AND_SEARCH, startReplaceEnv } from "./replace-helpers.ts";
@@ -70,6 +71,18 @@ describe("failed grabs are replaced through the *arr that grabbed them", () => {
 
       const attempt = await attemptWith(env, hash, "replaced");
       expect(attempt).toMatchObject({ reason: "dead", arr_kind: "radarr", title_key: "movie:42" });
+      // The library's torrent page (its detail) says what happened: the row a sync made while the torrent was
+      // still at the provider (Redriva has removed it there since).
+      const now = Date.now();
+      p.deps.dbh.sqlite
+        .query(
+          `INSERT INTO torrents (id, provider, filename, status, hash, first_seen_at, last_seen_at, changed_at)
+           VALUES ('DEADFILM', 'realdebrid', 'Film.2021.1080p', 'dead', ?, ?, ?, ?)`,
+        )
+        .run(hash, now, now, now);
+      expect(torrentDetail(p.deps, { provider: "realdebrid", id: "DEADFILM" }).arrReplacement).toBe(
+        "Failed (dead): removed from the Radarr queue with blocklist; Radarr searches another release",
+      );
       expect(radarr.queueDeletes.map((d) => d.query)).toEqual([BLOCKLIST_AND_SEARCH]);
       expect(sonarr.queueDeletes).toEqual([]);
       await waitFor(async () => (await env.state(hash)) === undefined, {
