@@ -13,6 +13,8 @@ export interface DbHandle {
   sqlite: Database;
   db: Db;
   path: string;
+  /** Closed by its owner (a test's teardown may close it while a timer of the process still runs). */
+  readonly closed: boolean;
   close(): void;
 }
 
@@ -49,6 +51,9 @@ export function openDatabase(
       return db;
     },
     path,
+    get closed() {
+      return closed;
+    },
     close() {
       if (closed) return;
       closed = true;

@@ -151,7 +151,8 @@ export function startImportWatch(deps: Deps) {
     return running;
   };
   const next = () => {
-    if (stopped) return;
+    // The database closed under a watch nobody stopped (a test's teardown): nothing more to do.
+    if (stopped || deps.dbh.closed) return;
     timer = setTimeout(async () => {
       await round().catch((error) => deps.log.error({ err: errorMessage(error) }, "import round failed"));
       next();

@@ -161,6 +161,7 @@ export async function startDownloads(
   };
 
   const tick = async (): Promise<void> => {
+    if (deps.dbh.closed) return;
     if (running) {
       again = true;
       return running;
@@ -196,8 +197,9 @@ export async function startDownloads(
     timer = setTimeout(async () => {
       timer = null;
       await tick();
-      // Stopped during that tick: the database may be closed already (a test's teardown).
-      if (stopped) return;
+      // Stopped during that tick, or the database closed under a runtime nobody stopped (a test's
+      // teardown): nothing more to schedule.
+      if (stopped || deps.dbh.closed) return;
       publishStatus();
       schedule(
         busy
