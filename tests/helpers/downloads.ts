@@ -11,6 +11,7 @@ import {
   startDownloads,
 } from "../../src/services/downloads/runtime.ts";
 import { makeTestDeps, type TestDeps } from "./deps.ts";
+import { ArrQbitClient } from "./qbit-client.ts";
 
 /** Awaits a condition by polling (bounded): tests never sleep a fixed time. */
 export async function waitFor<T>(
@@ -104,4 +105,32 @@ export async function startPipeline(
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Redriva's server as its own process (`script`: src/main.ts or a test entry), ready once it logs
+ * that it listens; a qBit client logged in as u/p. Its logs keep draining so it never blocks.
+ */
+export async function spawnRedriva(
+  script: string,
+  env: Record<string, string | undefined>,
+  timeoutMs: number,
+): Promise<{ proc: ReturnType<typeof Bun.spawn>; client: ArrQbitClient }> {
+  const proc = Bun.spawn(["bun", script], { env, stdout: "ignore", stderr: "pipe" });
+  // Logs are JSON lines on stderr.
+  const reader = proc.stderr.getReader();
+  let buffer = "";
+  const url = await waitFor(
+    async () => {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`Redriva exited during start-up: ${buffer.slice(-2000)}`);
+      buffer += new TextDecoder().decode(value);
+      return /"url":"(http:\/\/[^"]+)","msg":"Redriva is listening"/.exec(buffer)?.[1] ?? null;
+    },
+    { timeoutMs },
+  );
+  (async () => {
+    while (!(await reader.read()).done) {}
+  })();
+  return { proc, client: new ArrQbitClient((r) => fetch(r), url, { username: "u", password: "p" }) };
 }

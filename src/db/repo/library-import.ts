@@ -1,29 +1,26 @@
 import type { DbHandle } from "../client.ts";
+import type { DetailsRecord, TorrentRecord } from "./torrent-detail-queries.ts";
 
 /** A torrent of another tool's mirror of the same provider library, with its details if it had them. */
-export interface HistoryTorrent {
-  id: string;
-  filename: string;
-  status: string;
-  bytes: number;
-  added_on: string | null;
-  ended_on: string | null;
-  hash: string | null;
-  host: string | null;
-  progress: number;
+export interface HistoryTorrent
+  extends Pick<
+    TorrentRecord,
+    "id" | "filename" | "status" | "bytes" | "added_on" | "ended_on" | "hash" | "host" | "progress"
+  > {
   links: string[];
-  details: {
-    name: string;
-    original_filename: string | null;
-    status: string;
-    size: number;
-    original_bytes: number | null;
-    files_count: number;
-    progress: number;
-    error: string | null;
-    speed: number | null;
-    seeders: number | null;
-  } | null;
+  details: Pick<
+    DetailsRecord,
+    | "name"
+    | "original_filename"
+    | "status"
+    | "size"
+    | "original_bytes"
+    | "files_count"
+    | "progress"
+    | "error"
+    | "speed"
+    | "seeders"
+  > | null;
 }
 
 /**

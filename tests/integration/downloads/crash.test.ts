@@ -7,8 +7,8 @@ import { buildMagnet } from "../../../src/domain/magnet.ts";
 import { contentSha256 } from "../../../src/fake-debrid/content.ts";
 import { startFakeDebrid } from "../../../src/fake-debrid/index.ts";
 import { addTorrents } from "../../../src/services/downloads/add.ts";
-import { randomHash, startPipeline, waitFor } from "../../helpers/downloads.ts";
-import { ArrQbitClient } from "../../helpers/qbit-client.ts";
+import { randomHash, spawnRedriva, startPipeline, waitFor } from "../../helpers/downloads.ts";
+import type { ArrQbitClient } from "../../helpers/qbit-client.ts";
 
 const MB = 1024 * 1024;
 const LONG = { timeout: 60_000 };
@@ -94,30 +94,7 @@ describe("crashes mid-download", () => {
         DOWNLOAD_PROVIDER_POLL_MS: "100",
         DOWNLOAD_MIN_FREE_SPACE: "1MB",
       };
-      const start = async () => {
-        const proc = Bun.spawn(["bun", join(import.meta.dir, "../../../src/main.ts")], {
-          env,
-          stdout: "ignore",
-          stderr: "pipe",
-        });
-        // Logs are JSON lines on stderr.
-        const reader = proc.stderr.getReader();
-        let buffer = "";
-        const url = await waitFor(
-          async () => {
-            const { value, done } = await reader.read();
-            if (done) throw new Error("Redriva exited during start-up");
-            buffer += new TextDecoder().decode(value);
-            return /"url":"(http:\/\/[^"]+)","msg":"Redriva is listening"/.exec(buffer)?.[1] ?? null;
-          },
-          { timeoutMs: 20_000 },
-        );
-        // Keep draining the logs so the child never blocks on a full pipe.
-        (async () => {
-          while (!(await reader.read()).done) {}
-        })();
-        return { proc, client: new ArrQbitClient((r) => fetch(r), url, { username: "u", password: "p" }) };
-      };
+      const start = () => spawnRedriva(join(import.meta.dir, "../../../src/main.ts"), env, 20_000);
       const progress = async (client: ArrQbitClient) => {
         const list = (await (
           await client.call("GET", "torrents/info", { query: { hashes: hash } })

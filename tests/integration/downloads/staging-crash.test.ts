@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { buildMagnet } from "../../../src/domain/magnet.ts";
 import { contentSha256 } from "../../../src/fake-debrid/content.ts";
 import { startFakeDebrid } from "../../../src/fake-debrid/index.ts";
-import { randomHash, waitFor } from "../../helpers/downloads.ts";
-import { ArrQbitClient } from "../../helpers/qbit-client.ts";
+import { randomHash, spawnRedriva, waitFor } from "../../helpers/downloads.ts";
+import type { ArrQbitClient } from "../../helpers/qbit-client.ts";
 
 const MB = 1024 * 1024;
 
@@ -15,28 +15,8 @@ async function sha256(path: string): Promise<string> {
 }
 
 /** Redriva's server in its own process, told that `ssd` is another disk (two-disk-server.ts). */
-async function startRedriva(env: Record<string, string | undefined>) {
-  const proc = Bun.spawn(["bun", join(import.meta.dir, "../../helpers/two-disk-server.ts")], {
-    env,
-    stdout: "ignore",
-    stderr: "pipe",
-  });
-  const reader = proc.stderr.getReader();
-  let buffer = "";
-  const url = await waitFor(
-    async () => {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`Redriva exited during start-up: ${buffer.slice(-2000)}`);
-      buffer += new TextDecoder().decode(value);
-      return /"url":"(http:\/\/[^"]+)","msg":"Redriva is listening"/.exec(buffer)?.[1] ?? null;
-    },
-    { timeoutMs: 30_000 },
-  );
-  // Keep draining the logs so the child never blocks on a full pipe.
-  (async () => {
-    while (!(await reader.read()).done) {}
-  })();
-  return { proc, client: new ArrQbitClient((r) => fetch(r), url, { username: "u", password: "p" }) };
+function startRedriva(env: Record<string, string | undefined>) {
+  return spawnRedriva(join(import.meta.dir, "../../helpers/two-disk-server.ts"), env, 30_000);
 }
 
 async function info(client: ArrQbitClient, hash: string) {
