@@ -4,7 +4,7 @@ import { answerImportRoutes, type FakeDownloadClient, type FakeHistoryRecord } f
 /**
  * A fake Sonarr or Radarr over real HTTP (127.0.0.1, port 0), following the v3 API shapes the
  * client uses: GET /api/v3/system/status, GET /api/v3/series (Sonarr) or /api/v3/movie (Radarr),
- * POST /api/v3/command (201 + command resource), GET /api/v3/command/:id. The key is checked
+ * POST /api/v3/command (201 + command resource), GET /api/v3/command/:id, GET /api/v3/rootfolder. The key is checked
  * like the real ones (X-Api-Key header or apikey query; 401 otherwise). Every command received
  * is recorded in `commands`. Download clients and history: arr-imports.ts. The queue (GET /api/v3/queue paged, DELETE /api/v3/queue/:id) holds
  * the grabs a test puts there with `grab()`; deletes are recorded in `queueDeletes`.
@@ -58,6 +58,8 @@ export interface FakeArr {
   queueDeletes: QueueDelete[];
   /** Query strings of every GET /api/v3/queue (paging and include flags). */
   queueReads: Record<string, string>[];
+  /** GET /api/v3/rootfolder: the root folders (default: the folders holding the items). */
+  rootFolders: string[];
   /**
    * Records a grab in the queue (one record per episode id for a season pack), as the *arr does
    * once it sees the torrent in its download client. Returns the records' ids.
@@ -77,6 +79,7 @@ export function startFakeArr(options: {
   items?: FakeArrItem[];
   version?: string;
   downloadClients?: FakeDownloadClient[];
+  rootFolders?: string[];
 }) {
   const appName = options.kind === "sonarr" ? "Sonarr" : "Radarr";
   const itemsPath = options.kind === "sonarr" ? "/api/v3/series" : "/api/v3/movie";
@@ -94,6 +97,9 @@ export function startFakeArr(options: {
     queue: [] as FakeQueueRecord[],
     queueDeletes: [] as QueueDelete[],
     queueReads: [] as Record<string, string>[],
+    rootFolders: options.rootFolders ?? [
+      ...new Set((options.items ?? []).map((i) => i.path.split("/").slice(0, -1).join("/"))),
+    ],
     onRemoveFromClient: null as ((downloadId: string) => Promise<void>) | null,
     grab(hash: string, item: { title: string; movieId?: number; seriesId?: number; episodeIds?: number[] }) {
       const episodes = options.kind === "sonarr" ? (item.episodeIds ?? [1]) : [undefined];
@@ -177,6 +183,18 @@ export function startFakeArr(options: {
             sortTitle: item.title.toLowerCase(),
             monitored: true,
             rootFolderPath: item.path.split("/").slice(0, -1).join("/"),
+          })),
+        );
+      }
+      if (req.method === "GET" && url.pathname === "/api/v3/rootfolder") {
+        // As the real ones list them: the path with a trailing separator.
+        return Response.json(
+          state.rootFolders.map((path, i) => ({
+            id: i + 1,
+            path: path.endsWith("/") ? path : `${path}/`,
+            accessible: true,
+            freeSpace: 1_000_000_000,
+            unmappedFolders: [],
           })),
         );
       }

@@ -1,7 +1,7 @@
 import { type LocalTorrent, localFiles, localTorrent } from "../../db/repo/repair-library.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
-import { getArrClient, rescanPathsEverywhere } from "../arr/index.ts";
+import { arrInstanceClient, rescanPathsEverywhere } from "../arr/index.ts";
 import { notify } from "../notifications/index.ts";
 import { type MediaLink, removeMediaLinks, TorrentLinkIndex, walkMediaLinks } from "./media-links.ts";
 import { repairMediaRoot } from "./media-root.ts";
@@ -84,7 +84,7 @@ export async function removeTorrentLinks(
 export interface ArrOutcome {
   rescans: number;
   searches: number;
-  /** Items (series/movies) told, "sonarr:12". */
+  /** Items (series/movies) told, by instance: "sonarr2:12". */
   items: string[];
   errors: string[];
 }
@@ -102,19 +102,20 @@ export async function tellArr(
   if (removedPaths.length === 0) return outcome;
   const summary = await rescanPathsEverywhere(deps, removedPaths, signal);
   outcome.rescans = summary.commands;
-  outcome.errors.push(...summary.errors.map((e) => `${e.kind}: ${e.error}`));
+  outcome.errors.push(...summary.errors.map((e) => `${e.name}: ${e.error}`));
   for (const report of summary.reports) {
-    outcome.items.push(...report.matched.map((m) => `${report.kind}:${m.id}`));
+    outcome.items.push(...report.matched.map((m) => `${report.instance.id}:${m.id}`));
     if (deps.config.repair.deleteOnly || report.matched.length === 0) continue;
     try {
-      const client = getArrClient(deps, report.kind);
+      // The instance that owns the item searches for it (Sonarr 4K for a 4K series).
+      const client = arrInstanceClient(deps, report.instance);
       const sent = await client?.search(
         report.matched.map((m) => m.id),
         signal,
       );
       outcome.searches += sent?.commands ?? 0;
     } catch (error) {
-      outcome.errors.push(`${report.kind} search: ${errorMessage(error)}`);
+      outcome.errors.push(`${report.instance.name} search: ${errorMessage(error)}`);
     }
   }
   if (outcome.errors.length > 0)

@@ -121,7 +121,7 @@ async function executeDeletion(deps: Deps, active: ActiveScan, items: SymlinkPro
     p.rescans = summary.commands;
     const problems: string[] = [];
     if (p.deleteFailed > 0) problems.push(`${p.deleteFailed} of ${items.length} could not be deleted`);
-    for (const e of summary.errors) problems.push(`${e.kind} rescan failed: ${e.error}`);
+    for (const e of summary.errors) problems.push(`${e.name} rescan failed: ${e.error}`);
     if (skipped > 0) deps.log.info({ scanId: p.scanId, skipped }, "links that work again were kept");
     p.phase = "done";
     p.status = problems.length > 0 ? "failed" : "completed";
