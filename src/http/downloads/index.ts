@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { formatBytes, formatDuration } from "../../lib/format.ts";
+import { badgeClass } from "../../lib/status-tone.ts";
 import {
   deleteTorrents,
   movePriority,
@@ -20,6 +21,7 @@ const fmt = {
   speed: (n: number) => (n > 0 ? `${formatBytes(n)}/s` : "—"),
   eta: (s: number | null) => (s === null ? "—" : formatDuration(s * 1000)),
   percent: (p: number) => `${(p * 100).toFixed(1)}%`,
+  badge: badgeClass,
 };
 
 /**

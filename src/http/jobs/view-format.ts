@@ -1,5 +1,6 @@
 import { cronInWords, untilInWords } from "../../lib/cron-words.ts";
 import { formatDuration } from "../../lib/format.ts";
+import { badgeClass } from "../../lib/status-tone.ts";
 import type { TimeFormatter } from "../../lib/time-format.ts";
 
 /** Formatting helpers handed to the jobs templates (`it.fmt`). */
@@ -16,12 +17,7 @@ export function jobsFormat(time: TimeFormatter, now: number) {
       return time.dateTime(iso);
     },
     /** The shared badge class (app.css) of a run status. */
-    badge(status: string): string {
-      if (status === "succeeded") return "badge-ok";
-      if (status === "failed") return "badge-failed";
-      if (status === "running") return "badge-active";
-      return "badge-warn";
-    },
+    badge: badgeClass,
     duration(ms: number | null): string {
       return ms === null ? "" : formatDuration(ms);
     },

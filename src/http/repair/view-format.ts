@@ -1,4 +1,5 @@
 import { formatDuration } from "../../lib/format.ts";
+import { badgeClass } from "../../lib/status-tone.ts";
 import type { TimeFormatter } from "../../lib/time-format.ts";
 
 /** Formatting helpers handed to the repair templates (`it.fmt`), times in the configured zone. */
@@ -18,11 +19,6 @@ export function repairFormat(now: number, time: TimeFormatter) {
       return duration(ms);
     },
     /** The shared badge class (app.css) of a candidate state or attempt outcome. */
-    badge(state: string): string {
-      if (state === "repaired") return "badge-ok";
-      if (state === "failed" || state === "aborted") return "badge-failed";
-      if (state === "running" || state === "planned") return "badge-active";
-      return "badge-warn";
-    },
+    badge: badgeClass,
   };
 }

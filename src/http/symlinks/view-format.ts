@@ -1,4 +1,5 @@
 import { formatCount, formatDuration } from "../../lib/format.ts";
+import { badgeClass } from "../../lib/status-tone.ts";
 import type { TimeFormatter } from "../../lib/time-format.ts";
 import { PROBLEM_LABELS, PROBLEM_TYPES, type ScanProgress } from "../../services/symlinks/index.ts";
 
@@ -10,15 +11,7 @@ export function symlinkFormat(time: TimeFormatter) {
     date: (ms: number | null | undefined) => (ms ? time.dateTime(ms) : "—"),
     percent: (done: number, total: number) =>
       total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0,
-    badge: (status: ScanProgress["status"]) =>
-      ({
-        running: "badge-active",
-        awaiting_confirmation: "badge-warn",
-        completed: "badge-ok",
-        cancelled: "badge-muted",
-        failed: "badge-failed",
-        interrupted: "badge-failed",
-      })[status] ?? "badge-muted",
+    badge: badgeClass,
     status: (status: ScanProgress["status"]) => status.replace(/_/g, " "),
     phase: (phase: ScanProgress["phase"]) =>
       ({

@@ -62,11 +62,5 @@ export function statusLabel(status: string): string {
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
-/** CSS tone of a status badge. */
-export function statusTone(status: string): "ok" | "active" | "failed" | "warn" | "muted" {
-  if (status === "downloaded") return "ok";
-  if (FAILED_STATUSES.includes(status)) return "failed";
-  if (status === "waiting_files_selection" || status === "magnet_conversion") return "warn";
-  if (ACTIVE_STATUSES.includes(status)) return "active";
-  return "muted";
-}
+/** CSS tone of a status badge: the shared colour groups (src/lib/status-tone.ts). */
+export { statusTone } from "../../lib/status-tone.ts";
