@@ -24,8 +24,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)} d ${pad(h % 24)} h`;
 }
 
+/** "12,345". Whole numbers are grouped by hand: toLocaleString builds an ICU formatter per call. */
 export function formatCount(n: number): string {
-  return n.toLocaleString("en-US");
+  if (!Number.isSafeInteger(n)) return n.toLocaleString("en-US");
+  const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ",");
+  return n < 0 || Object.is(n, -0) ? `-${digits}` : digits;
 }
 
 export function formatPercent(part: number, total: number, digits = 1): string {

@@ -1,5 +1,5 @@
-import { resolve } from "node:path";
 import { z } from "zod";
+import { dataPaths } from "../data-dir.ts";
 import { bool, oneOf, optionalText, port, secret } from "../fields.ts";
 
 /** Where Redriva keeps its data, how it listens, who may log in. */
@@ -17,11 +17,9 @@ export const coreSchema = z.object({
 });
 
 export function buildCore(env: z.infer<typeof coreSchema>) {
-  const dataDir = resolve(env.DATA_DIR ?? "./data");
   const hasCredentials = Boolean(env.REDRIVA_USERNAME && env.REDRIVA_PASSWORD);
   return {
-    dataDir,
-    dbPath: resolve(dataDir, "redriva.db"),
+    ...dataPaths(env),
     port: env.PORT,
     /** Without credentials the server only listens on loopback (see README, "First run"). */
     host: env.HOST ?? (hasCredentials ? "0.0.0.0" : "127.0.0.1"),
