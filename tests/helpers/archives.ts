@@ -1,7 +1,8 @@
 /**
  * Archives made by the tests themselves (no binary fixture committed). RAR cannot be created by
- * any free tool, so RAR 5.0 archives are written here from RARLAB's published format (technote
- * "RAR 5.0 archive format"), files stored uncompressed, optionally split into volumes; ZIP is
+ * any free tool (Debian's `rar` is non-free and not in CI's sources), so RAR 5.0 and RAR 4.x
+ * archives are written here from RARLAB's published formats (technotes "RAR 5.0 archive format"
+ * and "RAR version 4.x"), files stored uncompressed, optionally split into volumes; ZIP is
  * written here too when a test needs entry names no archiver would write (`../`, absolute).
  * 7-Zip archives (and password-protected ones) come from Debian's 7zz.
  */
@@ -101,6 +102,80 @@ export function rar5(entries: ArchiveEntry[], volumes = 1): Uint8Array[] {
     out.push(concat(parts));
   }
   return out;
+}
+
+const RAR4_SIGNATURE = [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x00];
+
+/** A RAR 4.x block: the low 16 bits of the CRC32 of the header from its type on, then `data`. */
+function rar4Block(type: number, flags: number, fields: number[], data: Uint8Array = new Uint8Array()) {
+  const header = concat([[type], u16(flags), u16(7 + fields.length), fields]);
+  return concat([u16(crc32(header) & 0xffff), header, data]);
+}
+
+/** 2024-01-01 12:00:00 as an MS-DOS date and time. */
+const DOS_TIME = ((2024 - 1980) << 25) | (1 << 21) | (1 << 16) | (12 << 11);
+
+/**
+ * A RAR 4.x archive of stored files as `volumes` volumes, the data cut evenly. Old-style volume
+ * numbering (`x.rar`, `x.r00`, `x.r01`...) unless `newNumbering` (`x.part1.rar`...). Returns each
+ * volume's bytes in order; the caller names them.
+ */
+export function rar4(entries: ArchiveEntry[], volumes = 1, newNumbering = false): Uint8Array[] {
+  const total = entries.reduce((n, e) => n + e.content.length, 0);
+  const perVolume = Math.ceil(total / volumes);
+  const out: Uint8Array[] = [];
+  let entry = 0;
+  let offset = 0;
+  for (let v = 0; v < volumes; v++) {
+    // MHD_VOLUME, MHD_FIRSTVOLUME on the first, MHD_NEWNUMBERING for .partN.rar names.
+    let archiveFlags = volumes > 1 ? 0x0001 | (v === 0 ? 0x0100 : 0) : 0;
+    if (volumes > 1 && newNumbering) archiveFlags |= 0x0010;
+    const parts: Uint8Array[] = [
+      Uint8Array.from(RAR4_SIGNATURE),
+      rar4Block(0x73, archiveFlags, [0, 0, 0, 0, 0, 0]),
+    ];
+    let room = v === volumes - 1 ? Number.POSITIVE_INFINITY : perVolume;
+    while (entry < entries.length && room > 0) {
+      const e = entries[entry] as ArchiveEntry;
+      const take = Math.min(room, e.content.length - offset);
+      const data = e.content.subarray(offset, offset + take);
+      const last = offset + take >= e.content.length;
+      // LONG_BLOCK (data follows), split before/after, a 64 KB dictionary.
+      let flags = 0x8000;
+      if (offset > 0) flags |= 0x0001;
+      if (!last) flags |= 0x0002;
+      // As WinRAR writes them (most releases): backslashes between folders.
+      const name = new TextEncoder().encode(e.name.replaceAll("/", "\\"));
+      const fields = [
+        ...u32(data.length),
+        ...u32(e.content.length),
+        2, // host OS: Windows
+        // A part before the last carries the CRC32 of its own bytes; the last one the whole file's.
+        ...u32(last ? crc32(e.content) : crc32(data)),
+        ...u32(DOS_TIME),
+        29, // needs RAR 2.9 to extract
+        0x30, // method: stored
+        ...u16(name.length),
+        ...u32(0x20), // FILE_ATTRIBUTE_ARCHIVE
+        ...name,
+      ];
+      parts.push(rar4Block(0x74, flags, fields, data));
+      room -= take;
+      offset += take;
+      if (last) {
+        entry++;
+        offset = 0;
+      }
+    }
+    parts.push(rar4Block(0x7b, v < volumes - 1 ? 0x0001 : 0, []));
+    out.push(concat(parts));
+  }
+  return out;
+}
+
+/** The old-style name of volume `index` of `stem` (0 → stem.rar, 1 → stem.r00, 2 → stem.r01...). */
+export function oldStyleVolumeName(stem: string, index: number): string {
+  return index === 0 ? `${stem}.rar` : `${stem}.r${String(index - 1).padStart(2, "0")}`;
 }
 
 /** A ZIP of stored entries, names written exactly as given (hostile ones included). */

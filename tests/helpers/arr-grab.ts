@@ -1,5 +1,5 @@
 import { createApp } from "../../src/http/app.ts";
-import { downloadsOverview } from "../../src/services/downloads/overview.ts";
+import { type DownloadRow, downloadsOverview } from "../../src/services/downloads/overview.ts";
 import { type Pipeline, waitFor } from "./downloads.ts";
 import { ArrQbitClient } from "./qbit-client.ts";
 
@@ -52,7 +52,7 @@ export class ArrGrab {
   }
 
   /** What /downloads shows under the torrent (its phase's words, the error, a note once done). */
-  async detail(hash: string): Promise<{ phase: string; detail: string | null } | undefined> {
+  async detail(hash: string): Promise<Pick<DownloadRow, "phase" | "detail" | "progress"> | undefined> {
     const overview = await downloadsOverview(this.pipeline.deps);
     return [...overview.active, ...overview.finished].find((r) => r.hash === hash);
   }

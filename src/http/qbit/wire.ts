@@ -107,7 +107,12 @@ const bytes = (n: number) =>
  * The one place that decides a torrent's qBittorrent state. In symlink mode, waiting for the
  * files in the mount is `checkingDL` (the *arr shows it queued) and linking is `moving`.
  */
-export function qbitState(t: DownloadTorrentRow, now: number, symlink = false): QbitState {
+export function qbitState(
+  t: DownloadTorrentRow,
+  now: number,
+  symlink = false,
+  stepRunning = true,
+): QbitState {
   switch (t.stage) {
     case "error":
       return "error";
@@ -117,7 +122,8 @@ export function qbitState(t: DownloadTorrentRow, now: number, symlink = false): 
     case "extracting":
     case "hook":
       // The steps after the download (move, extraction, DOWNLOAD_ON_COMPLETE): the *arr waits.
-      return "moving";
+      // Paused shows once the step has really stopped (post-download/runner.ts).
+      return t.paused && !stepRunning ? "pausedDL" : "moving";
   }
   if (t.paused || t.blocked === "disk") return "pausedDL";
   if (t.stage === "queued") {
@@ -168,7 +174,7 @@ function eta(t: DownloadTorrentRow, state: QbitState): number {
 }
 
 export function toQbitTorrent(t: DownloadTorrentRow, ctx: WireContext): QbitTorrent {
-  const state = qbitState(t, ctx.now, isSymlinkMode(ctx.config, t));
+  const state = qbitState(t, ctx.now, isSymlinkMode(ctx.config, t), ctx.steps?.has(t.hash) ?? true);
   const done = t.stage === "done";
   const size = bytes(t.size);
   const downloaded = done ? size : Math.min(size, bytes(t.downloaded));

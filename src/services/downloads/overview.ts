@@ -9,6 +9,7 @@ import { type DiskSpace, diskSpace } from "../../downloader/storage.ts";
 import { type ImportSummary, importSummaries } from "../arr/imports-view.ts";
 import { type ReplacementView, recentReplacementViews, replacementTexts } from "../arr/replace-view.ts";
 import { downloadModeOf } from "./mode.ts";
+import type { RunningStep } from "./post-download/step.ts";
 import { ETA_UNKNOWN, etaSeconds } from "./progress.ts";
 import { currentDownloadLimit } from "./speed-limit.ts";
 import type { RuntimeStatus } from "./state.ts";
@@ -78,24 +79,28 @@ function existingAncestor(dir: string): string {
   return current;
 }
 
-export function phaseOf(t: DownloadTorrentRow): Phase {
+/** `step`: the post-download step running for it now (post-download/runner.ts), if any. */
+export function phaseOf(t: DownloadTorrentRow, step?: RunningStep): Phase {
   if (t.stage === "error") return "error";
   if (t.stage === "done") return "done";
-  if (t.stage === "moving" || t.stage === "extracting" || t.stage === "hook") return t.stage;
+  if (t.stage === "moving" || t.stage === "extracting" || t.stage === "hook")
+    return t.paused && !step ? "paused" : t.stage;
   if (t.paused || t.blocked) return "paused";
   if (t.stage === "queued" || t.stage === "provider") return "provider";
   if (t.stage === "downloading") return "downloading";
   return "queued";
 }
 
-function rowOf(config: DownloadsConfig, t: DownloadTorrentRow): DownloadRow {
-  const phase = phaseOf(t);
+function rowOf(config: DownloadsConfig, t: DownloadTorrentRow, step?: RunningStep): DownloadRow {
+  const phase = phaseOf(t, step);
   const atProvider = t.stage === "queued" || t.stage === "provider";
   const providerShare = atProvider ? t.provider_progress / 100 : 1;
   const diskShare = atProvider ? 0 : t.size > 0 ? Math.min(1, t.downloaded / t.size) : 0;
   // One bar over both phases (the provider's half, then the disk's), so it never goes backwards
   // when the provider is done and the download to disk starts from 0.
-  const progress = t.stage === "done" ? 1 : (providerShare + diskShare) / 2;
+  // While archives are extracted, the bar shows the extraction (as qBit's progress does).
+  const extracting = t.stage === "extracting" && step ? (step.progress ?? 0) : null;
+  const progress = t.stage === "done" ? 1 : (extracting ?? (providerShare + diskShare) / 2);
   const speed = atProvider ? t.provider_speed : t.speed;
   const remaining = atProvider ? (t.size * (100 - t.provider_progress)) / 100 : t.size - t.downloaded;
   const eta = phase === "downloading" || (atProvider && speed > 0) ? etaSeconds(remaining, speed) : null;
@@ -137,7 +142,7 @@ export async function downloadsOverview(
 ): Promise<DownloadsOverview> {
   const rows = listTorrents(deps.dbh.db);
   const config = deps.config.downloads;
-  const toRow = (t: DownloadTorrentRow) => rowOf(config, t);
+  const toRow = (t: DownloadTorrentRow) => rowOf(config, t, deps.downloads.postSteps.get(t.hash));
   const active = rows
     .filter((r) => r.stage !== "done")
     .sort((a, b) => Number(b.force_start) - Number(a.force_start) || a.queue_order - b.queue_order)

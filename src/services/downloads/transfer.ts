@@ -63,7 +63,7 @@ async function hasSpaceFor(deps: Deps, engine: DownloadEngine, fileId: number): 
   }
   const message =
     space.free < need || !finalShortage
-      ? `Waiting for disk space: ${formatBytes(space.free)} free in ${incompleteDir}, this file needs ${formatBytes(need)} (its size + DOWNLOAD_MIN_FREE_SPACE)`
+      ? `Waiting for disk space: ${formatBytes(space.free)} free in ${incompleteDir}, this file needs ${formatBytes(need)} (its size + DOWNLOAD_MIN_FREE_SPACE${reserved > 0 ? ` + ${formatBytes(reserved)} reserved to extract archives` : ""})`
       : finalShortage;
   if (torrent && torrent.message !== message) {
     updateTorrent(deps.dbh.db, file.hash, { blocked: "disk", message });

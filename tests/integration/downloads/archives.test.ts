@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { rar5, videoBytes, zip } from "../../helpers/archives.ts";
+import { oldStyleVolumeName, rar4, rar5, videoBytes, zip } from "../../helpers/archives.ts";
 import { ARR_ENV, ArrGrab } from "../../helpers/arr-grab.ts";
 import { type Pipeline, startPipeline } from "../../helpers/downloads.ts";
 
@@ -85,6 +85,45 @@ describe("archives extracted after the download (unar, through the qBit API)", (
       // Only the extracted files are left: no volume, no scratch folder.
       expect(readdirSync(join(folder, "E01")).sort()).toEqual(["Show.S01E01.mkv", "Subs"]);
       expect(readdirSync(join(folder, "E02"))).toEqual(["Show.S01E02.mkv"]);
+    },
+    SLOW_TEST,
+  );
+
+  test(
+    "old-style sets (x.rar, x.r00, x.r01...): a RAR 4 set and a RAR 5 set named that way are each extracted as one set, every volume deleted",
+    async () => {
+      await using p = await startPipeline({ env: { ...ARR_ENV, DOWNLOAD_DELETE_ARCHIVES: "true" } });
+      const e1 = videoBytes(600_000, 31);
+      const e2 = videoBytes(450_000, 32);
+      const nfo = new TextEncoder().encode("Scene release notes\r\n");
+      const old4 = rar4(
+        [
+          { name: "Show.S02E01.mkv", content: e1 },
+          { name: "Sample/Show.S02E01.sample.nfo", content: nfo },
+        ],
+        4,
+      );
+      const old5 = rar5([{ name: "Show.S02E02.mkv", content: e2 }], 3);
+      const { done } = await grab(p, "Show.S02.720p", [
+        ...old4.map((content, i) => ({
+          path: `/Show.S02.720p/E01/${oldStyleVolumeName("show.s02e01", i)}`,
+          content,
+        })),
+        ...old5.map((content, i) => ({
+          path: `/Show.S02.720p/E02/${oldStyleVolumeName("show.s02e02", i)}`,
+          content,
+        })),
+      ]);
+      expect(done.state).toBe("pausedUP");
+      const folder = join(p.downloadDir, "tv-sonarr", "Show.S02.720p");
+      expect(fileSha(join(folder, "E01", "Show.S02E01.mkv"))).toBe(sha(e1));
+      expect(readFileSync(join(folder, "E01", "Sample", "Show.S02E01.sample.nfo"), "utf8")).toContain(
+        "Scene",
+      );
+      expect(fileSha(join(folder, "E02", "Show.S02E02.mkv"))).toBe(sha(e2));
+      // No volume (.rar or .rNN), no alias folder, no scratch folder is left.
+      expect(readdirSync(join(folder, "E01")).sort()).toEqual(["Sample", "Show.S02E01.mkv"]);
+      expect(readdirSync(join(folder, "E02"))).toEqual(["Show.S02E02.mkv"]);
     },
     SLOW_TEST,
   );

@@ -49,12 +49,19 @@ function enter(deps: Deps, torrent: DownloadTorrentRow): void {
 
 /**
  * Starts the step of every torrent in a post-download stage that is not running yet (after a
- * restart too: each step can be run again from its start). Never waits for a step.
+ * restart too: each step can be run again from its start). Never waits for a step. A paused
+ * torrent starts no step, and its step that stops on pause (the extraction) is stopped.
  */
 export function advancePostDownload(deps: Deps, engine: DownloadEngine): void {
   const running = deps.downloads.postSteps;
   for (const torrent of torrentsInStages(deps.dbh.db, [...POST_DOWNLOAD_STAGES])) {
-    if (running.has(torrent.hash)) continue;
+    const entry = running.get(torrent.hash);
+    if (entry) {
+      if (torrent.paused && entry.stopsOnPause && !entry.abort.signal.aborted)
+        stopForPause(deps, torrent, entry);
+      continue;
+    }
+    if (torrent.paused) continue;
     // Symlink mode links the files from the mount in its own step (symlink-step.ts).
     if (isSymlinkMode(deps.config.downloads, torrent)) continue;
     const index = POST_DOWNLOAD_STEPS.findIndex((s) => s.stage === torrent.stage);
@@ -62,6 +69,14 @@ export function advancePostDownload(deps: Deps, engine: DownloadEngine): void {
     if (!step) continue;
     start(deps, engine, torrent, step, index);
   }
+}
+
+function stopForPause(deps: Deps, torrent: DownloadTorrentRow, entry: RunningStep): void {
+  entry.abort.abort(new Error("paused"));
+  updateTorrent(deps.dbh.db, torrent.hash, {
+    message: `Paused during the ${entry.step}: it starts again from the beginning when resumed`,
+  });
+  deps.log.info({ hash: torrent.hash, step: entry.step }, "post-download step stopped by a pause");
 }
 
 function start(
@@ -72,7 +87,13 @@ function start(
   index: number,
 ): void {
   const abort = new AbortController();
-  const entry: RunningStep = { step: step.name, abort, done: Promise.resolve(), progress: null };
+  const entry: RunningStep = {
+    step: step.name,
+    stopsOnPause: step.stopsOnPause === true,
+    abort,
+    done: Promise.resolve(),
+    progress: null,
+  };
   let lastMessage: string | null = null;
   const progress = (fraction: number, message: string) => {
     entry.progress = Math.max(0, Math.min(1, fraction));

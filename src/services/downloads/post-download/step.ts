@@ -13,6 +13,11 @@ export interface PostDownloadStep {
   readonly name: string;
   /** The torrent's stage while the step runs (qBit shows `moving` for all of them). */
   readonly stage: PostDownloadStage;
+  /**
+   * A pause stops it at once (its child killed, its scratch removed); it runs again from its start
+   * on resume. Other steps run to their end and the pause holds the torrent before the next one.
+   */
+  readonly stopsOnPause?: boolean;
   /** False skips the step for this torrent (no archive to extract, no command configured). */
   wanted(deps: Deps, torrent: DownloadTorrentRow): boolean;
   /**
@@ -44,6 +49,7 @@ export class StepFailed extends Error {
 /** A step being run for a torrent (DownloadsState.postSteps, by hash). */
 export interface RunningStep {
   step: string;
+  stopsOnPause: boolean;
   abort: AbortController;
   done: Promise<void>;
   /** 0..1 as last reported, null before the first report. */

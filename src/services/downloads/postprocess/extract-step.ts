@@ -7,18 +7,20 @@ import { type PostDownloadStep, type StepContext, StepFailed } from "../post-dow
 import { findArchiveSets } from "./archive-sets.ts";
 import { reserveForExtraction } from "./extract-budget.ts";
 import { type ArchiveListing, listArchive } from "./lsar.ts";
+import { openVolumes, type VolumeSource } from "./rar-volumes.ts";
 import { treeBytes, unarExtract } from "./unar.ts";
 
 /**
- * Archives (RAR, multi-volume sets included, ZIP, 7z) are extracted after the move, with unar as
+ * Archives (RAR, multi-volume sets included — `.partN.rar` and old-style `.rar`/`.r00` — ZIP, 7z) are extracted after the move, with unar as
  * a supervised child process. Each set goes into a scratch folder first, then its files move
  * beside the archive (one rename each, same disk); a download that is one archive becomes a
  * folder named after it, and content_path points there. The unpacked size is reserved in the
  * download queue's disk budget before anything is written.
  */
 export const extractStep: PostDownloadStep = {
-  name: "extract",
+  name: "extraction",
   stage: "extracting",
+  stopsOnPause: true,
   wanted: (deps, torrent) =>
     deps.config.downloads.postprocess.extract.enabled &&
     torrent.content_path !== null &&
@@ -27,38 +29,61 @@ export const extractStep: PostDownloadStep = {
     const { deps, torrent, signal } = ctx;
     const config = deps.config.downloads.postprocess.extract;
     const content = torrent.content_path as string;
-    const sets = findArchiveSets(content);
-    const listings: Array<{ archive: string; listing: ArchiveListing }> = [];
-    for (const archive of sets)
-      listings.push({ archive, listing: await listArchive(config.lsar, archive, signal) });
-    const total = listings.reduce((n, l) => n + l.listing.unpackedSize, 0);
-    const release = await reserveForExtraction(ctx, total);
+    const sets: ArchiveSet[] = [];
     try {
-      const single = !statSync(content).isDirectory();
-      const finalFolder = single ? uniqueTarget(dirname(content), stem(basename(content))) : content;
-      let done = 0;
-      for (const { archive, listing } of listings) {
-        const target = single ? finalFolder : dirname(archive);
-        await extractSet(ctx, config.unar, archive, target, listing, { done, total });
-        done += listing.unpackedSize;
-        if (config.deleteArchives) for (const volume of listing.volumes) await rm(volume, { force: true });
+      for (const [i, archive] of findArchiveSets(content).entries()) {
+        const source = await openVolumes(archive, `${torrent.hash}-${i}`);
+        sets.push({ archive, source, listing: await listSet(config.lsar, archive, source, signal) });
       }
-      const count = listings.length;
-      deps.log.info({ hash: torrent.hash, archives: count, bytes: total }, "archives extracted");
-      const words = `Extracted ${count} archive${count === 1 ? "" : "s"} (${formatBytes(total)})`;
-      return single ? { content_path: finalFolder, message: words } : { message: words };
+      const total = sets.reduce((n, l) => n + l.listing.unpackedSize, 0);
+      const release = await reserveForExtraction(ctx, total);
+      try {
+        const single = !statSync(content).isDirectory();
+        const finalFolder = single ? uniqueTarget(dirname(content), stem(basename(content))) : content;
+        let done = 0;
+        for (const set of sets) {
+          const target = single ? finalFolder : dirname(set.archive);
+          await extractSet(ctx, config.unar, set, target, { done, total });
+          done += set.listing.unpackedSize;
+          if (config.deleteArchives)
+            for (const volume of set.listing.volumes) await rm(volume, { force: true });
+        }
+        const count = sets.length;
+        deps.log.info({ hash: torrent.hash, archives: count, bytes: total }, "archives extracted");
+        const words = `Extracted ${count} archive${count === 1 ? "" : "s"} (${formatBytes(total)})`;
+        return single ? { content_path: finalFolder, message: words } : { message: words };
+      } finally {
+        release();
+      }
     } finally {
-      release();
+      for (const set of sets) await set.source.dispose();
     }
   },
 };
 
+interface ArchiveSet {
+  /** The first volume, as found in the download. */
+  archive: string;
+  source: VolumeSource;
+  /** Its volumes are the real files (never the alias links). */
+  listing: ArchiveListing;
+}
+
+async function listSet(
+  lsar: string,
+  archive: string,
+  source: VolumeSource,
+  signal: AbortSignal,
+): Promise<ArchiveListing> {
+  const listing = await listArchive(lsar, source.first, signal, basename(archive));
+  return { ...listing, volumes: listing.volumes.map((v) => source.real(v)) };
+}
+
 async function extractSet(
   ctx: StepContext,
   unar: string,
-  archive: string,
+  { archive, source, listing }: ArchiveSet,
   target: string,
-  listing: ArchiveListing,
   totals: { done: number; total: number },
 ): Promise<void> {
   const scratch = join(dirname(archive), `.redriva-extract-${ctx.torrent.hash}`);
@@ -74,7 +99,11 @@ async function extractSet(
   };
   try {
     report(0);
-    await unarExtract(unar, archive, scratch, { signal: ctx.signal, onBytes: report });
+    await unarExtract(unar, source.first, scratch, {
+      signal: ctx.signal,
+      onBytes: report,
+      name: basename(archive),
+    });
     const written = treeBytes(scratch);
     if (written !== listing.unpackedSize)
       throw new StepFailed(

@@ -27,8 +27,12 @@ interface LsarJson {
  * the reason in words: a file lsar cannot read, a password-protected archive, one whose entries
  * would land outside its folder (`../`, absolute paths) or that holds links.
  */
-export async function listArchive(lsar: string, path: string, signal: AbortSignal): Promise<ArchiveListing> {
-  const name = basename(path);
+export async function listArchive(
+  lsar: string,
+  path: string,
+  signal: AbortSignal,
+  name = basename(path),
+): Promise<ArchiveListing> {
   const lines: string[] = [];
   const result = await runChild([lsar, "-j", path], {
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" },

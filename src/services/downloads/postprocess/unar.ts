@@ -12,9 +12,9 @@ export async function unarExtract(
   unar: string,
   archive: string,
   into: string,
-  options: { signal: AbortSignal; onBytes(bytes: number): void; pollMs?: number },
+  options: { signal: AbortSignal; onBytes(bytes: number): void; pollMs?: number; name?: string },
 ): Promise<void> {
-  const name = basename(archive);
+  const name = options.name ?? basename(archive);
   const timer = setInterval(() => options.onBytes(treeBytes(into)), options.pollMs ?? 500);
   let result: Awaited<ReturnType<typeof runChild>>;
   try {
