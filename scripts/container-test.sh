@@ -103,12 +103,16 @@ graphroot = "$CACHE/storage"
 runroot = "$RUN_DIR/storage"
 CONF
 export CONTAINERS_CONF="$CACHE/containers.conf" CONTAINERS_STORAGE_CONF="$CACHE/storage.conf"
+# podman's and buildah's scratch files (/var/tmp otherwise, left there when a build is cut short).
+export TMPDIR="$CACHE/tmp"
+mkdir -p "$TMPDIR"
 
 # Whatever a run cut short left behind: its container (the end-to-end test removes its own) and a
 # build's working containers.
 cleanup() {
   podman rm --all --force --time 0 >/dev/null 2>&1 || true
   buildah rm --all >/dev/null 2>&1 || true
+  rm -rf "${TMPDIR:?}/"* 2>/dev/null || true
 }
 cleanup
 trap cleanup EXIT
