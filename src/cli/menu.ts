@@ -1,11 +1,14 @@
 import { join } from "node:path";
 import { cancel, intro, isCancel, log, note, outro, text } from "@clack/prompts";
+import { importFlow, type RunCommand } from "./menu-import.ts";
 
 /** One entry of the guided menu: the command it runs, in the CLI's own words. */
 export interface MenuAction {
   label: string;
   description: string;
   argv: readonly string[];
+  /** Asks before running (a path, a confirmation); runs the commands itself. */
+  guided?: (run: RunCommand) => Promise<number>;
 }
 
 /** The main actions, in the order a newcomer meets them (numbers start at 1). */
@@ -55,10 +58,16 @@ export const MENU_ACTIONS: readonly MenuAction[] = [
     argv: ["jobs", "list"],
   },
   { label: "Backup", description: "back up the database now (checked, rotated)", argv: ["backup"] },
+  {
+    label: "Import",
+    description: "from rdt-client or the original Redriva: a dry run, then confirm",
+    argv: ["import"],
+    guided: importFlow,
+  },
 ];
 
 const RECOMMENDATIONS = [
-  "First use     4 Full sync, then 1 Statistics",
+  "First use     4 Full sync, then 1 Statistics (coming from rdt-client or Redriva Python: 14 Import)",
   "Every day     3 Smart sync, then 2 Compact statistics",
   "Maintenance   7 Diagnose, 8 Repair scan, 10 Symlink scan, 13 Backup",
 ];
@@ -96,7 +105,7 @@ export async function runMenu(): Promise<number> {
     note(menuText(), "What would you like to do?");
     const answer = await text({
       message: "Your choice",
-      placeholder: "1-13, or q",
+      placeholder: `1-${MENU_ACTIONS.length}, or q`,
       validate: (value) => {
         const choice = parseChoice(value ?? "");
         return typeof choice === "string" && choice !== "quit" ? choice : undefined;
@@ -112,8 +121,13 @@ export async function runMenu(): Promise<number> {
       return 0;
     }
     if (typeof choice === "string") continue;
-    log.step(`redriva ${choice.argv.join(" ")}`);
-    const code = await runAction(cli, choice.argv);
+    const run: RunCommand = (argv) => runAction(cli, argv);
+    let code: number;
+    if (choice.guided) code = await choice.guided(run);
+    else {
+      log.step(`redriva ${choice.argv.join(" ")}`);
+      code = await run(choice.argv);
+    }
     if (code === 0) log.success(`${choice.label}: done.`);
     else log.warn(`${choice.label}: ended with exit code ${code} (see above).`);
   }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeDebrid } from "../../../src/fake-debrid/index.ts";
 import { count } from "../../helpers/data-dir.ts";
+import { createRedrivaPythonDb, type PythonTorrentRow } from "../../helpers/foreign-databases.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
@@ -47,6 +48,28 @@ class Terminal {
   }
 }
 
+function pythonRow(id: string, name: string, status: string): PythonTorrentRow {
+  const hash = Bun.hash.crc32(id).toString(16).padStart(8, "0").repeat(5);
+  return {
+    id,
+    filename: name,
+    status,
+    bytes: 2_000_000_000,
+    added_on: "2025-06-01T10:00:00.000Z",
+    details: {
+      name,
+      status,
+      size: 2_000_000_000,
+      files_count: 1,
+      progress: status === "downloaded" ? 100 : 0,
+      links: "[]",
+      hash,
+      host: "real-debrid.com",
+      error: null,
+    },
+  };
+}
+
 const occurrences = (screen: string, text: string) => screen.split(text).length - 1;
 
 let terminal: Terminal | null = null;
@@ -75,12 +98,46 @@ describe("redriva with no arguments on a terminal: the guided menu", () => {
     expect(screen).toMatch(/40 torrents \| 0 details/);
 
     terminal.type("99", "Enter");
-    await terminal.waitFor("Type a number from 1 to 13, or q to quit.");
+    await terminal.waitFor("Type a number from 1 to 14, or q to quit.");
     terminal.type("BSpace", "BSpace", "q", "Enter");
     await terminal.waitFor("Bye.");
     const deadline = Date.now() + 30_000;
     while (!existsSync(exitFile) && Date.now() < deadline) await Bun.sleep(100);
     expect(readFileSync(exitFile, "utf8").trim()).toBe("0");
+  }, 150_000);
+
+  test("Import: the tool and the file asked for, a wrong path refused, the dry run shown, then --apply only once confirmed", async () => {
+    using dir = tempDir();
+    const python = join(dir.path, "old-redriva.db");
+    createRedrivaPythonDb(python, [
+      pythonRow("PYA1", "Severance.S02E01.1080p", "downloaded"),
+      pythonRow("PYB2", "Andor.S02E03.2160p", "dead"),
+    ]);
+    const data = join(dir.path, "data");
+    terminal = new Terminal();
+    terminal.start(`env DATA_DIR='${data}' LOG_LEVEL=silent '${process.execPath}' '${CLI}'; sleep 600`);
+
+    let screen = await terminal.waitFor("Your choice");
+    expect(screen).toContain("14  Import");
+    expect(screen).toContain("14 Import");
+    terminal.type("14", "Enter");
+    await terminal.waitFor("Import from");
+    terminal.type("Down", "Enter");
+    await terminal.waitFor("Path of its database");
+    terminal.type(join(dir.path, "missing.db"), "Enter");
+    await terminal.waitFor(`No such file: ${join(dir.path, "missing.db")}`);
+    terminal.type("C-u", python, "Enter");
+    screen = await terminal.waitFor("Import this into Redriva's database now?");
+    expect(screen).toContain(`redriva import redriva-python ${python}   (dry run: nothing is written)`);
+    expect(screen).toContain("DRY RUN: nothing written.");
+    expect(count(data, "SELECT COUNT(*) AS n FROM torrents")).toBe(0);
+
+    terminal.type("y", "Enter");
+    screen = await terminal.waitFor("Import: done.");
+    expect(screen).toContain(`redriva import redriva-python ${python} --apply`);
+    expect(screen).toContain(`Imported from ${python} (redriva-python).`);
+    expect(count(data, "SELECT COUNT(*) AS n FROM torrents")).toBe(2);
+    await terminal.waitFor((s: string) => occurrences(s, "Your choice") >= 2);
   }, 150_000);
 
   test("not a terminal (cron, a pipe): prints the help instead, the menu command says why it cannot run", () => {
