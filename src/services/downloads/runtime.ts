@@ -8,6 +8,7 @@ import { DownloadQueue } from "../../downloader/queue.ts";
 import { type DiskSpace, detectStorage, diskSpace } from "../../downloader/storage.ts";
 import { startImportWatch } from "../arr/imports.ts";
 import { replaceRound } from "../arr/replace.ts";
+import { relinkRound } from "../repair/relink.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { DOWNLOADS_TOPIC } from "./events.ts";
 import { stopPostSteps } from "./post-download/stop.ts";
@@ -160,6 +161,18 @@ export async function startDownloads(
       });
   };
 
+  // Repaired torrents whose library links wait for the new files in the mount (filesystem only).
+  let relinkBusy = false;
+  const runRelinks = () => {
+    if (relinkBusy || stopped) return;
+    relinkBusy = true;
+    relinkRound(deps)
+      .catch((error) => log.error({ err: error }, "relink round failed"))
+      .finally(() => {
+        relinkBusy = false;
+      });
+  };
+
   const tick = async (): Promise<void> => {
     if (deps.dbh.closed) return;
     if (running) {
@@ -170,6 +183,7 @@ export async function startDownloads(
       try {
         runProviders();
         runMounts();
+        runRelinks();
         runReplacements();
         const result = await reconcileTick(deps, engine);
         busy = result.busy;

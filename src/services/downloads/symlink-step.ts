@@ -34,7 +34,7 @@ export interface MountWait {
 }
 
 /** Backoff between looks: fast at first (a mount often shows the files within seconds), then calmer. */
-function lookDelayMs(timeoutMs: number, looks: number): number {
+export function lookDelayMs(timeoutMs: number, looks: number): number {
   const baseMs = Math.min(2_000, Math.max(100, timeoutMs / 40));
   const maxMs = Math.min(30_000, Math.max(baseMs, timeoutMs / 8));
   return backoffDelayMs({ baseMs, maxMs, jitter: "none" }, looks);

@@ -1,6 +1,7 @@
 import { dismissCandidate, getCandidate } from "../../db/repo/repair.ts";
 import type { Deps } from "../../deps.ts";
 import { ConflictError, errorMessage, NotFoundError } from "../../errors.ts";
+import type { MountWait } from "../downloads/symlink-step.ts";
 import { type RunOptions, runRepair } from "./run.ts";
 import type { RunResult } from "./types.ts";
 
@@ -19,6 +20,8 @@ interface BackgroundRun {
 /** The background run of one process (`deps.repairRuns`): the one in progress, or the last one. */
 export class RepairRuns {
   last: BackgroundRun | null = null;
+  /** Repaired torrents whose links wait for the new files in the mount (relink.ts), by attempt id. */
+  readonly relinkWaits = new Map<number, MountWait>();
 }
 
 export function startRepairRun(deps: Deps, options: Omit<RunOptions, "trigger">): BackgroundRun {

@@ -5,6 +5,7 @@ import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
 import type { LogLine } from "../../lib/run-hooks.ts";
 import { ProviderError } from "../../providers/types.ts";
+import { notifyChanged } from "../downloads/events.ts";
 import {
   linksOfTorrent,
   type MediaLinkCache,
@@ -13,6 +14,8 @@ import {
 } from "./aftermath.ts";
 import { classify, RepairFailure } from "./policy.ts";
 import { type CallMeter, currentInfo, meter, type RepairTarget, reinject } from "./reinject.ts";
+import { relinkPlan } from "./relink.ts";
+import { findOldLinks, type LibraryLinkCache, type OldLink } from "./relink-plan.ts";
 import type { ItemResult, RepairTrigger } from "./types.ts";
 import { type Verdict, verdictForFailure, verdictForResult } from "./verdict.ts";
 
@@ -22,6 +25,8 @@ export interface RunContext {
   trigger: RepairTrigger;
   signal?: AbortSignal;
   links: MediaLinkCache;
+  /** Links under DOWNLOAD_DIR and the media root, for the links a re-added torrent gets rewritten. */
+  libraryLinks: LibraryLinkCache;
   /** Links removed during the run: Sonarr/Radarr are told once at the end. */
   removedLinks: string[];
   /** Set when the provider refuses us as a whole: the rest of the run is deferred. */
@@ -136,6 +141,8 @@ export async function handleCandidate(
   if (verdict.notify) {
     await notifyPermanentFailure(deps, target, item.failure ?? "unknown", item.error ?? "", item.attempts);
   }
+  // The downloads loop runs the relink rounds: wake it for the look in the mount.
+  if ((run.detail.relink as { state?: string } | undefined)?.state === "waiting") notifyChanged(deps);
   deps.bus.publish("repair", "attempt", {
     candidateId: snapshot.id,
     torrentId: target.torrentId,
@@ -160,20 +167,34 @@ async function attempt(
       await deleteVirus(deps, target, calls, ctx, item);
       return { action, verdict: verdictForResult(ctx.dryRun ? "planned" : "virus_deleted"), detail: {} };
     }
+    // Read before the re-add gives the local rows the new id: the links into this torrent's files.
+    const oldLinks = await oldLinksOf(deps, target, ctx);
     const result = await reinject(deps, target, { dryRun: ctx.dryRun, calls, signal: ctx.signal });
     if (result.kind === "planned") {
       item.links = await linksOfTorrent(deps, target, snapshot.knownLinks, ctx.links);
+      const relinkStep =
+        oldLinks.length > 0
+          ? [
+              `then wait for its files in the mount and rewrite ${oldLinks.length} link(s) to them (${oldLinks.map((l) => l.path).join(", ")}), then rescan`,
+            ]
+          : [];
       item.plan = {
         ...result.plan,
         steps: [
           ...result.plan.steps,
+          ...relinkStep,
           item.links.length > 0
             ? `if the provider answers infringing_file: remove ${item.links.length} library link(s) and rescan`
             : "if the provider answers infringing_file: no library link points at it",
         ],
       };
       ctx.log(`dry run, ${target.filename || target.torrentId}: ${item.plan.steps.join(" → ")}`);
-      return { action, verdict: verdictForResult("planned"), detail: {} };
+      const planned = oldLinks.map((l) => l.path);
+      return {
+        action,
+        verdict: verdictForResult("planned"),
+        detail: planned.length > 0 ? { relink: { state: "planned", planned } } : {},
+      };
     }
     if (result.kind === "skipped") {
       item.error = result.why;
@@ -185,6 +206,11 @@ async function attempt(
     }
     item.newTorrentId = result.newTorrentId;
     ctx.log(`repaired ${target.filename || target.torrentId}: ${target.torrentId} → ${result.newTorrentId}`);
+    const relink = oldLinks.length > 0 ? relinkPlan(oldLinks, result, target.filename) : null;
+    if (relink)
+      ctx.log(
+        `${relink.links.length} link(s) wait for ${relink.rootName} in the mount${relink.left.length > 0 ? `, ${relink.left.length} cannot follow` : ""}`,
+      );
     return {
       action,
       verdict: verdictForResult("repaired"),
@@ -194,6 +220,7 @@ async function attempt(
         deletedOld: result.deletedOld,
         deleteError: result.deleteError,
         renamedLocal: result.renamedLocal,
+        ...(relink ? { relink } : {}),
       },
     };
   } catch (error) {
@@ -217,6 +244,20 @@ async function attempt(
       "warn",
     );
     return { action, verdict, detail };
+  }
+}
+
+/** Links into the torrent's files; a library that cannot be walked does not stop the repair. */
+async function oldLinksOf(deps: Deps, target: RepairTarget, ctx: RunContext): Promise<OldLink[]> {
+  try {
+    return await findOldLinks(deps, target, ctx.libraryLinks);
+  } catch (error) {
+    if (ctx.signal?.aborted) throw error;
+    ctx.log(
+      `links into ${target.filename || target.torrentId} not looked for: ${errorMessage(error)}`,
+      "warn",
+    );
+    return [];
   }
 }
 

@@ -6,6 +6,7 @@ import {
   ACTIVE_STATUSES,
   type DebridProvider,
   ProviderError,
+  type ProviderFile,
   type ProviderKind,
   type ProviderTorrentInfo,
   type RequestMeter,
@@ -42,6 +43,9 @@ export type ReinjectResult =
   | {
       kind: "repaired";
       newTorrentId: string;
+      /** The re-added torrent's name at the provider (its folder in the mount) and files. */
+      newFilename: string;
+      files: ProviderFile[];
       status: string;
       selection: Selection;
       deletedOld: boolean;
@@ -237,6 +241,8 @@ export async function reinject(
   return {
     kind: "repaired",
     newTorrentId: added.id,
+    newFilename: latest.filename,
+    files: latest.files,
     status: latest.status,
     selection,
     deletedOld,

@@ -17,6 +17,7 @@ import type { ProviderKind } from "../../providers/types.ts";
 import { MediaLinkCache, tellArr } from "./aftermath.ts";
 import { type CandidateSnapshot, handleCandidate, type RunContext } from "./handle.ts";
 import type { RepairTarget } from "./reinject.ts";
+import { LibraryLinkCache } from "./relink-plan.ts";
 import { emptyCounts, type ItemResult, type RepairTrigger, type RunResult } from "./types.ts";
 
 export interface RunOptions {
@@ -67,6 +68,7 @@ function newContext(
     trigger: options.trigger,
     signal: options.signal,
     links: new MediaLinkCache(deps, options.signal),
+    libraryLinks: new LibraryLinkCache(deps, options.signal),
     removedLinks: [],
     halted: null,
     log,
