@@ -51,4 +51,15 @@ export interface JobDefinition<D> {
    * sync checkpoint.
    */
   group?: string;
+  /**
+   * Other ways to run this job on demand (the dashboard's "List only" is a variant of smart-sync):
+   * they are recorded as runs of this job, so every run shows in one history.
+   */
+  variants?: Record<string, JobVariant<D>>;
+}
+
+export interface JobVariant<D> {
+  /** Words for the log and the history ("list only"). */
+  label: string;
+  run(ctx: JobContext<D>): Promise<JobOutcome>;
 }

@@ -49,10 +49,11 @@ const FLUSH_MS = 1_000;
 export function executeRun(
   deps: Deps,
   def: JobDefinition,
-  start: { runId: number; trigger: JobTrigger; startedAt: number },
+  start: { runId: number; trigger: JobTrigger; startedAt: number; variant?: string },
   onEnd: () => void,
 ): RunState {
   const { runId, trigger, startedAt } = start;
+  const variant = start.variant ? def.variants?.[start.variant] : undefined;
   const run: RunState = {
     runId,
     job: def.name,
@@ -111,10 +112,10 @@ export function executeRun(
   };
   deps.bus.publish("jobs", "started", { job: def.name, runId, trigger });
   deps.log.info({ job: def.name, runId, trigger }, "job started");
-  ctx.log(`${def.name} started (${trigger})`);
+  ctx.log(`${def.name} started (${trigger}${variant ? `: ${variant.label}` : ""})`);
   // Started on the next tick so the caller holds the ActiveRun before anything happens.
   run.done = Promise.resolve().then(async () => {
-    const { status, outcome } = await runBody(deps, def, ctx, run);
+    const { status, outcome } = await runBody(deps, def, ctx, run, variant?.run);
     finished = true;
     if (flushTimer) clearTimeout(flushTimer);
     return record(deps, def, run, status, outcome, timeline.stop(), onEnd);
@@ -127,12 +128,13 @@ async function runBody(
   def: JobDefinition,
   ctx: JobContext,
   run: RunState,
+  variantRun?: (ctx: JobContext) => Promise<JobOutcome>,
 ): Promise<{ status: FinalStatus; outcome: JobOutcome }> {
   const aborted = () => run.abortAs ?? "interrupted";
   try {
     // Cancelled or stopped before it even began: do not start the work.
     run.controller.signal.throwIfAborted();
-    const body = ctx.trigger === "resume" && def.resume ? def.resume : def.run;
+    const body = variantRun ?? (ctx.trigger === "resume" && def.resume ? def.resume : def.run);
     const outcome = await body.call(def, ctx);
     let status: FinalStatus = outcome.status ?? (run.controller.signal.aborted ? aborted() : "succeeded");
     if (status === "interrupted" && run.abortAs === "cancelled") status = "cancelled";

@@ -89,9 +89,11 @@ export class JobRunner {
    * Starts a run now, or throws: NotFoundError (unknown job), ValidationError (not available),
    * ConflictError (already running, here or in another process).
    */
-  trigger(name: string, trigger: JobTrigger): ActiveRun {
+  trigger(name: string, trigger: JobTrigger, variant?: string): ActiveRun {
     if (this.stopping) throw new ConflictError("Redriva is stopping: no new job runs");
     const def = this.get(name);
+    if (variant !== undefined && !def.variants?.[variant])
+      throw new ValidationError(`${name} has no variant ${JSON.stringify(variant)}`);
     const unavailable = def.availability?.(this.deps) ?? null;
     if (unavailable) throw new ValidationError(`${name} is not available: ${unavailable}`);
     const mine = this.active.get(name);
@@ -111,7 +113,9 @@ export class JobRunner {
       runId = insertRunningRun(db, row);
       if (runId === null) throw new ConflictError(`${name} is already running`);
     }
-    const run = executeRun(this.deps, def, { runId, trigger, startedAt }, () => this.active.delete(name));
+    const run = executeRun(this.deps, def, { runId, trigger, startedAt, variant }, () =>
+      this.active.delete(name),
+    );
     this.active.set(name, run);
     return run;
   }

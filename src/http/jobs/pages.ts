@@ -1,10 +1,11 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
-import { jobsOverview, runDetail, runHistory } from "../../jobs/overview.ts";
+import { jobsOverview, runDetail } from "../../jobs/overview.ts";
 import { saveScheduleOverride } from "../../jobs/schedules.ts";
 import type { App, AppEnv } from "../context.ts";
 import { render, renderPartial } from "../render.ts";
+import { historyData } from "./history-data.ts";
 import { parseJobName, parseRunId } from "./params.ts";
 import { jobsFormat } from "./view-format.ts";
 
@@ -26,15 +27,8 @@ export function registerJobsHtml(app: App, deps: Deps): void {
   };
 
   /** The runs under the table, of one job (?job=) or all; the fragment polls while one runs. */
-  const historyData = (c: Context<AppEnv>) => {
-    const job = c.req.query("job");
-    const jobFilter = job && deps.jobs.list().some((d) => d.name === job) ? job : null;
-    return {
-      history: runHistory(deps, { job: jobFilter ?? undefined, limit: 50 }),
-      jobFilter,
-      fmt: jobsFormat(deps.time, deps.clock.now()),
-    };
-  };
+  const history = (c: Context<AppEnv>) =>
+    historyData(deps, { job: c.req.query("job"), limit: c.req.query("limit") });
 
   const page = (
     c: Context<AppEnv>,
@@ -49,7 +43,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
       {
         ...tableData(),
         draft,
-        ...historyData(c),
+        ...history(c),
         message: message?.text ?? null,
         messageKind: message?.kind ?? "ok",
       },
@@ -98,7 +92,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
   });
 
   app.get("/jobs/table", (c) => renderPartial(c, "jobs/table", tableData()));
-  app.get("/jobs/history", (c) => renderPartial(c, "jobs/history", historyData(c)));
+  app.get("/jobs/history", (c) => renderPartial(c, "jobs/history", history(c)));
 
   app.post("/jobs/:name/run", (c) =>
     act(c, () => {

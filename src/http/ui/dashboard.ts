@@ -5,11 +5,11 @@ import { jobsOverview } from "../../jobs/overview.ts";
 import { accountsGlance, dashboardGlance } from "../../services/library-view/glance.ts";
 import { dashboardSummary } from "../../services/library-view/list.ts";
 import { isSyncAction, SYNC_ACTIONS } from "../../services/library-view/sync-console.ts";
-import { canResumeSync, recentRuns } from "../../services/sync/index.ts";
+import { canResumeSync } from "../../services/sync/index.ts";
 import type { App } from "../context.ts";
+import { historyData } from "../jobs/history-data.ts";
 import { jobsFormat } from "../jobs/view-format.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
-import { withoutCliCommand } from "./cli-hints.ts";
 import { toastTrigger } from "./htmx.ts";
 import { viewHelpers } from "./view-helpers.ts";
 
@@ -22,8 +22,9 @@ const { resume: _resume, ...STARTABLE } = SYNC_ACTIONS;
 export function registerDashboard(app: App, deps: Deps): void {
   const sync = deps.syncConsole;
 
+  // The same runs, from the same service, as /jobs: one history.
   const runsData = () => ({
-    runs: recentRuns(deps, RUNS_SHOWN).map((r) => ({ ...r, error: r.error && withoutCliCommand(r.error) })),
+    ...historyData(deps, { limit: RUNS_SHOWN }),
     canResume: canResumeSync(deps) && deps.syncConsole.current() === null,
     h: viewHelpers(deps.time),
     now: deps.clock.now(),

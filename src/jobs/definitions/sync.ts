@@ -15,24 +15,39 @@ function availability(deps: Deps): string | null {
   return deps.providers.configured().length > 0 ? null : deps.providers.noneConfigured();
 }
 
-async function syncRun(ctx: JobContext, mode: "smart" | "full" | "resume"): Promise<JobOutcome> {
+/** Progress reaches the dashboard's console at most this often (enough for a smooth bar). */
+const CONSOLE_PROGRESS_MS = 250;
+
+async function syncRun(
+  ctx: JobContext,
+  mode: "smart" | "full" | "resume" | "torrents" | "details",
+  options: { status?: string } = {},
+): Promise<JobOutcome> {
   const startedAt = ctx.deps.clock.now();
   if (mode === "resume" && !hasResumableRun(ctx.deps)) {
     ctx.log("nothing to resume: the last sync run finished");
     return { summary: "nothing to resume" };
   }
   let result: SyncResult;
+  let lastProgress = 0;
   try {
     result = await runSync(ctx.deps, mode, {
+      ...options,
       signal: ctx.signal,
       onLog: (line, level) => ctx.log(line, level),
-      onProgress: (p) =>
+      onProgress: (p) => {
+        const now = ctx.deps.clock.now();
+        if (now - lastProgress >= CONSOLE_PROGRESS_MS || p.done === p.total) {
+          lastProgress = now;
+          ctx.deps.bus.publish("sync", "progress", { ...p });
+        }
         ctx.progress({
           phase: p.phase,
           done: p.done,
           total: p.total,
           message: `${Math.round(p.ratePerMinute)} requests/min${p.etaMs !== null ? `, about ${Math.ceil(p.etaMs / 60_000)} min left` : ""}`,
-        }),
+        });
+      },
     });
   } catch (error) {
     // A sync started from the CLI holds the sync lock: this run did not happen, it did not fail.
@@ -130,6 +145,10 @@ function syncJob(
     // Both syncs share the sync checkpoint (sync_run_items): resume it once at start.
     resume: (ctx) => syncRun(ctx, "resume"),
     group: "sync",
+    variants: {
+      list: { label: "list only", run: (ctx) => syncRun(ctx, "torrents") },
+      errors: { label: "retry errors", run: (ctx) => syncRun(ctx, "details", { status: "error" }) },
+    },
   };
 }
 

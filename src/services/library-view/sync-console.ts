@@ -1,36 +1,45 @@
 import type { Deps } from "../../deps.ts";
-import { ConflictError, errorMessage, ValidationError } from "../../errors.ts";
+import { ConflictError, ValidationError } from "../../errors.ts";
 import type { BusEvent } from "../../lib/event-bus.ts";
-import { runningSync, runSync, type SyncMode, type SyncOptions, type SyncResult } from "../sync/index.ts";
+import { runningSync } from "../sync/index.ts";
 
-/** The dashboard's sync buttons: what each one runs. */
+/**
+ * The dashboard's sync buttons: which job each one runs (a variant of it, or its resume), so a
+ * sync started here is a run of that job, in the one run history /jobs and the dashboard show.
+ */
 export const SYNC_ACTIONS = {
   smart: {
-    mode: "smart",
-    options: {},
+    job: "smart-sync",
     label: "Smart sync",
     hint: "The list, then details only where something changed",
   },
   full: {
-    mode: "full",
-    options: {},
+    job: "full-sync",
     label: "Full sync",
     hint: "The list, then details of every torrent (slow)",
   },
-  torrents: { mode: "torrents", options: {}, label: "List only", hint: "The list alone: a fast overview" },
+  torrents: {
+    job: "smart-sync",
+    variant: "list",
+    label: "List only",
+    hint: "The list alone: a fast overview",
+  },
   errors: {
-    mode: "details",
-    options: { status: "error" },
+    job: "smart-sync",
+    variant: "errors",
     label: "Retry errors",
     hint: "Details of every torrent in error, again",
   },
   resume: {
-    mode: "resume",
-    options: {},
+    job: "smart-sync",
+    trigger: "resume",
     label: "Resume sync",
     hint: "Finish the last interrupted or failed sync from where it stopped",
   },
-} as const satisfies Record<string, { mode: SyncMode; options: SyncOptions; label: string; hint: string }>;
+} as const satisfies Record<
+  string,
+  { job: string; variant?: string; trigger?: "resume"; label: string; hint: string }
+>;
 
 export type SyncAction = keyof typeof SYNC_ACTIONS;
 
@@ -57,8 +66,11 @@ export class SyncConsole {
   private readonly backlog: ConsoleEvent[] = [];
   private readonly listeners = new Set<(event: ConsoleEvent) => void>();
   private nextId = 1;
-  private controller: AbortController | null = null;
-  private running: Promise<SyncResult | null> | null = null;
+  /** The job the run started here belongs to, while it runs. */
+  private job: string | null = null;
+  private running: Promise<void> | null = null;
+  /** Whether the sync of the run started here published its end. */
+  private sawEnd = true;
 
   constructor(private readonly deps: Deps) {
     deps.bus.subscribe("sync", (event) => this.record(event));
@@ -77,6 +89,7 @@ export class SyncConsole {
       const last = this.backlog.at(-1);
       if (last?.type === "progress") this.backlog.pop();
     }
+    if (entry.type === "end") this.sawEnd = true;
     this.backlog.push(entry);
     if (this.backlog.length > BACKLOG) this.backlog.splice(0, this.backlog.length - BACKLOG);
     for (const listener of this.listeners) listener(entry);
@@ -100,59 +113,43 @@ export class SyncConsole {
   }
 
   /**
-   * Starts a sync in the background and returns at once. A second start while one runs (here,
-   * in a job or in the CLI) is refused with a ConflictError naming the running one.
+   * Starts the action's job run in the background and returns at once. A second start while a
+   * sync runs (here, in a job or in the CLI) is refused with a ConflictError naming the running one.
    */
-  start(action: SyncAction): { mode: SyncMode } {
-    const spec = SYNC_ACTIONS[action];
+  start(action: SyncAction): { runId: number } {
+    const spec: { job: string; variant?: string; trigger?: "resume" } = SYNC_ACTIONS[action];
     if (!spec) throw new ValidationError(`unknown sync action ${JSON.stringify(action)}`);
     const busy = this.current();
     if (busy || this.running) {
       const what = busy ? `a ${busy.mode} sync (run ${busy.runId})` : "a sync";
       throw new ConflictError(`${what} is already running: wait for it to end or stop it`);
     }
-    const controller = new AbortController();
-    this.controller = controller;
-    let lastProgress = 0;
-    const options: SyncOptions = {
-      ...spec.options,
-      signal: controller.signal,
-      onProgress: (progress) => {
-        // Enough for a smooth bar, without flooding every open console.
-        const now = Date.now();
-        if (now - lastProgress < 250 && progress.done !== progress.total) return;
-        lastProgress = now;
-        this.deps.bus.publish("sync", "progress", { ...progress });
-      },
-    };
-    this.running = runSync(this.deps, spec.mode, options)
-      .catch((error: unknown) => {
-        // Refused before the run began (no token, already running elsewhere): say so in the console.
-        this.deps.bus.publish("sync", "log", { line: errorMessage(error), level: "error" });
-        this.deps.bus.publish("sync", "end", {
-          runId: null,
-          mode: spec.mode,
-          status: "failed",
-          error: errorMessage(error),
-        });
-        return null;
+    const run = this.deps.jobs.trigger(spec.job, spec.trigger ?? "manual", spec.variant);
+    this.job = spec.job;
+    this.sawEnd = false;
+    this.running = run.done
+      .then((finished) => {
+        // Refused before the sync began (no token...): the sync never said it ended; say it here.
+        if (!this.sawEnd && finished.status !== "succeeded") {
+          const error = finished.error ?? finished.status;
+          this.deps.bus.publish("sync", "log", { line: error, level: "error" });
+          this.deps.bus.publish("sync", "end", { runId: null, status: finished.status, error });
+        }
       })
       .finally(() => {
         this.running = null;
-        this.controller = null;
+        this.job = null;
       });
-    return { mode: spec.mode };
+    return { runId: run.runId };
   }
 
-  /** Asks the run started here to stop at its next checkpoint. */
+  /** Asks the run started here to stop at its next checkpoint (recorded as cancelled). */
   stop(): boolean {
-    if (!this.controller) return false;
-    this.controller.abort(new Error("stopped from the web UI"));
-    return true;
+    return this.job !== null && this.deps.jobs.cancel(this.job);
   }
 
   /** The background run, for tests and shutdown. */
-  settled(): Promise<SyncResult | null> {
-    return this.running ?? Promise.resolve(null);
+  settled(): Promise<void> {
+    return this.running ?? Promise.resolve();
   }
 }

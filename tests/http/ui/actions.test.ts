@@ -156,8 +156,15 @@ describe("sync from the dashboard", () => {
     expect(text).toMatch(/event: log\ndata: \{"line":"sync smart started/);
     expect(text).toMatch(/event: end\ndata: \{[^\n]*"status":"succeeded"/);
     await consoleEvents.settled();
+    // One history: the run is a smart-sync job run, on the dashboard and on /jobs alike.
     const runs = await (await fx.app.request("http://localhost/ui/sync-runs")).text();
-    expect(runs).toMatch(/<td>smart<\/td>\s*<td class="outcome-succeeded">/);
+    expect(runs).toMatch(
+      /<a href="\/jobs\?job=smart-sync">smart-sync<\/a><\/td>\s*<td>manual<\/td>\s*<td><span class="badge badge-ok">succeeded</,
+    );
+    const rowsOf = (html: string) => [...html.matchAll(/<a href="\/jobs\/runs\/(\d+)">/g)].map((m) => m[1]);
+    const jobsPage = await (await fx.app.request("http://localhost/jobs/history?limit=10")).text();
+    expect(rowsOf(runs).length).toBeGreaterThan(0);
+    expect(rowsOf(runs)).toEqual(rowsOf(jobsPage));
     expect((await json("/api/torrents?per_page=25")).total).toBeGreaterThan(55);
   });
 

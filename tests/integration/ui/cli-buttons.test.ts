@@ -49,18 +49,21 @@ test("dashboard: the interrupted run reads without a command, and Resume finishe
   const { page, base } = ui;
   await page.goto(`${base}/`);
   const runs = (await page.locator("#sync-runs").textContent()) ?? "";
-  expect(runs).toContain("interrupted");
+  expect(runs).toContain("The last sync stopped before its end");
   expect(runs).not.toMatch(CLI_WORDS);
-  expect(runs).toContain("Added / changed / removed");
   await page.click('#sync-runs button[data-action="resume"]');
   await page.click("#confirm-ok");
-  // The resumed run ends; the runs table refreshes and has nothing left to resume.
+  // The resumed run (a smart-sync job run, trigger resume) ends; the runs table refreshes and has
+  // nothing left to resume.
   await page.waitForFunction(
     () =>
-      document.querySelector("#sync-runs td.outcome-succeeded") !== null &&
+      document.querySelector("#sync-runs .badge-ok") !== null &&
       document.querySelector('#sync-runs button[data-action="resume"]') === null,
     undefined,
     { timeout: 60_000 },
   );
+  const row = page.locator("#sync-runs tbody tr").first();
+  expect(await row.locator("td").nth(1).textContent()).toBe("smart-sync");
+  expect(await row.locator("td").nth(2).textContent()).toBe("resume");
   expect(ui.pageErrors).toEqual([]);
 }, 120_000);
