@@ -51,7 +51,7 @@ async function measure(fp: FakeProvider, work: string): Promise<string> {
   const full = await phase("full");
   const changes = library.mutate(CHANGES);
   const smart = await phase("smart");
-  const minimum = fp.minimumRequests?.(listed, changes.added.length + changes.finished.length);
+  const minimum = fp.minimumRequests(fake.state, [...changes.added, ...changes.finished]);
   const cell = (p: Phase, min: number | undefined) =>
     min === undefined
       ? `${p.requests} (no minimum given)`

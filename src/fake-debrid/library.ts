@@ -81,6 +81,8 @@ export interface LibraryOptions {
   unknownStatuses?: number;
   /** File sizes (bytes) for generated files; small in download tests. */
   fileBytes?: { min: number; max: number };
+  /** Ids in the provider's own form (AllDebrid: numbers); Real-Debrid's by default. */
+  newId?: () => string;
   /** Base time for `added` dates (ms); torrents are spread over the previous `spreadDays`. */
   now?: number;
   spreadDays?: number;
@@ -149,7 +151,9 @@ export class FakeLibrary {
     const bytesRange = this.options.fileBytes ?? { min: 200 * 1024 ** 2, max: 8 * 1024 ** 3 };
     const fileCount = name.includes(".S") && !/E\d\d/.test(name) ? r.int(2, 8) : 1;
     const files: FakeFile[] = [];
-    const id = rdId(r);
+    // Drawn even when another form is asked for, so a seed gives the same names and sizes.
+    const drawn = rdId(r);
+    const id = this.options.newId?.() ?? drawn;
     for (let f = 1; f <= fileCount; f++) {
       const ext = fileCount === 1 ? "mkv" : f === fileCount ? "nfo" : "mkv";
       const base = fileCount === 1 ? name : `${name}/${name.replace(/\.S(\d\d)\./, `.S$1E0${f}.`)}`;

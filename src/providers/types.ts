@@ -161,6 +161,17 @@ export interface DebridProvider {
   /** Yields the whole library page by page, deduplicated by id. */
   listTorrents(options?: { pageSize?: number } & CallOptions): AsyncIterable<ProviderTorrent[]>;
   getTorrent(id: string, options?: CallOptions): Promise<ProviderTorrentInfo>;
+  /**
+   * Several torrents' details in fewer requests than one each (AllDebrid's magnet/files takes
+   * many ids): each id found maps to its details, or to the error for that id alone; an id left
+   * out is gone. Absent: the sync asks getTorrent for each torrent.
+   */
+  getTorrents?(
+    ids: readonly string[],
+    options?: CallOptions,
+  ): Promise<Map<string, ProviderTorrentInfo | Error>>;
+  /** How many ids one getTorrents call takes. */
+  readonly detailsBatch?: number;
   addMagnet(magnet: string): Promise<AddedTorrent>;
   addTorrentFile(torrent: Uint8Array): Promise<AddedTorrent>;
   /** `all` selects every file. Providers without file selection (AllDebrid) do nothing. */

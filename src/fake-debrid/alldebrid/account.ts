@@ -69,8 +69,30 @@ export function translateScript(script: HashScript | undefined): AdHashScript | 
   return out;
 }
 
+/** The statusCode a seeded torrent shows, from its status in Real-Debrid words. */
+const SEEDED_CODES: Record<string, number> = {
+  magnet_conversion: 0,
+  waiting_files_selection: 0,
+  queued: 0,
+  downloading: 1,
+  compressing: 2,
+  uploading: 3,
+  downloaded: 4,
+  // AllDebrid has no virus verdict: "Processing failed", an error.
+  virus: 12,
+  error: 9,
+  magnet_error: 14,
+  // Links gone: "File not available - no peer", re-adding may bring it back.
+  dead: 15,
+};
+
 export class FakeAllDebridAccount {
-  readonly library = new FakeLibrary({ size: 0 });
+  /**
+   * Starts as a twin of the shared library's options (own seed, AllDebrid's numeric ids), so
+   * benchmarks and the demo have magnets to list; the API adds to it.
+   */
+  readonly library: FakeLibrary;
+  /** AllDebrid's record of each magnet uploaded through the API (seeded ones read theirs from their status). */
   readonly meta = new Map<string, AdMagnetMeta>();
   /** Per-hash scripts for AllDebrid only; a hash here ignores the shared state.scripts. */
   readonly scripts = new Map<string, AdHashScript>();
@@ -88,7 +110,38 @@ export class FakeAllDebridAccount {
   private nextDelayedId = 1;
   private readonly addAttempts = new Map<string, number>();
 
-  constructor(readonly state: FakeDebridState) {}
+  constructor(readonly state: FakeDebridState) {
+    const base = state.libraryOptions;
+    this.library = new FakeLibrary({
+      ...base,
+      seed: (base.seed ?? 42) + 3000,
+      newId: () => String(this.nextId++),
+    });
+    for (const torrent of this.library.torrents.values()) {
+      torrent.host = "alldebrid.com";
+      // AllDebrid has no file selection: every file is downloaded, and gets a link.
+      for (const f of torrent.files) f.selected = true;
+      if (torrent.linkIds.length > 0) this.library.makeLinks(torrent);
+    }
+  }
+
+  /**
+   * A magnet's statusCode and dates: its own record when uploaded through the API, else read
+   * from its status (seeded, or changed by `library.mutate()`), never moving on its own.
+   */
+  metaOf(torrent: FakeTorrent): AdMagnetMeta {
+    const stored = this.meta.get(torrent.id);
+    if (stored) return stored;
+    const code = SEEDED_CODES[torrent.status] ?? 9;
+    const seconds = (iso: string | null) => (iso ? Math.floor(Date.parse(iso) / 1000) || 0 : 0);
+    return {
+      statusCode: code,
+      finalCode: code,
+      uploadDate: seconds(torrent.added),
+      completionDate: code === 4 ? seconds(torrent.ended ?? torrent.added) : 0,
+      pollsUntilNext: 0,
+    };
+  }
 
   script(hash: string): AdHashScript | undefined {
     return this.scripts.get(hash) ?? translateScript(this.state.scripts.get(hash));
@@ -104,7 +157,7 @@ export class FakeAllDebridAccount {
 
   activeCount(): number {
     let n = 0;
-    for (const m of this.meta.values()) if (m.statusCode <= 3) n++;
+    for (const t of this.library.torrents.values()) if (this.metaOf(t).statusCode <= 3) n++;
     return n;
   }
 
@@ -202,8 +255,8 @@ export class FakeAllDebridAccount {
 
   /** magnet/restart: a failed magnet goes back to the queue, its script read again. */
   restart(torrent: FakeTorrent): void {
-    const meta = this.meta.get(torrent.id);
-    if (!meta) return;
+    const meta = { ...this.metaOf(torrent) };
+    this.meta.set(torrent.id, meta);
     meta.statusCode = 0;
     meta.finalCode = this.script(torrent.hash)?.statusCode ?? 4;
     meta.pollsUntilNext = this.state.options.pollsPerStep;

@@ -89,18 +89,17 @@ function magnetStatus(account: FakeAllDebridAccount, { values }: Params): FakeRe
   const id = values.get("id");
   if (id !== null) {
     const torrent = library.torrents.get(id);
-    const meta = account.meta.get(id);
-    if (!torrent || !meta) return adFail("MAGNET_INVALID_ID", message("MAGNET_INVALID_ID"));
+    if (!torrent) return adFail("MAGNET_INVALID_ID", message("MAGNET_INVALID_ID"));
     account.advance(torrent);
     // By id, `magnets` is a single object, not an array.
-    return ok({ magnets: magnetJson(torrent, meta) });
+    return ok({ magnets: magnetJson(torrent, account.metaOf(torrent)) });
   }
   const filter = values.get("status");
   const magnets: AdMagnet[] = [];
   for (const torrent of library.sorted()) {
     account.advance(torrent);
-    const meta = account.meta.get(torrent.id);
-    if (meta && matchesFilter(filter, meta.statusCode)) magnets.push(magnetJson(torrent, meta));
+    const meta = account.metaOf(torrent);
+    if (matchesFilter(filter, meta.statusCode)) magnets.push(magnetJson(torrent, meta));
   }
   const session = values.get("session");
   if (session !== null) {
@@ -191,10 +190,8 @@ function magnetFiles(account: FakeAllDebridAccount, { values }: Params): FakeRep
   if (ids.length === 0) return adFail("MAGNET_INVALID_ID", message("MAGNET_INVALID_ID"));
   const magnets = ids.map((id): AdMagnetFiles => {
     const torrent = account.library.torrents.get(id);
-    const meta = account.meta.get(id);
-    if (!torrent || !meta)
-      return { id, error: { code: "MAGNET_INVALID_ID", message: message("MAGNET_INVALID_ID") } };
-    return { id, files: filesTree(torrent, meta) };
+    if (!torrent) return { id, error: { code: "MAGNET_INVALID_ID", message: message("MAGNET_INVALID_ID") } };
+    return { id, files: filesTree(torrent, account.metaOf(torrent)) };
   });
   return ok({ magnets });
 }
@@ -208,9 +205,8 @@ function magnetDelete(account: FakeAllDebridAccount, { values }: Params): FakeRe
 function magnetRestart(account: FakeAllDebridAccount, { values }: Params): FakeReply {
   const restartOne = (id: string): { code: string } | null => {
     const torrent = account.library.torrents.get(id);
-    const meta = account.meta.get(id);
-    if (!torrent || !meta) return { code: "MAGNET_INVALID_ID" };
-    if (meta.statusCode <= 4) return { code: "MAGNET_PROCESSING" };
+    if (!torrent) return { code: "MAGNET_INVALID_ID" };
+    if (account.metaOf(torrent).statusCode <= 4) return { code: "MAGNET_PROCESSING" };
     account.restart(torrent);
     return null;
   };

@@ -255,6 +255,23 @@ export class FakePremiumizeAccount {
     return result;
   }
 
+  /**
+   * Requests a client needs to read a finished transfer's cloud content: one item/details for a
+   * single file at the root, else one folder/list for the root folder and one per sub-folder.
+   */
+  cloudReads(torrent: FakeTorrent): number {
+    const split = torrent.files.map((f) => f.path.split("/").filter((p) => p !== ""));
+    if (split.length === 1 && (split[0]?.length ?? 0) === 1) return 1;
+    const firsts = new Set(split.map((parts) => parts[0]));
+    const shared = firsts.size === 1 && split.every((parts) => parts.length > 1);
+    const folders = new Set<string>();
+    for (const parts of split) {
+      const inside = (shared ? parts.slice(1) : parts).slice(0, -1);
+      for (let depth = 1; depth <= inside.length; depth++) folders.add(inside.slice(0, depth).join("/"));
+    }
+    return 1 + folders.size;
+  }
+
   private cloudId(prefix: string): string {
     return `${prefix}${(this.nextCloudId++).toString(36).padStart(8, "0")}`;
   }

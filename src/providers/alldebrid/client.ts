@@ -51,6 +51,13 @@ export interface AllDebridOptions {
 }
 
 export const AD_BURST_LIMIT = 12;
+/**
+ * Ids per /v4/magnet/files call. AllDebrid documents `id[]` as "one or more" with no maximum; 100
+ * keeps a form body near 1.5 KB and an answer of a few hundred KB.
+ */
+export const AD_FILES_BATCH = 100;
+/** How long the last magnet list answers a batch of details (a sync's walk just read it). */
+const LIST_REUSE_MS = 60_000;
 export const AD_DELAYED_POLL_MS = 5_000;
 
 /**
@@ -59,7 +66,12 @@ export const AD_DELAYED_POLL_MS = 5_000;
  */
 export class AllDebridProvider implements DebridProvider {
   readonly kind = "alldebrid" as const;
+  /** /v4.1/magnet/status has no file tree, so no links: they come with the details. */
+  readonly listOmits = { links: true } as const;
+  readonly detailsBatch = AD_FILES_BATCH;
   readonly limiter: RequestLimiter;
+  private snapshot: { at: number; byId: Map<string, unknown> } | null = null;
+  private listing: Promise<Map<string, unknown>> | null = null;
   private readonly http: DebridHttpClient;
   private readonly clock: Clock;
   private readonly delayedPollMs: number;
@@ -103,8 +115,50 @@ export class AllDebridProvider implements DebridProvider {
     return this.http.stats();
   }
 
-  /** The whole library in one call (AllDebrid does not page). */
+  /**
+   * The whole library in one call (AllDebrid does not page). A magnet still in queue or failed has
+   * no file tree to read: the list says all there is, so it comes as complete details.
+   */
   async *listTorrents(options: { pageSize?: number } & CallOptions = {}): AsyncIterable<ProviderTorrent[]> {
+    const magnets = await this.magnets(options);
+    const items: ProviderTorrent[] = [];
+    for (const raw of magnets.values()) {
+      const item = hasFileTree(raw) ? mapMagnet(raw) : completeItem(raw);
+      if (item) items.push(item);
+    }
+    if (items.length > 0) yield items;
+  }
+
+  /**
+   * Details of many magnets: their list entries (the last list when it is recent, else one new
+   * list) and one /v4/magnet/files call for all of those that have a file tree.
+   */
+  async getTorrents(
+    ids: readonly string[],
+    options: CallOptions = {},
+  ): Promise<Map<string, ProviderTorrentInfo | Error>> {
+    const recent =
+      this.snapshot && this.clock.now() - this.snapshot.at < LIST_REUSE_MS ? this.snapshot.byId : null;
+    const magnets = recent && ids.every((id) => recent.has(id)) ? recent : await this.refresh(options);
+    const withTree = ids.filter((id) => hasFileTree(magnets.get(id)));
+    const trees = new Map<string, unknown>();
+    for (let start = 0; start < withTree.length; start += AD_FILES_BATCH) {
+      const batch = withTree.slice(start, start + AD_FILES_BATCH);
+      for (const [id, tree] of await this.filesOf(batch, options)) trees.set(id, tree);
+    }
+    const out = new Map<string, ProviderTorrentInfo | Error>();
+    for (const id of ids) {
+      const raw = magnets.get(id);
+      const tree = trees.get(id);
+      // Not listed, or deleted between the list and the files: gone (left out).
+      if (raw === undefined || tree instanceof Error) continue;
+      out.set(id, mapMagnetInfo(raw, tree ?? []) ?? badResponse("/v4.1/magnet/status", `magnet ${id}`));
+    }
+    return out;
+  }
+
+  /** Every magnet by id, from one /v4.1/magnet/status (kept for getTorrents). */
+  private async magnets(options: CallOptions): Promise<Map<string, unknown>> {
     const data = await this.call({
       method: "POST",
       path: "/v4.1/magnet/status",
@@ -119,16 +173,43 @@ export class AllDebridProvider implements DebridProvider {
         ? Object.values(magnets)
         : null;
     if (!list) throw badResponse("/v4.1/magnet/status", "no magnets list");
-    const seen = new Set<string>();
-    const items: ProviderTorrent[] = [];
+    const byId = new Map<string, unknown>();
     for (const raw of list) {
-      const item = mapMagnet(raw);
-      if (item && !seen.has(item.id)) {
-        seen.add(item.id);
-        items.push(item);
-      }
+      const id = (raw as { id?: unknown } | null)?.id;
+      if ((typeof id === "number" || typeof id === "string") && !byId.has(String(id)))
+        byId.set(String(id), raw);
     }
-    if (items.length > 0) yield items;
+    this.snapshot = { at: this.clock.now(), byId };
+    return byId;
+  }
+
+  /** One list for every caller waiting at the same time (the sync's workers). */
+  private refresh(options: CallOptions): Promise<Map<string, unknown>> {
+    this.listing ??= this.magnets(options).finally(() => {
+      this.listing = null;
+    });
+    return this.listing;
+  }
+
+  /** The /v4/magnet/files trees of several magnets; an unknown id maps to its error. */
+  private async filesOf(ids: string[], options: CallOptions): Promise<Map<string, unknown>> {
+    const data = await this.call({
+      method: "POST",
+      path: "/v4/magnet/files",
+      form: { "id[]": ids },
+      signal: options.signal,
+      meter: options.meter,
+    });
+    const magnets = (data as { magnets?: unknown }).magnets;
+    const trees = new Map<string, unknown>();
+    for (const entry of Array.isArray(magnets) ? magnets : []) {
+      const id = (entry as { id?: unknown } | null)?.id;
+      if (typeof id !== "number" && typeof id !== "string") continue;
+      const error = readAdError(entry);
+      if (error?.code === "MAGNET_INVALID_ID") trees.set(String(id), adError(error.code, error.message, 200));
+      else trees.set(String(id), error ? [] : ((entry as { files?: unknown }).files ?? []));
+    }
+    return trees;
   }
 
   async getTorrent(id: string, options: CallOptions = {}): Promise<ProviderTorrentInfo> {
@@ -304,4 +385,16 @@ function readAdded(entries: unknown, path: string): AddedTorrent {
   const { id, ready } = entry as { id?: unknown; ready?: unknown };
   if (typeof id !== "number" && typeof id !== "string") throw badResponse(path, "no id");
   return { id: String(id), cached: ready === true };
+}
+
+/** A magnet with a file tree to read: downloading to ready (statusCodes 1 to 4). */
+function hasFileTree(raw: unknown): boolean {
+  const code = Number((raw as { statusCode?: unknown } | null)?.statusCode);
+  return code >= 1 && code <= 4;
+}
+
+/** A list entry that is all its details (in queue, or failed: no files). */
+function completeItem(raw: unknown): ProviderTorrent | null {
+  const info = mapMagnetInfo(raw, []);
+  return info ? { ...info, complete: true } : null;
 }

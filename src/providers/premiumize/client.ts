@@ -108,10 +108,14 @@ export class PremiumizeProvider implements DebridProvider {
     return this.http.stats();
   }
 
-  /** The whole library in one call: /transfer/list does not page. */
+  /**
+   * The whole library in one call: /transfer/list does not page. A transfer that is not finished
+   * has no cloud content yet (or none any more): the list says all there is to know of it, so it
+   * comes as complete details and a sync spends no request on it.
+   */
   async *listTorrents(options: { pageSize?: number } & CallOptions = {}): AsyncIterable<ProviderTorrent[]> {
     const transfers = await this.transfers(options);
-    if (transfers.length > 0) yield transfers.map(mapTransfer);
+    if (transfers.length > 0) yield transfers.map(listed);
   }
 
   async getTorrent(id: string, options: CallOptions = {}): Promise<ProviderTorrentInfo> {
@@ -372,4 +376,10 @@ export class PremiumizeProvider implements DebridProvider {
     }
     return parsed.data;
   }
+}
+
+/** A listed transfer: its details too when it has no cloud content to read. */
+function listed(transfer: PmTransfer): ProviderTorrent {
+  if (statusOf(transfer.status) === "downloaded") return mapTransfer(transfer);
+  return { ...mapTransferInfo(transfer, []), complete: true };
 }

@@ -43,6 +43,8 @@ export async function startDavFixture(
     library: { size: options.size ?? 40, fileBytes: { min: 1_000, max: 400_000 }, ...options.fake?.library },
   });
   const account = allDebridAccount(fake.state);
+  // Only the magnets added here: the account's own seeded ones would be listed too.
+  for (const id of [...account.library.torrents.keys()]) account.remove(id);
   for (let i = 0; i < (options.alldebrid ?? 0); i++) {
     const { torrent } = account.add((i + 1).toString(16).padStart(40, "c"), `AllDebrid.Only.Movie.${i}.2024`);
     account.finish(torrent);
