@@ -18,14 +18,14 @@ export function registerDavMetrics(registry: Registry, dav: DavState): void {
     });
   counter(
     "redriva_dav_bytes_streamed_total",
-    "Bytes of the file ranges sent to WebDAV readers (a range passed straight through from the provider counts whole when it starts)",
+    "Bytes of files sent to WebDAV readers",
     (c) => c.bytesStreamed,
   );
   counter("redriva_dav_reads_total", "WebDAV file reads opened at the provider", (c) => c.reads);
   counter(
-    "redriva_dav_resumable_reads_total",
-    "WebDAV reads the provider did not answer with exactly the range asked for (cut or resumed by Redriva)",
-    (c) => c.resumableReads,
+    "redriva_dav_resumes_total",
+    "Times a WebDAV read reconnected to the provider mid-body (connection broken, link expired), unseen by the reader",
+    (c) => c.resumes,
   );
   counter("redriva_dav_unrestricts_total", "Unrestrict requests made for WebDAV reads", (c) => c.unrestricts);
   counter(
@@ -45,7 +45,7 @@ export function registerDavMetrics(registry: Registry, dav: DavState): void {
   );
   new Gauge({
     name: "redriva_dav_open_streams",
-    help: "Resumable WebDAV reads streaming right now (reads passed straight through are not seen ending)",
+    help: "WebDAV reads streaming right now (until the body ends, fails or the reader leaves)",
     registers,
     collect() {
       this.set(counters.openStreams);

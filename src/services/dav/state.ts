@@ -9,16 +9,13 @@ export interface CachedLink {
 
 /** Counters of the WebDAV server, exposed in /metrics. */
 export interface DavCounters {
-  /**
-   * Bytes of the ranges sent to readers. A range passed straight through from the provider counts
-   * whole when it starts (Bun gives no signal when a piped body ends); a resumable one as it goes.
-   */
+  /** Bytes sent to readers, counted as they go. */
   bytesStreamed: number;
   /** File reads opened at the provider. */
   reads: number;
-  /** Reads the provider did not answer with exactly the range asked for, cut or resumed by Redriva. */
-  resumableReads: number;
-  /** Resumable reads streaming right now (reads passed straight through are not seen ending). */
+  /** Times a read reconnected to the provider mid-body (connection broken, link expired). */
+  resumes: number;
+  /** Reads streaming right now: from the provider's first answer until the body ends, fails or the reader leaves. */
   openStreams: number;
   /** Unrestrict requests made for WebDAV reads. */
   unrestricts: number;
@@ -45,7 +42,7 @@ export class DavState {
   readonly counters: DavCounters = {
     bytesStreamed: 0,
     reads: 0,
-    resumableReads: 0,
+    resumes: 0,
     openStreams: 0,
     unrestricts: 0,
     linkCacheHits: 0,

@@ -70,18 +70,12 @@ async function openAt(
   }
 }
 
-/** The provider answered exactly [from, end] of the file (its own length and range say so). */
-function isExactAnswer(res: Response, from: number, end: number, size: number): boolean {
-  if (Number(res.headers.get("content-length")) !== end - from + 1) return false;
-  if (res.status === 200) return from === 0 && end === size - 1;
-  const range = /^bytes (\d+)-(\d+)\//.exec(res.headers.get("content-range") ?? "");
-  return range !== null && Number(range[1]) === from && Number(range[2]) === end;
-}
-
 /**
  * The body of a read: pulled from the provider only as fast as the client reads (no buffering
- * beyond a chunk), reconnecting from where it stopped when the provider's connection breaks (an
- * expired link is renewed on the way), so the reader never notices.
+ * beyond a chunk), reconnecting from the byte it reached when the provider's connection breaks or
+ * ends early (a link that died on the way is unrestricted again by openAt), so the reader sees one
+ * unbroken body. It gives up after MAX_RETRIES reconnections in a row that brought no byte.
+ * `counters.openStreams` counts it from creation until it ends, fails or is cancelled.
  */
 function resumableBody(
   deps: Deps,
@@ -89,6 +83,7 @@ function resumableBody(
   first: Reader,
   range: ByteRange,
   abort: AbortController,
+  clientGone: AbortSignal,
 ): ReadableStream<Uint8Array> {
   const { counters } = deps.dav;
   let reader = first;
@@ -100,15 +95,27 @@ function resumableBody(
     if (!open) return;
     open = false;
     counters.openStreams--;
+    clientGone.removeEventListener("abort", onClientGone);
+    reader.cancel().catch(() => {});
   };
+  // A client that leaves before its body is pulled (or between pulls) ends the read too.
+  const onClientGone = () => {
+    abort.abort();
+    finish();
+  };
+  clientGone.addEventListener("abort", onClientGone, { once: true });
+  if (clientGone.aborted) onClientGone();
   const resume = async (cause: unknown) => {
     if (++failures > MAX_RETRIES) throw cause;
+    counters.resumes++;
+    deps.log.info({ position, cause: errorMessage(cause) }, "WebDAV read resumes at the provider");
     reader.cancel().catch(() => {});
     reader = await reopen(position);
   };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        if (!open) return controller.close();
         try {
           for (;;) {
             let chunk: Awaited<ReturnType<Reader["read"]>>;
@@ -119,6 +126,7 @@ function resumableBody(
               await resume(error);
               continue;
             }
+            if (!open) return;
             if (chunk.done) {
               if (position > range.end) break;
               await resume(new Error(`the provider's connection ended at byte ${position}`));
@@ -135,18 +143,17 @@ function resumableBody(
             if (position <= range.end) return;
             break;
           }
-          reader.cancel().catch(() => {});
           finish();
           controller.close();
         } catch (error) {
           finish();
+          if (abort.signal.aborted) return;
           deps.log.warn({ error: errorMessage(error), position }, "WebDAV read stopped");
           controller.error(error);
         }
       },
       cancel() {
         abort.abort();
-        reader.cancel().catch(() => {});
         finish();
       },
     },
@@ -156,11 +163,10 @@ function resumableBody(
 
 /**
  * Starts reading `range` of the file from its provider; the first bytes are on their way when it
- * returns. An answer that is exactly the range asked for is passed straight through: Bun pipes the
- * provider's body to the reader natively, at about half the CPU of any stream that hands each chunk
- * to JavaScript (BENCHMARKS.md, WebDAV). If the provider's connection breaks mid-way, so does the
- * reader's (never a silently short file), and its next read (rclone re-opens at once) renews the
- * link. Any other answer (a shorter range, the whole file for a part) goes through resumableBody.
+ * returns. Every chunk goes through resumableBody (JavaScript): that costs CPU over passing the
+ * provider's body straight through (BENCHMARKS.md, WebDAV), and buys a read that survives the
+ * provider's connection breaking or its link expiring mid-way, which a plain reader (curl, a
+ * player, cat on a mount) would otherwise see as a reset.
  */
 export async function openDavRead(
   deps: Deps,
@@ -171,18 +177,18 @@ export async function openDavRead(
 ): Promise<ReadableStream<Uint8Array>> {
   if (file.bytes === 0) return new ReadableStream({ start: (c) => c.close() });
   const abort = new AbortController();
-  signal.addEventListener("abort", () => abort.abort(), { once: true });
   const reopen = async (from: number) =>
     (
       (await openAt(deps, torrent, file, from, range.end, abort.signal)).body as ReadableStream<Uint8Array>
     ).getReader();
-  const first = await openAt(deps, torrent, file, range.start, range.end, abort.signal);
-  const { counters } = deps.dav;
-  counters.reads++;
-  if (isExactAnswer(first, range.start, range.end, file.bytes)) {
-    counters.bytesStreamed += range.end - range.start + 1;
-    return first.body as ReadableStream<Uint8Array>;
+  const onAbort = () => abort.abort();
+  signal.addEventListener("abort", onAbort, { once: true });
+  let first: Reader;
+  try {
+    first = await reopen(range.start);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
-  counters.resumableReads++;
-  return resumableBody(deps, reopen, (first.body as ReadableStream<Uint8Array>).getReader(), range, abort);
+  deps.dav.counters.reads++;
+  return resumableBody(deps, reopen, first, range, abort, signal);
 }

@@ -106,9 +106,9 @@ describe("WebDAV through rclone", () => {
   }, 600_000);
 
   test("a direct link that expires mid-stream is renewed without the reader noticing", async () => {
-    // Links die 400 ms after they are issued, mid-read: the fake cuts the connection then. The read
-    // passed straight through breaks with it, and rclone (copy, like a mount's reads) re-opens at
-    // the offset it reached: that read finds the link gone and gets a renewed one.
+    // Links die 400 ms after they are issued, mid-read: the fake cuts the connection then, and
+    // Redriva resumes the read with a renewed link (rclone, like a mount's reads, would also re-open
+    // at the offset it reached if its connection broke).
     await using f = await startDavFixture({
       size: 6,
       fake: {
