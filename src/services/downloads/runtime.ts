@@ -162,14 +162,14 @@ export async function startDownloads(
   };
 
   // Repaired torrents whose library links wait for the new files in the mount (filesystem only).
-  let relinkBusy = false;
+  let relinking: Promise<void> | null = null;
   const runRelinks = () => {
-    if (relinkBusy || stopped) return;
-    relinkBusy = true;
-    relinkRound(deps)
+    if (relinking || stopped) return;
+    relinking = relinkRound(deps)
+      .then(() => undefined)
       .catch((error) => log.error({ err: error }, "relink round failed"))
       .finally(() => {
-        relinkBusy = false;
+        relinking = null;
       });
   };
 
@@ -218,7 +218,7 @@ export async function startDownloads(
       schedule(
         busy
           ? config.tickMs
-          : hasUnfinishedTorrents(deps.dbh.db)
+          : hasUnfinishedTorrents(deps.dbh.db) || deps.repairRuns.relinkWaits.size > 0
             ? Math.min(IDLE_TICK_MS, config.providerPollMs)
             : QUIET_TICK_MS,
       );
@@ -268,6 +268,7 @@ export async function startDownloads(
       await stopPostSteps(deps);
       stopReplacing.abort();
       if (replacing) await replacing;
+      if (relinking) await relinking;
       queue.clear();
       await supervisor.stop();
       deps.downloads.status = null;
