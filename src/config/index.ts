@@ -118,7 +118,9 @@ export function loadConfig(rawEnv: Env = process.env, baseProviders = PROVIDERS,
   const problems: string[] = [];
   const built: Record<string, unknown> = {};
   for (const [name, { schema, build }] of Object.entries(sections(providers))) {
-    const result = schema.safeParse(env);
+    // jitless: zod would compile a fast path (new Function) for each section on its first parse;
+    // the configuration is parsed once, so that compile only costs start-up time and memory.
+    const result = schema.safeParse(env, { jitless: true });
     if (!result.success) {
       for (const issue of result.error.issues) {
         const key = String(issue.path[0] ?? name);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { httpUrl, nonNegativeInt, positiveInt, secret } from "../../config/fields.ts";
 import { defineProvider } from "../descriptor.ts";
-import { AllDebridProvider } from "./client.ts";
+import type { AllDebridProvider } from "./client.ts";
 
 /** AllDebrid: API v4/v4.1, one API key. */
 export const allDebrid = defineProvider({
@@ -35,6 +35,11 @@ export const allDebrid = defineProvider({
     instantAvailability: true,
     webdavUrl: "https://webdav.debrid.it/",
   },
+  // The client is loaded when the provider is configured: most servers use one or two of them.
   create: (settings, context) =>
-    new AllDebridProvider({ ...settings, apiKey: settings.apiKey as string, ...context }),
+    new (require("./client.ts") as { AllDebridProvider: typeof AllDebridProvider }).AllDebridProvider({
+      ...settings,
+      apiKey: settings.apiKey as string,
+      ...context,
+    }),
 });

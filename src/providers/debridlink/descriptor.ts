@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { httpUrl, nonNegativeInt, positiveInt, secret } from "../../config/fields.ts";
 import { defineProvider } from "../descriptor.ts";
-import { DebridLinkProvider } from "./client.ts";
+import type { DebridLinkProvider } from "./client.ts";
 
 /** Debrid-Link: API v2, one API key (https://debrid-link.com/webapp/apikey). */
 export const debridLink = defineProvider({
@@ -37,6 +37,11 @@ export const debridLink = defineProvider({
     instantAvailability: true,
     webdavUrl: null,
   },
+  // The client is loaded when the provider is configured: most servers use one or two of them.
   create: (settings, context) =>
-    new DebridLinkProvider({ ...settings, apiKey: settings.apiKey as string, ...context }),
+    new (require("./client.ts") as { DebridLinkProvider: typeof DebridLinkProvider }).DebridLinkProvider({
+      ...settings,
+      apiKey: settings.apiKey as string,
+      ...context,
+    }),
 });

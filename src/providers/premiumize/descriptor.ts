@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { httpUrl, nonNegativeInt, positiveInt, secret } from "../../config/fields.ts";
 import { defineProvider } from "../descriptor.ts";
-import { PremiumizeProvider } from "./client.ts";
+import type { PremiumizeProvider } from "./client.ts";
 
 /** Premiumize.me: API at www.premiumize.me/api, one API key (Bearer). */
 export const premiumize = defineProvider({
@@ -37,6 +37,11 @@ export const premiumize = defineProvider({
     instantAvailability: false,
     webdavUrl: "https://webdav.premiumize.me/",
   },
+  // The client is loaded when the provider is configured: most servers use one or two of them.
   create: (settings, context) =>
-    new PremiumizeProvider({ ...settings, apiKey: settings.apiKey as string, ...context }),
+    new (require("./client.ts") as { PremiumizeProvider: typeof PremiumizeProvider }).PremiumizeProvider({
+      ...settings,
+      apiKey: settings.apiKey as string,
+      ...context,
+    }),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { httpUrl, nonNegativeInt, positiveInt, secret } from "../../config/fields.ts";
 import { defineProvider } from "../descriptor.ts";
-import { RealDebridProvider } from "./client.ts";
+import type { RealDebridProvider } from "./client.ts";
 
 /** Real-Debrid: REST 1.0, one Bearer token. */
 export const realDebrid = defineProvider({
@@ -35,6 +35,11 @@ export const realDebrid = defineProvider({
     instantAvailability: false,
     webdavUrl: "https://dav.real-debrid.com/",
   },
+  // The client is loaded when the provider is configured: most servers use one or two of them.
   create: (settings, context) =>
-    new RealDebridProvider({ ...settings, token: settings.token as string, ...context }),
+    new (require("./client.ts") as { RealDebridProvider: typeof RealDebridProvider }).RealDebridProvider({
+      ...settings,
+      token: settings.token as string,
+      ...context,
+    }),
 });

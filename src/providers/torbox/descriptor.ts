@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { httpUrl, nonNegativeInt, positiveInt, secret } from "../../config/fields.ts";
 import { defineProvider } from "../descriptor.ts";
-import { TorBoxProvider } from "./client.ts";
+import type { TorBoxProvider } from "./client.ts";
 
 /** TorBox: API v1, one API key (Bearer header; `token` query parameter for requestdl). */
 export const torBox = defineProvider({
@@ -44,6 +44,11 @@ export const torBox = defineProvider({
     instantAvailability: false,
     webdavUrl: "https://webdav.torbox.app/",
   },
+  // The client is loaded when the provider is configured: most servers use one or two of them.
   create: (settings, context) =>
-    new TorBoxProvider({ ...settings, apiKey: settings.apiKey as string, ...context }),
+    new (require("./client.ts") as { TorBoxProvider: typeof TorBoxProvider }).TorBoxProvider({
+      ...settings,
+      apiKey: settings.apiKey as string,
+      ...context,
+    }),
 });

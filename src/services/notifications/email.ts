@@ -1,4 +1,3 @@
-import { createTransport } from "nodemailer";
 import type { Config } from "../../config/index.ts";
 import { plainMessage, stripControl } from "./plain-text.ts";
 import type { WebhookPayload } from "./types.ts";
@@ -20,6 +19,8 @@ export async function sendEmail(
 ): Promise<void> {
   const url = new URL(target.smtpUrl);
   const secure = url.protocol === "smtps:";
+  // Loaded on the first e-mail: nodemailer is large, and most servers never send one.
+  const { createTransport } = await import("nodemailer");
   const transport = createTransport({
     host: url.hostname,
     port: Number(url.port) || (secure ? 465 : 587),
