@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createApp } from "../../../src/http/app.ts";
 import { ARR_ENV, ArrGrab } from "../../helpers/arr-grab.ts";
 import { startPipeline, waitFor } from "../../helpers/downloads.ts";
 
@@ -11,7 +12,8 @@ const SLOW_TEST = { timeout: 60_000 };
 /**
  * A program as a user would write one: it records its arguments and environment next to itself,
  * says something on stdout and stderr, then exits with its first argument's code. With `sleep`
- * as first argument it starts a background sleep (its pid recorded) and waits for it.
+ * as first argument it starts a background sleep (its pid recorded) and waits for it; with
+ * `chatty` it prints 4,000 lines (150 KB) and exits 0.
  */
 function writeHook(dir: string): string {
   const path = join(dir, "on-complete.sh");
@@ -20,6 +22,7 @@ function writeHook(dir: string): string {
     `#!/bin/sh
 out="$(dirname "$0")"
 if [ "$1" = sleep ]; then sleep 300 & echo $! > "$out/sleep.pid"; wait; fi
+if [ "$1" = chatty ]; then i=0; while [ $i -lt 4000 ]; do echo "output line $i of the chatty command"; i=$((i+1)); done; exit 0; fi
 { for a in "$@"; do printf 'arg=%s\\n' "$a"; done; env; } > "$out/hook.env.tmp"
 mv "$out/hook.env.tmp" "$out/hook.env"
 echo "hook saw: $REDRIVA_NAME"
@@ -94,7 +97,7 @@ describe("DOWNLOAD_ON_COMPLETE (a program per finished torrent, through the qBit
       const row = await sonarr.detail(hash);
       // Its last line of output (stdout and stderr are read side by side: either may come last).
       expect(row?.detail).toMatch(
-        /^On-complete command finished: exit 0 · (hook saw: Show|a warning on stderr)/,
+        /^On-complete command finished: exit 0 · output: \/reports\/on-complete\/\S+\.html · (hook saw: Show|a warning on stderr)/,
       );
     },
     SLOW_TEST,
@@ -116,7 +119,9 @@ describe("DOWNLOAD_ON_COMPLETE (a program per finished torrent, through the qBit
       expect(existsSync(done.content_path)).toBe(true);
       const row = await sonarr.detail(hash);
       expect(row?.phase).toBe("done");
-      expect(row?.detail).toMatch(/^On-complete command failed: exit 3 · /);
+      expect(row?.detail).toMatch(
+        /^On-complete command failed: exit 3 · output: \/reports\/on-complete\/\S+ · /,
+      );
     },
     SLOW_TEST,
   );
@@ -135,12 +140,46 @@ describe("DOWNLOAD_ON_COMPLETE (a program per finished torrent, through the qBit
       await sonarr.add(magnet);
       const done = await sonarr.waitState(hash, ["pausedUP", "error"]);
       expect(done.state).toBe("pausedUP");
-      expect((await sonarr.detail(hash))?.detail).toBe(
-        "On-complete command failed: timed out after 1 s (DOWNLOAD_ON_COMPLETE_TIMEOUT)",
+      expect((await sonarr.detail(hash))?.detail).toMatch(
+        /^On-complete command failed: timed out after 1 s \(DOWNLOAD_ON_COMPLETE_TIMEOUT\) · output: \/reports\/on-complete\/\S+\.html$/,
       );
       // The background sleep it started is gone too (its process group was killed).
       const pid = Number(readFileSync(join(h.dir, "sleep.pid"), "utf8"));
       await waitFor(() => !isAlive(pid), { what: `sleep ${pid} to be killed` });
+    },
+    SLOW_TEST,
+  );
+
+  test(
+    "the command's whole output (its last 64 KB) is in its report, served under /reports behind the login and named on the torrent",
+    async () => {
+      using h = hookDir();
+      await using p = await startPipeline({ env: { ...ARR_ENV, DOWNLOAD_ON_COMPLETE: `${h.hook} chatty` } });
+      const sonarr = new ArrGrab(p);
+      const { hash, magnet } = p.magnet("Chatty.Hook.S01E03", [
+        { path: "/Chatty.Hook.S01E03.mkv", bytes: 100_000 },
+      ]);
+      await sonarr.add(magnet);
+      expect((await sonarr.waitState(hash, ["pausedUP", "error"])).state).toBe("pausedUP");
+      const detail = (await sonarr.detail(hash))?.detail ?? "";
+      const path = /output: (\/reports\/on-complete\/[^ ]+\.html)/.exec(detail)?.[1] as string;
+      expect(path).toContain(hash);
+      expect(detail).toEndWith("· output line 3999 of the chatty command");
+      const app = createApp(p.deps);
+      expect((await app.request(path)).status).toBe(302);
+      const auth = `Basic ${Buffer.from(`${ARR_ENV.REDRIVA_USERNAME}:${ARR_ENV.REDRIVA_PASSWORD}`).toString("base64")}`;
+      const res = await app.request(path, { headers: { Authorization: auth } });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain("output line 3999 of the chatty command");
+      expect(html).toContain("output line 2500 of the chatty command");
+      // 150 KB printed, the last 64 KB kept: the first lines are said to be dropped, not shown.
+      expect(html).not.toContain("output line 10 of the chatty command");
+      expect(html).toMatch(/\[\d+ earlier lines not kept: the report holds the last 64 KB\]/);
+      const kept = html.split("output line ").length - 1;
+      expect(kept).toBeGreaterThan(1_500);
+      expect(kept).toBeLessThan(2_000);
+      expect(html).toContain("succeeded");
     },
     SLOW_TEST,
   );

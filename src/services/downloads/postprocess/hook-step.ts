@@ -1,13 +1,16 @@
+import type { Deps } from "../../../deps.ts";
 import { runChild } from "../../../lib/child-process.ts";
 import type { PostDownloadStep } from "../post-download/step.ts";
 import { hookEnvironment } from "./hook-env.ts";
+import { type HookRun, OutputTail, writeHookReport } from "./hook-report.ts";
 
 /** A line of the message shown on the torrent. */
 const MAX_SHOWN = 240;
 
 /**
  * DOWNLOAD_ON_COMPLETE: the configured program, once per finished torrent, with the torrent's
- * details in its environment. Its output goes to the log; how it ended is shown on the torrent.
+ * details in its environment. Its output goes to the log and to its report (the last 64 KB,
+ * hook-report.ts); how it ended, and where the report is, is shown on the torrent.
  * It never fails the torrent: the *arr imports whatever the command did.
  */
 export const hookStep: PostDownloadStep = {
@@ -19,6 +22,8 @@ export const hookStep: PostDownloadStep = {
     if (!argv) return undefined;
     const log = deps.log.child({ hash: torrent.hash, step: "on-complete" });
     progress(0, `Running the on-complete command (${argv[0]})`);
+    const output = new OutputTail();
+    const startedAt = deps.clock.now();
     let result: Awaited<ReturnType<typeof runChild>>;
     try {
       result = await runChild(argv, {
@@ -26,7 +31,10 @@ export const hookStep: PostDownloadStep = {
         env: hookEnvironment(torrent),
         signal,
         timeoutMs,
-        onLine: (line) => log.info({ line }, "on-complete output"),
+        onLine: (line) => {
+          output.push(line);
+          log.info({ line }, "on-complete output");
+        },
       });
     } catch (error) {
       const message = `On-complete command could not start (${argv[0]}): ${(error as Error).message}`;
@@ -41,12 +49,26 @@ export const hookStep: PostDownloadStep = {
         ? `killed by ${result.signal}`
         : `exit ${result.exitCode}`;
     const ok = !result.timedOut && result.exitCode === 0;
-    const words = `On-complete command ${ok ? "finished" : "failed"}: ${ending}${last ? ` · ${last}` : ""}`;
+    const report = reportOf(deps, { torrent, command: argv[0] as string, startedAt, ok, ending, output });
+    const words = `On-complete command ${ok ? "finished" : "failed"}: ${ending}${report}${last ? ` · ${last}` : ""}`;
     if (ok) log.info({ exitCode: 0 }, "on-complete command finished");
     else log.warn({ ending, output: result.output }, "on-complete command failed");
     return { message: clip(words) };
   },
 };
+
+/** " · output: /reports/on-complete/…" (a report that cannot be written is logged, never fatal). */
+function reportOf(deps: Deps, run: Omit<HookRun, "finishedAt">): string {
+  try {
+    return ` · output: ${writeHookReport(deps, { ...run, finishedAt: deps.clock.now() })}`;
+  } catch (error) {
+    deps.log.warn(
+      { hash: run.torrent.hash, err: (error as Error).message },
+      "on-complete report not written",
+    );
+    return "";
+  }
+}
 
 function clip(text: string): string {
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
