@@ -6,6 +6,7 @@ import type { Deps } from "../../../src/deps.ts";
 import { contentSha256 } from "../../../src/fake-debrid/content.ts";
 import type { FakeTorrent } from "../../../src/fake-debrid/library.ts";
 import { type FakeMountFolder, showNow, startFakeMount } from "../../../src/fake-debrid/mount.ts";
+import { createApp } from "../../../src/http/app.ts";
 import { runRepair, scanForRepair } from "../../../src/services/repair/index.ts";
 import type { RelinkRecord } from "../../../src/services/repair/relink.ts";
 import { relinkRound } from "../../../src/services/repair/relink.ts";
@@ -54,10 +55,15 @@ interface Scene {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-async function scene(extraEnv: Record<string, string> = {}): Promise<Scene> {
+async function scene(options: { env?: Record<string, string>; arrMount?: string } = {}): Promise<Scene> {
   const media = tempDir("redriva-media-");
   const downloads = tempDir("redriva-downloads-");
   const mountDir = tempDir("redriva-mount-");
+  // Docker: the links hold the mount as the *arr and Plex see it (SYMLINK_PATH_MAPPINGS).
+  const linkMount = options.arrMount ?? mountDir.path;
+  const mapping: Record<string, string> = options.arrMount
+    ? { SYMLINK_PATH_MAPPINGS: `${mountDir.path}=${options.arrMount}` }
+    : {};
   const never = new Set<string>();
   const env = await startRepairEnv({
     fake: {
@@ -74,7 +80,8 @@ async function scene(extraEnv: Record<string, string> = {}): Promise<Scene> {
       SONARR_API_KEY: sonarr.apiKey,
       SONARR_URL_2: sonarr4k.url,
       SONARR_API_KEY_2: sonarr4k.apiKey,
-      ...extraEnv,
+      ...mapping,
+      ...options.env,
     },
   });
   const mount = startFakeMount(env.fake.state, { root: mountDir.path, layout: "rclone-realdebrid", never });
@@ -102,7 +109,7 @@ async function scene(extraEnv: Record<string, string> = {}): Promise<Scene> {
     FakeTorrent["files"][0],
     FakeTorrent["files"][0],
   ];
-  const old = (f: { path: string }) => join(mountDir.path, "torrents", pack.filename, rel(f.path));
+  const old = (f: { path: string }) => join(linkMount, "torrents", pack.filename, rel(f.path));
   const season = join(media.path, "tv4k", "The Show", "Season 01");
   const links = [
     { path: link(join(season, "The Show - S01E01.mkv"), old(e1)), rel: rel(e1.path) },
@@ -115,8 +122,8 @@ async function scene(extraEnv: Record<string, string> = {}): Promise<Scene> {
   const otherFile = selected(other)[0] as { path: string };
   const decoys = [
     // Another torrent's file, and a file of the pack's name inside a folder that is not the pack.
-    join(mountDir.path, "torrents", other.filename, rel(otherFile.path)),
-    join(mountDir.path, "torrents", "Some.Other.Folder", rel(e1.path)),
+    join(linkMount, "torrents", other.filename, rel(otherFile.path)),
+    join(linkMount, "torrents", "Some.Other.Folder", rel(e1.path)),
   ].map((target, i) => ({ path: link(join(media.path, "tv", `Other ${i}`, "e.mkv"), target), target }));
   return {
     env,
@@ -195,6 +202,9 @@ describe("repair of a torrent the library links into the mount", () => {
         expect(await sha256(l.path)).toBe(contentSha256(file.key, file.bytes));
       }
       for (const d of s.decoys) expect(readlinkSync(d.path)).toBe(d.target);
+      // The attempt says so on the torrent's repair history.
+      const page = await (await createApp(after).request(`/repair/history/${readded.id}`)).text();
+      expect(page).toContain(`links: 3 rewritten to <code>${newName}</code>, 1 rescan(s)`);
       // The Sonarr whose root folder (/tv4k) holds the episodes rescans the series once.
       expect(sonarr4k.commands.map((c) => c.body)).toEqual([{ name: "RescanSeries", seriesId: 8 }]);
       expect(sonarr.commands).toEqual([]);
@@ -220,6 +230,8 @@ describe("repair of a torrent the library links into the mount", () => {
       expect(failed?.state).toBe("failed");
       expect(failed?.error).toContain("did not appear in the mount within 1 min");
       expect(failed?.error).toContain(s.newName);
+      const page = await (await createApp(env.deps).request(`/repair/history/${pack.id}`)).text();
+      expect(page).toContain("links not rewritten: the re-added torrent&#39;s files did not appear");
       expect(links.map((l) => readlinkSync(l.path))).toEqual(before);
       expect(sonarr.commands.concat(sonarr4k.commands)).toEqual([]);
       // Done with: later rounds leave it alone.
@@ -232,7 +244,7 @@ describe("repair of a torrent the library links into the mount", () => {
     "dry run: the plan lists the links that would be rewritten; nothing is re-added, rewritten or rescanned",
     async () => {
       resetArr();
-      await using s = await scene({ DRY_RUN: "true" });
+      await using s = await scene({ env: { DRY_RUN: "true" } });
       const { env, pack, links } = s;
       const before = links.map((l) => readlinkSync(l.path));
       pack.status = "dead";
@@ -250,6 +262,34 @@ describe("repair of a torrent the library links into the mount", () => {
       expect(links.map((l) => readlinkSync(l.path))).toEqual(before);
       expect(env.fake.state.library.torrents.size).toBe(torrents);
       expect(sonarr.commands.concat(sonarr4k.commands)).toEqual([]);
+    },
+    { timeout: 90_000 },
+  );
+  test(
+    "Docker path mapping: links holding the *arr's path to the mount are found and rewritten with that path",
+    async () => {
+      resetArr();
+      await using s = await scene({ arrMount: "/data/debrid" });
+      const { env, pack, newName, links } = s;
+      pack.status = "dead";
+      await scanForRepair(env.deps, "quick");
+      expect((await runRepair(env.deps, { trigger: "cli" })).counts.repaired).toBe(1);
+      expect(lastRelink(env.deps)?.links.length).toBe(3);
+      const readded = env.fake.state.byHash(pack.hash);
+      if (!readded) throw new Error("the fake did not re-add the torrent");
+      showNow(s.mount, readded);
+      const done = await waitFor(
+        async () => {
+          await relinkRound(env.deps);
+          const record = lastRelink(env.deps);
+          return record?.state !== "waiting" ? record : null;
+        },
+        { timeoutMs: 30_000, what: "the links rewritten" },
+      );
+      expect(done).toMatchObject({ state: "done", left: [] });
+      for (const l of links)
+        expect(readlinkSync(l.path)).toBe(join("/data/debrid", "torrents", newName, l.rel));
+      for (const d of s.decoys) expect(readlinkSync(d.path)).toBe(d.target);
     },
     { timeout: 90_000 },
   );
