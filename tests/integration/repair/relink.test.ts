@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { lstatSync, mkdirSync, readlinkSync, symlinkSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { recentAttempts } from "../../../src/db/repo/repair-attempts.ts";
 import type { Deps } from "../../../src/deps.ts";
 import { contentSha256 } from "../../../src/fake-debrid/content.ts";
@@ -290,6 +290,52 @@ describe("repair of a torrent the library links into the mount", () => {
       for (const l of links)
         expect(readlinkSync(l.path)).toBe(join("/data/debrid", "torrents", newName, l.rel));
       for (const d of s.decoys) expect(readlinkSync(d.path)).toBe(d.target);
+    },
+    { timeout: 90_000 },
+  );
+  test(
+    "confined: a link changed since the repair, or under a folder swapped for a link out of its root, is left with why",
+    async () => {
+      resetArr();
+      await using s = await scene();
+      using outside = tempDir("redriva-outside-");
+      const { env, pack, newName, links } = s;
+      pack.status = "dead";
+      await scanForRepair(env.deps, "quick");
+      expect((await runRepair(env.deps, { trigger: "cli" })).counts.repaired).toBe(1);
+      const [kept, changed, grab] = links as [Scene["links"][0], Scene["links"][0], Scene["links"][0]];
+      // The user points one episode elsewhere meanwhile.
+      const elsewhere = join(outside.path, "mine.mkv");
+      rmSync(changed.path);
+      symlinkSync(elsewhere, changed.path);
+      // The grab's folder becomes a link to a folder outside DOWNLOAD_DIR holding a link of that name.
+      const grabFolder = dirname(grab.path);
+      const decoy = join(outside.path, "folder", basename(grab.path));
+      mkdirSync(dirname(decoy), { recursive: true });
+      symlinkSync(readlinkSync(grab.path), decoy);
+      rmSync(grabFolder, { recursive: true });
+      symlinkSync(dirname(decoy), grabFolder);
+      const decoyBefore = readlinkSync(decoy);
+
+      const readded = env.fake.state.byHash(pack.hash);
+      if (!readded) throw new Error("the fake did not re-add the torrent");
+      showNow(s.mount, readded);
+      const done = await waitFor(
+        async () => {
+          await relinkRound(env.deps);
+          const record = lastRelink(env.deps);
+          return record?.state !== "waiting" ? record : null;
+        },
+        { timeoutMs: 30_000, what: "the relink" },
+      );
+      expect(done.state).toBe("done");
+      expect(done.rewritten).toEqual([kept.path]);
+      expect(readlinkSync(kept.path)).toBe(join(s.mountDir, "torrents", newName, kept.rel));
+      const why = Object.fromEntries(done.left.map((l) => [l.path, l.why]));
+      expect(why[changed.path]).toContain("changed since the repair");
+      expect(why[grab.path]).toBe("its folder now leads outside its root");
+      expect(readlinkSync(changed.path)).toBe(elsewhere);
+      expect(readlinkSync(decoy)).toBe(decoyBefore);
     },
     { timeout: 90_000 },
   );
