@@ -50,7 +50,7 @@ async function handle(c: Context<AppEnv>, deps: Deps): Promise<Response> {
     case "OPTIONS":
       return c.body(null, 200, { dav: "1", allow: DAV_METHODS, "ms-author-via": "DAV" });
     case "PROPFIND":
-      return send(davPropfind(deps, segments, c.req.header("depth"), c.req.header("accept-encoding")));
+      return send(await davPropfind(deps, segments, c.req.header("depth"), c.req.header("accept-encoding")));
     case "GET":
     case "HEAD":
       return send(

@@ -49,12 +49,12 @@ function notFound(): DavAnswer {
 }
 
 /** PROPFIND with Depth 0 or 1; infinity (or no Depth header, which means it) is refused (RFC 4918 §9.1). */
-export function davPropfind(
+export async function davPropfind(
   deps: Deps,
   segments: readonly string[],
   depthHeader: string | undefined,
   acceptEncoding?: string,
-): DavAnswer {
+): Promise<DavAnswer> {
   const depth = (depthHeader ?? "infinity").trim().toLowerCase();
   if (depth !== "0" && depth !== "1") {
     return {
@@ -65,7 +65,7 @@ export function davPropfind(
   }
   const node = resolveDavPath(deps, segments);
   if (!node) return notFound();
-  const { body, gzip } = propfindBody(
+  const { body, gzip } = await propfindBody(
     deps,
     node,
     segments,

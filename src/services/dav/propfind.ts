@@ -112,11 +112,19 @@ function render(node: DavNode, segments: readonly string[], depth: 0 | 1): strin
   return xml + TAIL;
 }
 
+/** Lets the event loop run (streams, other requests) between pieces of a long render. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * The same as UTF-8 bytes, encoded piece by piece: one string of 35 MB built from 100,000 parts is
- * a rope that takes seconds to flatten, small pieces encode at memory speed.
+ * a rope that takes seconds to flatten, small pieces encode at memory speed. It yields to the event
+ * loop between pieces, so a big listing never holds up the streams being read meanwhile.
  */
-function renderBytes(node: DavNode, segments: readonly string[], depth: 0 | 1): Uint8Array<ArrayBuffer> {
+async function renderBytes(
+  node: DavNode,
+  segments: readonly string[],
+  depth: 0 | 1,
+): Promise<Uint8Array<ArrayBuffer>> {
   const pieces: Buffer[] = [];
   let xml = HEAD;
   for (const entry of entries(node, segments, depth)) {
@@ -124,6 +132,7 @@ function renderBytes(node: DavNode, segments: readonly string[], depth: 0 | 1): 
     if (xml.length > 64 * 1024) {
       pieces.push(Buffer.from(xml));
       xml = "";
+      await breathe();
     }
   }
   pieces.push(Buffer.from(xml + TAIL));
@@ -132,7 +141,7 @@ function renderBytes(node: DavNode, segments: readonly string[], depth: 0 | 1): 
 
 /** A PROPFIND answer's body: gzip when the client takes it (rclone does: Go asks for it). */
 export interface PropfindBody {
-  body: Uint8Array | string;
+  body: ReadableStream<Uint8Array> | Uint8Array | string;
   gzip: boolean;
 }
 
@@ -147,29 +156,48 @@ export function acceptsGzip(header: string | undefined): boolean {
   });
 }
 
+type Listing = { version: string; gzip: Uint8Array<ArrayBuffer>; xmlBytes: number };
+
+/** The listing of a top folder at `version`: cached, being built (shared), or built now. */
+function listing(deps: Deps, node: DavNode, segments: readonly string[], version: string): Promise<Listing> {
+  const key = segments.join("/");
+  const { listings, listingBuilds } = deps.dav;
+  const cached = listings.get(key);
+  if (cached?.version === version) return Promise.resolve(cached);
+  const buildKey = `${key}\u0000${version}`;
+  let build = listingBuilds.get(buildKey);
+  if (!build) {
+    build = (async () => {
+      const xml = await renderBytes(node, segments, 1);
+      const built = { version, gzip: Bun.gzipSync(xml, { level: 4 }), xmlBytes: xml.byteLength };
+      // Kept only while it is the library's version (a sync may have moved it on meanwhile).
+      if (davSnapshot(deps).version === version) {
+        for (const [k, v] of listings) if (v.version !== version) listings.delete(k);
+        listings.set(key, built);
+      }
+      return built;
+    })().finally(() => listingBuilds.delete(buildKey));
+    listingBuilds.set(buildKey, build);
+  }
+  return build;
+}
+
 /**
  * The multistatus body for `node` at `segments`. Listings of the top folders (up to every torrent
- * of the library, ~35 MB of XML for 100,000) are rendered once per library version and kept
- * gzipped (~10× smaller): sent as they are to clients that take gzip, unzipped for the others.
+ * of the library, ~35 MB of XML for 100,000) are rendered once per library version (by one request,
+ * the others at the same time waiting for it) and kept gzipped (~10× smaller): sent as they are to
+ * clients that take gzip, unzipped as they are sent for the others.
  */
-export function propfindBody(
+export async function propfindBody(
   deps: Deps,
   node: DavNode,
   segments: readonly string[],
   depth: 0 | 1,
   gzipOk: boolean,
-): PropfindBody {
+): Promise<PropfindBody> {
   if (depth === 0 || (node.kind !== "root" && node.kind !== "top"))
     return { body: render(node, segments, depth), gzip: false };
-  const version = davSnapshot(deps).version;
-  const key = segments.join("/");
-  const { listings } = deps.dav;
-  let cached = listings.get(key);
-  if (!cached || cached.version !== version) {
-    for (const [k, v] of listings) if (v.version !== version) listings.delete(k);
-    const xml = renderBytes(node, segments, depth);
-    cached = { version, gzip: Bun.gzipSync(xml, { level: 4 }), xmlBytes: xml.byteLength };
-    listings.set(key, cached);
-  }
-  return gzipOk ? { body: cached.gzip, gzip: true } : { body: Bun.gunzipSync(cached.gzip), gzip: false };
+  const { gzip } = await listing(deps, node, segments, davSnapshot(deps).version);
+  if (gzipOk) return { body: gzip, gzip: true };
+  return { body: new Blob([gzip]).stream().pipeThrough(new DecompressionStream("gzip")), gzip: false };
 }

@@ -37,6 +37,11 @@ export class DavState {
   readonly torrentTrees = new Map<string, DavDir>();
   /** Rendered PROPFIND answers of the top folders (100,000 entries), gzipped, for the snapshot's version. */
   readonly listings = new Map<string, { version: string; gzip: Uint8Array<ArrayBuffer>; xmlBytes: number }>();
+  /** Listings being rendered, by folder and version: requests arriving meanwhile wait for the same one. */
+  readonly listingBuilds = new Map<
+    string,
+    Promise<{ version: string; gzip: Uint8Array<ArrayBuffer>; xmlBytes: number }>
+  >();
   readonly links = new Map<string, CachedLink>();
   readonly unrestrictsInFlight = new Map<string, Promise<CachedLink>>();
   readonly counters: DavCounters = {
