@@ -13,6 +13,8 @@ import { DOWNLOADS_TOPIC } from "./events.ts";
 import { writeLinks } from "./link.ts";
 import { isSymlinkMode, mountPathFor } from "./mode.ts";
 import { locateInMount } from "./mount-locate.ts";
+import { hookStep } from "./postprocess/hook-step.ts";
+import { archivesNotExtracted } from "./postprocess/symlink-post.ts";
 
 /**
  * Symlink mode, after the provider said the torrent is ready: wait for its files to show in the
@@ -140,18 +142,23 @@ function finish(
   const db = deps.dbh.db;
   const now = deps.clock.now();
   for (const file of files) updateFile(db, file.id, { status: "complete", completed: file.size });
-  updateTorrent(db, torrent.hash, {
-    ...moveTo("moving", "done"),
-    content_path: contentPath,
-    completion_on: now,
-    last_activity: now,
-    downloaded: torrent.size,
-    speed: 0,
-    message: null,
-    blocked: null,
-  });
+  // Archives stay as they are (the mount is read-only): why is shown on the torrent.
+  const note = archivesNotExtracted(deps, torrent);
+  const common = { content_path: contentPath, downloaded: torrent.size, speed: 0, blocked: null };
   deps.downloads.mountWaits.delete(torrent.hash);
   deps.log.info({ hash: torrent.hash, path: contentPath, files: files.length }, "linked from the mount");
+  if (hookStep.wanted(deps, torrent)) {
+    // DOWNLOAD_ON_COMPLETE runs on the links; the runner finishes the torrent after it.
+    updateTorrent(db, torrent.hash, { ...moveTo("moving", "hook"), ...common, message: note });
+    return;
+  }
+  updateTorrent(db, torrent.hash, {
+    ...moveTo("moving", "done"),
+    ...common,
+    completion_on: now,
+    last_activity: now,
+    message: note,
+  });
   deps.bus.publish(DOWNLOADS_TOPIC, "completed", {
     hash: torrent.hash,
     name: torrent.name,

@@ -17,6 +17,7 @@ import { isDiskFull } from "../../../domain/grab-failure.ts";
 import type { DownloadEngine } from "../engine.ts";
 import { DOWNLOADS_TOPIC } from "../events.ts";
 import { isSymlinkMode } from "../mode.ts";
+import { archivesNotExtracted } from "../postprocess/symlink-post.ts";
 import { type PostDownloadStep, type RunningStep, StepFailed } from "./step.ts";
 import { POST_DOWNLOAD_STEPS } from "./steps.ts";
 
@@ -62,8 +63,9 @@ export function advancePostDownload(deps: Deps, engine: DownloadEngine): void {
       continue;
     }
     if (torrent.paused) continue;
-    // Symlink mode links the files from the mount in its own step (symlink-step.ts).
-    if (isSymlinkMode(deps.config.downloads, torrent)) continue;
+    // Symlink mode links the files from the mount in its own step (symlink-step.ts); only
+    // DOWNLOAD_ON_COMPLETE runs after it here, on the links.
+    if (isSymlinkMode(deps.config.downloads, torrent) && torrent.stage !== "hook") continue;
     const index = POST_DOWNLOAD_STEPS.findIndex((s) => s.stage === torrent.stage);
     const step = POST_DOWNLOAD_STEPS[index];
     if (!step) continue;
@@ -142,6 +144,9 @@ function start(
 /** The last step is done: files in place, the torrent finished (qBit pausedUP). */
 function finish(deps: Deps, torrent: DownloadTorrentRow, from: DownloadStage, patch: TorrentPatch): void {
   const now = deps.clock.now();
+  // Symlink mode: why its archives were not extracted stays beside the command's outcome.
+  const note = isSymlinkMode(deps.config.downloads, torrent) ? archivesNotExtracted(deps, torrent) : null;
+  const message = [note, patch.message].filter(Boolean).join(" · ") || null;
   const path = patch.content_path ?? torrent.content_path;
   updateTorrent(deps.dbh.db, torrent.hash, {
     ...moveTo(from, "done"),
@@ -150,7 +155,7 @@ function finish(deps: Deps, torrent: DownloadTorrentRow, from: DownloadStage, pa
     last_activity: now,
     downloaded: torrent.size,
     speed: 0,
-    message: patch.message ?? null,
+    message,
     blocked: null,
   });
   deps.log.info({ hash: torrent.hash, path }, "download complete");

@@ -12,10 +12,15 @@ const PASSED_THROUGH = ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR"
  */
 export function hookEnvironment(
   torrent: DownloadTorrentRow,
-  base: Record<string, string | undefined> = process.env,
+  options: {
+    base?: Record<string, string | undefined>;
+    /** Symlink mode: counted from the rows (the links are not followed into the mount). */
+    counts?: { files: number; bytes: number };
+  } = {},
 ): Record<string, string> {
+  const base = options.base ?? process.env;
   const contentPath = torrent.content_path ?? join(torrent.save_path, torrent.root_name ?? torrent.name);
-  const { files, bytes } = countFiles(contentPath);
+  const { files, bytes } = options.counts ?? countFiles(contentPath);
   const env: Record<string, string> = {};
   for (const key of PASSED_THROUGH) {
     const value = base[key];

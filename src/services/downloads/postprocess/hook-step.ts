@@ -1,8 +1,10 @@
 import type { Deps } from "../../../deps.ts";
 import { runChild } from "../../../lib/child-process.ts";
+import { isSymlinkMode } from "../mode.ts";
 import type { PostDownloadStep } from "../post-download/step.ts";
 import { hookEnvironment } from "./hook-env.ts";
 import { type HookRun, OutputTail, writeHookReport } from "./hook-report.ts";
+import { linkedCounts } from "./symlink-post.ts";
 
 /** A line of the message shown on the torrent. */
 const MAX_SHOWN = 240;
@@ -28,7 +30,9 @@ export const hookStep: PostDownloadStep = {
     try {
       result = await runChild(argv, {
         cwd: torrent.save_path,
-        env: hookEnvironment(torrent),
+        env: hookEnvironment(torrent, {
+          ...(isSymlinkMode(deps.config.downloads, torrent) ? { counts: linkedCounts(deps, torrent) } : {}),
+        }),
         signal,
         timeoutMs,
         onLine: (line) => {
