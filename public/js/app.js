@@ -152,6 +152,38 @@
   });
   document.body.addEventListener("htmx:afterSettle", updateBulk);
 
+  // ---- the torrent list's column chooser (remembered in this browser) ---------------------------
+  const HIDDEN_COLUMNS = "redriva.hiddenColumns";
+  let hiddenColumns = [];
+  try {
+    const saved = JSON.parse(localStorage.getItem(HIDDEN_COLUMNS) || "[]");
+    if (Array.isArray(saved)) hiddenColumns = saved;
+  } catch {
+    // Nothing saved, or storage refused: every column shows.
+  }
+  function applyColumns() {
+    const list = document.getElementById("torrent-list");
+    if (!list) return;
+    for (const box of document.querySelectorAll("input[data-column]")) {
+      const key = box.getAttribute("data-column");
+      box.checked = !hiddenColumns.includes(key);
+      list.classList.toggle(`hide-${key}`, hiddenColumns.includes(key));
+    }
+  }
+  document.addEventListener("change", (e) => {
+    const key = e.target.getAttribute?.("data-column");
+    if (!key) return;
+    hiddenColumns = hiddenColumns.filter((k) => k !== key);
+    if (!e.target.checked) hiddenColumns.push(key);
+    try {
+      localStorage.setItem(HIDDEN_COLUMNS, JSON.stringify(hiddenColumns));
+    } catch {
+      // Private mode: the choice lasts for this page only.
+    }
+    applyColumns();
+  });
+  applyColumns();
+
   // ---- live sync console ------------------------------------------------------------------------
   function startConsole(root) {
     const output = root.querySelector(".console");

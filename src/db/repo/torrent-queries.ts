@@ -45,6 +45,11 @@ export interface TorrentListRow {
   links_count: number;
   removed_at: number | null;
   has_details: number;
+  /** From the details, when fetched: how many files, and the provider's error. */
+  files_count: number | null;
+  error: string | null;
+  /** Why the details could not be fetched, if they could not. */
+  details_error: string | null;
 }
 
 /** Index-ordered columns of each sort (the index also ends in seq, the tie-breaker). */
@@ -155,9 +160,9 @@ export function rowsBySeq(dbh: DbHandle, seqs: readonly number[]): TorrentListRo
   const rows = dbh.sqlite
     .query<TorrentListRow, [string]>(
       `SELECT t.seq, t.id, t.provider, t.filename, t.status, t.bytes, t.added_on, t.progress, t.host, t.links_count,
-              t.removed_at,
-              EXISTS (SELECT 1 FROM torrent_details d WHERE d.provider = t.provider AND d.id = t.id) AS has_details
-         FROM torrents t WHERE t.seq IN (SELECT value FROM json_each(?))`,
+              t.removed_at, t.details_error, d.files_count, d.error, d.id IS NOT NULL AS has_details
+         FROM torrents t LEFT JOIN torrent_details d ON d.provider = t.provider AND d.id = t.id
+        WHERE t.seq IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(seqs));
   const bySeq = new Map(rows.map((r) => [r.seq, r]));

@@ -1,7 +1,7 @@
 import { formatBytes, formatCount, formatDuration } from "../../lib/format.ts";
 import { statusColor } from "../../lib/status-colors.ts";
 import type { TimeFormatter } from "../../lib/time-format.ts";
-import { statusLabel, statusTone } from "../../services/library-view/filters.ts";
+import { failureReason, statusLabel, statusTone } from "../../services/library-view/filters.ts";
 
 /** The detail page of a library torrent (provider and id: ids are only unique per provider). */
 export function torrentUrl(ref: { provider: string; id: string }): string {
@@ -20,6 +20,7 @@ const helpers = {
   duration: formatDuration,
   label: statusLabel,
   tone: statusTone,
+  reason: failureReason,
   /** "3 min ago", "2 d ago". */
   ago(value: string | number | null | undefined, now: number = Date.now()): string {
     if (value === null || value === undefined) return "never";

@@ -47,6 +47,30 @@ const STATUS_WORDS: Record<string, string> = {
   magnet_error: "magnet error",
 };
 
+/** A failed status in a few words, for the list's Reason column when the provider gave no error. */
+const FAILED_STATUS_REASONS: Record<string, string> = {
+  dead: "lost by the provider",
+  error: "stopped by the provider",
+  magnet_error: "magnet unreadable",
+  virus: "flagged as a virus",
+};
+
+/**
+ * Why a torrent is not fine, in a few words (the list's Reason column): the provider's error,
+ * else what its failed status means, else why its details could not be fetched; "" when fine.
+ */
+export function failureReason(row: {
+  status: string;
+  error: string | null;
+  details_error: string | null;
+}): string {
+  return (
+    row.error ||
+    FAILED_STATUS_REASONS[row.status] ||
+    (row.details_error ? `details: ${row.details_error}` : "")
+  );
+}
+
 /** Why a torrent in a failed status is stuck, and what Re-inject does about it. */
 export const FAILED_STATUS_EXPLANATIONS: Record<string, string> = {
   dead: "The provider lost this torrent (no seeders left, or its links no longer work). Re-inject adds the same hash again with the same files.",
