@@ -22,6 +22,8 @@ export class RepairRuns {
   last: BackgroundRun | null = null;
   /** Repaired torrents whose links wait for the new files in the mount (relink.ts), by attempt id. */
   readonly relinkWaits = new Map<number, MountWait>();
+  /** False once no attempt waits: the relink round then skips its query until a repair adds one. */
+  relinksPending = true;
 }
 
 export function startRepairRun(deps: Deps, options: Omit<RunOptions, "trigger">): BackgroundRun {

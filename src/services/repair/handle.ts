@@ -142,7 +142,10 @@ export async function handleCandidate(
     await notifyPermanentFailure(deps, target, item.failure ?? "unknown", item.error ?? "", item.attempts);
   }
   // The downloads loop runs the relink rounds: wake it for the look in the mount.
-  if ((run.detail.relink as { state?: string } | undefined)?.state === "waiting") notifyChanged(deps);
+  if ((run.detail.relink as { state?: string } | undefined)?.state === "waiting") {
+    deps.repairRuns.relinksPending = true;
+    notifyChanged(deps);
+  }
   deps.bus.publish("repair", "attempt", {
     candidateId: snapshot.id,
     torrentId: target.torrentId,

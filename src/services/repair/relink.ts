@@ -67,9 +67,13 @@ export function relinkPlan(
 /** Due relinks: one look in the mount each, rewrite when every file is there. Returns the looks. */
 export async function relinkRound(deps: Deps): Promise<number> {
   const waits = deps.repairRuns.relinkWaits;
+  // The downloads loop calls this every tick: no query while nothing can be waiting.
+  if (!deps.repairRuns.relinksPending) return 0;
+  const rows = attemptsWaitingToRelink(deps.dbh.db);
+  if (rows.length === 0) deps.repairRuns.relinksPending = false;
   const seen = new Set<number>();
   let looked = 0;
-  for (const row of attemptsWaitingToRelink(deps.dbh.db)) {
+  for (const row of rows) {
     seen.add(row.id);
     const detail = JSON.parse(row.detail) as Record<string, unknown> & { relink: RelinkRecord };
     const now = deps.clock.now();
