@@ -22,10 +22,10 @@ RUN --mount=type=secret,id=npm_ca \
       arm64) arch=aarch64 ;; \
       *) echo "Bun has no Linux build for $(dpkg --print-architecture)" >&2; exit 1 ;; \
     esac \
- && meta=$(curl -fsSL "${NPM_REGISTRY}/@oven/bun-linux-${arch}/${BUN_VERSION}") \
+ && meta=$(curl -fsSL --retry 3 "${NPM_REGISTRY}/@oven/bun-linux-${arch}/${BUN_VERSION}") \
  && tarball=$(printf '%s' "$meta" | sed -n 's/.*"tarball": *"\([^"]*\)".*/\1/p') \
  && integrity=$(printf '%s' "$meta" | sed -n 's/.*"integrity": *"sha512-\([^"]*\)".*/\1/p') \
- && curl -fsSL -o /tmp/bun.tgz "$tarball" \
+ && curl -fsSL --retry 3 -o /tmp/bun.tgz "$tarball" \
  && expected=$(printf '%s' "$integrity" | base64 -d | od -An -v -tx1 | tr -d ' \n') \
  && actual=$(sha512sum /tmp/bun.tgz | cut -d' ' -f1) \
  && if [ -z "$expected" ] || [ "$expected" != "$actual" ]; then echo "bun.tgz: integrity mismatch" >&2; exit 1; fi \

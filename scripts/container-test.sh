@@ -118,22 +118,27 @@ cleanup
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-# 3. The base image: debootstrap from the Debian mirror apt already uses (its .debs kept in the
-# cache), saved as a tarball, imported once into the storage.
-if ! podman image exists "$BASE_IMAGE"; then
-  if [ ! -s "$CACHE/base-bookworm-minbase.tar" ]; then
-    mirror=$(grep -h -m1 '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | head -1 || true)
-    [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-    mirror=${mirror:-http://deb.debian.org/debian}
-    say "debootstrap --variant=minbase bookworm from $mirror"
-    rootfs="$CACHE/rootfs.tmp"
-    rm -rf "$rootfs"
-    # What makes debian:bookworm-slim slim and quick to build on, written before debootstrap's
-    # own dpkg runs read it: no fsync per unpacked file (most of the time on a busy disk), no
-    # manuals, docs or translations, no translated package lists for apt.
-    mkdir -p "$rootfs/etc/dpkg/dpkg.cfg.d" "$rootfs/etc/apt/apt.conf.d" "$CACHE/debs"
-    echo force-unsafe-io >"$rootfs/etc/dpkg/dpkg.cfg.d/docker-apt-speedup"
-    cat >"$rootfs/etc/dpkg/dpkg.cfg.d/docker" <<'DPKG'
+# Runs a step that reaches the network (the Debian mirror, the npm registry) once more if it fails,
+# its log's tail printed each time: what a blip costs is the time of the step, never the run.
+#   twice <what> <log file> <command...>
+twice() {
+  local what=$1 log=$2; shift 2
+  : >"$log"
+  "$@" >>"$log" 2>&1 && return 0
+  tail -20 "$log"; say "$what failed, once more"; cleanup
+  "$@" >>"$log" 2>&1 && return 0
+  tail -30 "$log"; say "$what failed twice (log: $log)"; exit 1
+}
+
+debootstrap_into() {
+  local rootfs=$1 mirror=$2
+  rm -rf "$rootfs"
+  # What makes debian:bookworm-slim slim and quick to build on, written before debootstrap's
+  # own dpkg runs read it: no fsync per unpacked file (most of the time on a busy disk), no
+  # manuals, docs or translations, no translated package lists for apt.
+  mkdir -p "$rootfs/etc/dpkg/dpkg.cfg.d" "$rootfs/etc/apt/apt.conf.d" "$CACHE/debs"
+  echo force-unsafe-io >"$rootfs/etc/dpkg/dpkg.cfg.d/docker-apt-speedup"
+  cat >"$rootfs/etc/dpkg/dpkg.cfg.d/docker" <<'DPKG'
 path-exclude /usr/share/doc/*
 path-include /usr/share/doc/*/copyright
 path-exclude /usr/share/man/*
@@ -143,11 +148,20 @@ path-exclude /usr/share/lintian/*
 path-exclude /usr/share/linda/*
 path-exclude /usr/share/locale/*
 DPKG
-    echo 'Acquire::Languages "none";' >"$rootfs/etc/apt/apt.conf.d/docker-no-languages"
-    if ! nice -n 10 debootstrap --variant=minbase --cache-dir="$CACHE/debs" bookworm "$rootfs" "$mirror" \
-      >"$CACHE/debootstrap.log" 2>&1; then
-      tail -20 "$CACHE/debootstrap.log"; rm -rf "$rootfs"; exit 1
-    fi
+  echo 'Acquire::Languages "none";' >"$rootfs/etc/apt/apt.conf.d/docker-no-languages"
+  nice -n 10 debootstrap --variant=minbase --cache-dir="$CACHE/debs" bookworm "$rootfs" "$mirror"
+}
+
+# 3. The base image: debootstrap from the Debian mirror apt already uses (its .debs kept in the
+# cache), saved as a tarball, imported once into the storage.
+if ! podman image exists "$BASE_IMAGE"; then
+  if [ ! -s "$CACHE/base-bookworm-minbase.tar" ]; then
+    mirror=$(grep -h -m1 '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | head -1 || true)
+    [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+    mirror=${mirror:-http://deb.debian.org/debian}
+    say "debootstrap --variant=minbase bookworm from $mirror"
+    rootfs="$CACHE/rootfs.tmp"
+    twice debootstrap "$CACHE/debootstrap.log" debootstrap_into "$rootfs" "$mirror"
     rm -rf "$rootfs/var/cache/apt/archives/"*.deb "$rootfs/var/lib/apt/lists/"*
     tar -C "$rootfs" --numeric-owner -cf "$CACHE/base-bookworm-minbase.tar.tmp" .
     mv "$CACHE/base-bookworm-minbase.tar.tmp" "$CACHE/base-bookworm-minbase.tar"
@@ -170,13 +184,8 @@ if [ -n "$ca" ] && [ "$ca" != "null" ] && [ "$ca" != "undefined" ] && [ -s "$ca"
   build+=(--secret "id=npm_ca,src=$ca")
 fi
 say "podman ${build[*]} --tag $IMAGE ."
-: >"$CACHE/build.log.tmp"
-for target in "--tag $IMAGE" "--target build --tag $BUILD_STAGE_IMAGE"; do
-  # shellcheck disable=SC2086 # two words each, on purpose
-  nice -n 10 podman "${build[@]}" $target . >>"$CACHE/build.log.tmp" 2>&1 \
-    || { tail -30 "$CACHE/build.log.tmp"; mv "$CACHE/build.log.tmp" "$CACHE/build.log"; exit 1; }
-done
-mv "$CACHE/build.log.tmp" "$CACHE/build.log"
+twice "podman build" "$CACHE/build.log" nice -n 10 podman "${build[@]}" --tag "$IMAGE" .
+twice "podman build --target build" "$CACHE/build-stage.log" podman "${build[@]}" --target build --tag "$BUILD_STAGE_IMAGE" .
 # Images of earlier builds nothing names any more, parents first freed by their children.
 for _ in 1 2 3 4 5 6 7 8 9 10; do
   [ -n "$(podman images --quiet --filter dangling=true)" ] || break
