@@ -46,13 +46,19 @@ export function contentSha256(key: string, size: number): string {
 /**
  * Streams [start, end] of a file with HTTP Range support (206 + Content-Range), respecting
  * backpressure, optionally throttled to `bytesPerSecond`. A link that expires while it streams cuts
- * the connection there (`expired`), as a CDN does when a signed URL runs out.
+ * the connection there (`expired`), as a CDN does when a signed URL runs out; `cutAfterBytes` cuts
+ * every connection once it has sent that much (a flaky CDN, the link still valid).
  */
 export function serveContent(
   req: IncomingMessage,
   res: ServerResponse,
   file: { key: string; size: number; name: string },
-  options: { bytesPerSecond?: number; expired?: () => boolean; content?: Uint8Array } = {},
+  options: {
+    bytesPerSecond?: number;
+    expired?: () => boolean;
+    cutAfterBytes?: number;
+    content?: Uint8Array;
+  } = {},
 ): void {
   let start = 0;
   let end = file.size - 1;
@@ -93,7 +99,7 @@ export function serveContent(
   const started = Date.now();
   const pump = () => {
     while (position <= end) {
-      if (options.expired?.()) {
+      if (options.expired?.() || (options.cutAfterBytes && position - start >= options.cutAfterBytes)) {
         res.destroy();
         return;
       }

@@ -94,6 +94,7 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
       activeLimit: options.activeLimit ?? 50,
       linkTtlMs: options.linkTtlMs ?? 0,
       downloadBytesPerSecond: options.downloadBytesPerSecond ?? 0,
+      cutDownloadsAfterBytes: options.cutDownloadsAfterBytes ?? 0,
       adApiKey: options.adApiKey ?? DEFAULT_FAKE_AD_KEY,
     },
     { size: 0, ...options.library },
@@ -183,6 +184,7 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
     serveContent(req, res, entry, {
       content: state.fileContent.get(entry.key),
       bytesPerSecond: state.options.downloadBytesPerSecond,
+      cutAfterBytes: state.options.cutDownloadsAfterBytes,
       expired: () => entry.expiresAt < Date.now(),
     });
   }

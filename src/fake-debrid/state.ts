@@ -37,6 +37,8 @@ export interface FakeOptions {
   linkTtlMs: number;
   /** Throttle of the download endpoint (bytes per second, 0 = unlimited). */
   downloadBytesPerSecond: number;
+  /** Each download connection is cut after sending this many bytes, as a flaky CDN does (0 = never). */
+  cutDownloadsAfterBytes: number;
   /** API key of the fake AllDebrid account (served under /v4 and /v4.1). */
   adApiKey?: string;
 }

@@ -129,3 +129,30 @@ describe("WebDAV reads the provider cuts mid-body", () => {
     ]);
   });
 });
+
+test("a download server that drops every connection after 1 MB: curl still gets the whole file, on the same link", async () => {
+  await using f = await startDavFixture({
+    size: 6,
+    fake: { cutDownloadsAfterBytes: 1_000_000, library: { fileBytes: { min: 3_000_000, max: 4_000_000 } } },
+  });
+  const { file, path } = singleFile(f);
+  const curl = Bun.spawn(
+    ["curl", "-sS", "-u", `${DAV_CREDS.username}:${DAV_CREDS.password}`, `${f.base}${path}`],
+    {
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
+  const [body, stderr, code] = await Promise.all([
+    new Response(curl.stdout).arrayBuffer(),
+    new Response(curl.stderr).text(),
+    curl.exited,
+  ]);
+  expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+  expect(Buffer.compare(new Uint8Array(body), contentSlice(file.key, 0, file.bytes))).toBe(0);
+  // A connection carries at most 1 MiB (the fake writes 256 KiB at a time until it passed 1 MB);
+  // the link stayed valid, so it was unrestricted once.
+  expect(f.deps.dav.counters.resumes).toBeGreaterThanOrEqual(Math.ceil(file.bytes / 1_048_576) - 1);
+  expect(f.deps.dav.counters.unrestricts).toBe(1);
+  await until(() => f.deps.dav.counters.openStreams === 0, "the read's end counted");
+});
