@@ -3,6 +3,7 @@ import type { Deps } from "../../deps.ts";
 import { NotFoundError } from "../../errors.ts";
 import { resolveReportFile } from "../../services/reports/index.ts";
 import type { App } from "../context.ts";
+import { render } from "../render.ts";
 
 /**
  * The static reports of DATA_DIR/reports. They are self-contained, so they are served with a
@@ -24,7 +25,7 @@ export function registerReports(app: App, deps: Deps): void {
   };
   app.get("/reports", (c) => {
     if (!resolveReportFile(deps.config, "index.html")) {
-      return c.html("<!doctype html><title>Reports</title><p>No report yet: every job run writes one.</p>");
+      return render(c, "jobs/reports-empty", {}, { title: "Reports" });
     }
     return c.redirect("/reports/index.html", 302);
   });

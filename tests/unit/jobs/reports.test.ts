@@ -82,10 +82,10 @@ describe("HTML reports", () => {
     expect(html).not.toContain("<script");
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;");
-    // Self-contained: inline style, no external resource, the only link goes to the index.
+    // Self-contained: inline style, no external resource; links go to the index and back to the app.
     expect(html).toContain("<style>");
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-    expect([...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual(["../index.html"]);
+    expect([...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual(["/", "/jobs", "../index.html"]);
     // Charts: the requests the job made, and the bars section, as inline SVG.
     expect(html).toContain("Debrid requests");
     expect(html.match(/<svg /g)?.length).toBe(2);
