@@ -10,34 +10,47 @@ export interface TimeFormatter {
   dateTime(value: number | string | Date, options?: { seconds?: boolean }): string;
   /** "04:30:00". */
   clock(value: number | string | Date): string;
+  /** Minutes since midnight in the zone (04:30 → 270); 0 for an invalid time. */
+  minuteOfDay(value: number | string | Date): number;
 }
 
 /** Zone offsets are cached per quarter hour: every time-zone transition falls on one. */
 const BUCKET_MS = 15 * 60_000;
 const MAX_CACHED_BUCKETS = 8192;
 
-/** Throws a RangeError for a name Intl does not know (config validates it first). */
+/**
+ * Throws a RangeError for a name Intl does not know (config validates it first). Without a name
+ * (the process time zone), Intl is only loaded on the first time shown: its ICU data is about
+ * 5 MB resident, which an idle server never needs.
+ */
 export function timeFormatter(timeZone?: string): TimeFormatter {
-  const format = new Intl.DateTimeFormat("en-US", {
-    timeZone: timeZone || undefined,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  });
-  const zone = format.resolvedOptions().timeZone;
-  const offsetOf = zoneOffsets(format);
+  let built: { format: Intl.DateTimeFormat; zone: string; offsetOf: (ms: number) => number } | undefined;
+  const intl = () => {
+    if (built) return built;
+    const format = new Intl.DateTimeFormat("en-US", {
+      timeZone: timeZone || undefined,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    built = { format, zone: format.resolvedOptions().timeZone, offsetOf: zoneOffsets(format) };
+    return built;
+  };
+  if (timeZone) intl();
   /** The wall clock of `value` in the zone, as a UTC Date (read with the getUTC* methods). */
   const wallClock = (value: number | string | Date): Date | null => {
     const ms = value instanceof Date ? value.getTime() : new Date(value).getTime();
     if (Number.isNaN(ms)) return null;
-    return new Date(ms + offsetOf(ms));
+    return new Date(ms + intl().offsetOf(ms));
   };
   return {
-    zone,
+    get zone() {
+      return intl().zone;
+    },
     dateTime(value, options = {}) {
       const w = wallClock(value);
       if (!w) return "";
@@ -47,6 +60,10 @@ export function timeFormatter(timeZone?: string): TimeFormatter {
     clock(value) {
       const w = wallClock(value);
       return w ? `${two(w.getUTCHours())}:${two(w.getUTCMinutes())}:${two(w.getUTCSeconds())}` : "";
+    },
+    minuteOfDay(value) {
+      const w = wallClock(value);
+      return w ? w.getUTCHours() * 60 + w.getUTCMinutes() : 0;
     },
   };
 }

@@ -29,6 +29,14 @@ describe("times in the configured zone", () => {
     );
   });
 
+  test("minute of the day in the zone (the download speed schedule's clock)", () => {
+    expect(timeFormatter("UTC").minuteOfDay(WINTER)).toBe(23 * 60 + 30);
+    expect(timeFormatter("Europe/Paris").minuteOfDay(WINTER)).toBe(30); // 00:30 the next day
+    expect(timeFormatter("Asia/Kolkata").minuteOfDay(Date.UTC(2026, 2, 1, 18, 30, 0))).toBe(0);
+    expect(timeFormatter("America/New_York").minuteOfDay(SUMMER)).toBe(22 * 60 + 4);
+    expect(timeFormatter("UTC").minuteOfDay(Number.NaN)).toBe(0);
+  });
+
   test("an invalid time gives an empty string; an unknown zone is refused", () => {
     expect(timeFormatter("UTC").dateTime("not a date")).toBe("");
     expect(timeFormatter("UTC").clock(Number.NaN)).toBe("");

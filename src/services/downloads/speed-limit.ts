@@ -12,17 +12,6 @@ import { storedPreferences } from "./preferences.ts";
 const DEFAULT_ALTERNATIVE_LIMIT = 10 * 1024 * 1024;
 const OVERRIDE_KEY = "downloads.speed_mode_override";
 
-function minuteOfDay(deps: Deps): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: deps.time.zone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(new Date(deps.clock.now()));
-  const value = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return value("hour") * 60 + value("minute");
-}
-
 /**
  * The download limit in force now, and why: the schedule's window (or the alternative mode a
  * client toggled), else the limit a client set (transfer/setDownloadLimit), else
@@ -34,7 +23,8 @@ export function currentDownloadLimit(deps: Deps): EffectiveLimit {
   const alternative = Number(prefs.alt_dl_limit ?? DEFAULT_ALTERNATIVE_LIMIT);
   return effectiveDownloadLimit({
     windows: speed.schedule,
-    minuteOfDay: minuteOfDay(deps),
+    // Only a schedule needs the clock of the zone (and so Intl, read through deps.time).
+    minuteOfDay: speed.schedule.length > 0 ? deps.time.minuteOfDay(deps.clock.now()) : 0,
     override: getSetting<ModeOverride>(deps.dbh.db, OVERRIDE_KEY) ?? null,
     alternativeLimit: Number.isFinite(alternative) && alternative > 0 ? alternative : 0,
     clientLimit: Math.max(0, Number(prefs.dl_limit ?? 0) || 0),

@@ -44,14 +44,17 @@ export interface ListResult {
 const DIRECT_OFFSET_LIMIT = 1000;
 
 /** Counts per status, of every provider or of one (cached until the library changes). */
-export function libraryCounts(deps: Deps, provider: string | null = null): StatusCounts {
-  const version = libraryVersion(deps.dbh);
+export function libraryCounts(
+  deps: Deps,
+  provider: string | null = null,
+  version = libraryVersion(deps.dbh),
+): StatusCounts {
   return deps.libraryCache.get(`counts|${provider ?? ""}`, version, () => statusCounts(deps.dbh, provider));
 }
 
 /** Present torrents per provider (cached until the library changes). */
-function libraryProviders(deps: Deps): ListResult["providers"] {
-  return deps.libraryCache.get("providers", libraryVersion(deps.dbh), () => providerCounts(deps.dbh));
+function libraryProviders(deps: Deps, version = libraryVersion(deps.dbh)): ListResult["providers"] {
+  return deps.libraryCache.get("providers", version, () => providerCounts(deps.dbh));
 }
 
 function knownTotal(counts: StatusCounts, filter: ListFilter): number | null {
@@ -84,13 +87,14 @@ export function listTorrents(deps: Deps, query: ListQuery): ListResult {
     match: buildMatchExpression(query.q),
   };
   const order: ListOrder = { sort: query.sort, dir: query.dir };
+  // Read once: every cached part of the page is of the same library version.
   const version = libraryVersion(deps.dbh);
   // The status chips count what the search matches ("All 3,237" beside 0 results was wrong).
   const counts = filter.match
     ? deps.libraryCache.get(`counts|${provider ?? ""}|${filter.match}`, version, () =>
         matchingStatusCounts(deps.dbh, provider, filter.match as string),
       )
-    : libraryCounts(deps, provider);
+    : libraryCounts(deps, provider, version);
   const offset = (query.page - 1) * query.perPage;
   let total = knownTotal(counts, filter);
   let seqs: number[];
@@ -114,7 +118,7 @@ export function listTorrents(deps: Deps, query: ListQuery): ListResult {
     pages: Math.max(1, Math.ceil(total / query.perPage)),
     perPage: query.perPage,
     counts,
-    providers: libraryProviders(deps),
+    providers: libraryProviders(deps, version),
   };
 }
 

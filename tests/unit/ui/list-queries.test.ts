@@ -161,6 +161,16 @@ describe("search and special views", () => {
     expect(rowsBySeq(dbh, [])).toEqual([]);
   });
 
+  test("rows of any page length: short last pages, every per-page size, and more", () => {
+    const seqs = rows.map((r) => r.seq).reverse();
+    for (const length of [1, 7, 25, 26, 50, 99, 100, 101, 200, 201, 450]) {
+      const picked = seqs.slice(0, length);
+      const got = rowsBySeq(dbh, picked);
+      expect(got.map((r) => r.seq)).toEqual(picked);
+      expect(got.every((r) => typeof r.has_details === "number" && r.id !== "")).toBe(true);
+    }
+  });
+
   test("counts per status, removed and with details", () => {
     const counts = statusCounts(dbh);
     expect(counts.present).toBe(rows.filter(live).length);
