@@ -52,8 +52,14 @@ function parameters(route: ApiRoute): JsonSchema[] {
 
 function responses(route: ApiRoute): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
+  const error = { content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
   for (const [status, response] of Object.entries(route.spec.responses)) {
     const type = response.contentType ?? "application/json";
+    // A 4xx without its own schema is the common error envelope.
+    if (Number(status) >= 400 && !response.schema && type === "application/json") {
+      out[status] = { description: response.description, ...error };
+      continue;
+    }
     out[status] = {
       description: response.description,
       ...(response.schema || type !== "application/json"
@@ -61,7 +67,6 @@ function responses(route: ApiRoute): Record<string, JsonSchema> {
         : { content: { "application/json": { schema: { type: "object" } } } }),
     };
   }
-  const error = { content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
   if (route.spec.params || route.spec.query || route.spec.body || route.spec.serviceBody)
     out["400"] ??= { description: "A parameter or the body failed validation", ...error };
   out["401"] ??= { description: "Not logged in (session cookie or HTTP Basic)", ...error };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { NotFoundError } from "../../errors.ts";
 import { jobsOverview, runDetail, runHistory } from "../../jobs/overview.ts";
 import { type ApiRoute, apiRoute } from "../api/openapi-route.ts";
+import { jobsListSchema, runDetailSchema, runsSchema } from "../api/responses/jobs.ts";
 import { numericId, wholeNumberQuery } from "../api/schemas.ts";
 import { parseJobName } from "./params.ts";
 
@@ -23,7 +24,7 @@ export const JOBS_API: readonly ApiRoute[] = [
       path: "/api/jobs",
       tag: TAG,
       summary: "Every job with its schedule, next run and last outcome",
-      responses: { 200: { description: "`{ jobs: [...] }`" } },
+      responses: { 200: { description: "Every job", schema: jobsListSchema } },
     },
     (c, _input, deps) => c.json({ jobs: jobsOverview(deps, deps.jobs) }),
   ),
@@ -38,7 +39,10 @@ export const JOBS_API: readonly ApiRoute[] = [
         limit: wholeNumberQuery("limit", 50, 500),
         before: numericId("run id").optional().describe("only runs older than this run id (paging)"),
       }),
-      responses: { 200: { description: "`{ runs: [...] }`" }, 404: { description: "No such job" } },
+      responses: {
+        200: { description: "Runs, newest first", schema: runsSchema },
+        404: { description: "No such job" },
+      },
     },
     (c, { query }, deps) => {
       if (query.job !== undefined) deps.jobs.get(query.job);
@@ -54,7 +58,10 @@ export const JOBS_API: readonly ApiRoute[] = [
       tag: TAG,
       summary: "One run with its log and report",
       params: z.object({ id: numericId("run id") }),
-      responses: { 200: { description: "`{ run }`" }, 404: { description: "No such run" } },
+      responses: {
+        200: { description: "The run and its log lines", schema: runDetailSchema },
+        404: { description: "No such run" },
+      },
     },
     (c, { params }, deps) => {
       const run = runDetail(deps, deps.jobs, params.id);

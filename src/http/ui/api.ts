@@ -3,6 +3,7 @@ import type { Deps } from "../../deps.ts";
 import { resolveTorrentId, type TorrentRef, torrentDetail } from "../../services/library-view/detail.ts";
 import { listTorrents } from "../../services/library-view/list.ts";
 import { type ApiRoute, apiRoute } from "../api/openapi-route.ts";
+import { torrentDetailSchema } from "../api/responses/library.ts";
 import { listQuerySchema, listUrl, toListQuery } from "./list-query.ts";
 
 const TAG = "Library";
@@ -23,7 +24,10 @@ function detailJson(deps: Deps, ref: TorrentRef) {
 }
 
 const detailResponses = {
-  200: { description: "`{ torrent, details, files: [{ id, path, bytes, selected }], repairAttempts }`" },
+  200: {
+    description: "The torrent, its details (null until fetched), files and repair attempts",
+    schema: torrentDetailSchema,
+  },
   404: { description: "Not in the library" },
 };
 
@@ -67,8 +71,13 @@ export const LIBRARY_API: readonly ApiRoute[] = [
                 removedAt: z.number().nullable(),
               }),
             ),
-            counts: z.unknown(),
-            providers: z.unknown(),
+            counts: z.object({
+              byStatus: z.record(z.string(), z.number()).describe("present torrents per status"),
+              present: z.number(),
+              removed: z.number(),
+              withDetails: z.number(),
+            }),
+            providers: z.array(z.object({ provider: z.string(), count: z.number(), bytes: z.number() })),
           }),
         },
       },

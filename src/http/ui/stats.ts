@@ -8,6 +8,7 @@ import {
   SERIES_RANGES,
 } from "../../services/stats/index.ts";
 import { type ApiRoute, apiRoute } from "../api/openapi-route.ts";
+import { libraryStatsSchema } from "../api/responses/library.ts";
 import type { App } from "../context.ts";
 import { render } from "../render.ts";
 import { donut, lineChart, niceMaxBytes } from "./charts.ts";
@@ -60,7 +61,12 @@ export const STATS_API: readonly ApiRoute[] = [
       path: "/api/stats",
       tag: "Library",
       summary: "The library statistics report (cached until the library changes)",
-      responses: { 200: { description: "Coverage, volumes, activity, breakdowns, recommendations" } },
+      responses: {
+        200: {
+          description: "Coverage, volumes, activity, breakdowns, recommendations",
+          schema: libraryStatsSchema,
+        },
+      },
     },
     (c, _input, deps) => c.json(cachedLibraryStats(deps)),
   ),
