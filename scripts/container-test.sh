@@ -33,17 +33,18 @@ unmount_under() {
   findmnt -rn -o TARGET | awk -v dir="$1/" 'index($0, dir) == 1' | sort -r | xargs -r umount -l
 }
 
+# One run at a time per cache: two would share the image's name and its build layers (nor is a cache
+# dropped under a run).
+exec 9>"$CACHE/.lock"
+if ! flock --nonblock 9; then
+  say "waiting for another run on $CACHE"; flock 9
+fi
+
 if [ "${1:-}" = "--drop-cache" ]; then
   unmount_under "$CACHE"
   unmount_under "$RUN_DIR"
   rm -rf "$CACHE" "$RUN_DIR"
   say "removed $CACHE"; exit 0
-fi
-
-# One run at a time per cache: two would share the image's name and its build layers.
-exec 9>"$CACHE/.lock"
-if ! flock --nonblock 9; then
-  say "waiting for another run on $CACHE"; flock 9
 fi
 
 timings=()
