@@ -38,6 +38,7 @@ export function accountDescriptor(base: ProviderDescriptor, n: number): Provider
     secretFields: base.secretFields,
     secretVariables: base.secretVariables.map(suffix),
     capabilities: base.capabilities,
+    errorWords: base.errorWords,
     create: (settings: ProviderSettings, context: ProviderContext) =>
       new AccountProvider(kind, base.credentialVariable, credentialVariable, base.create(settings, context)),
   });

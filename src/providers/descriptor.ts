@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../logger.ts";
+import type { ErrorWords } from "./error-words.ts";
 import type { AmbientMeter } from "./http/http-client.ts";
 import type { DebridProvider, ProviderKind } from "./types.ts";
 
@@ -60,6 +61,8 @@ export interface ProviderDescriptor {
   readonly secretFields: readonly string[];
   readonly secretVariables: readonly string[];
   readonly capabilities: ProviderCapabilities;
+  /** Its documented error codes in plain words (messages, pages, logs); see error-words.ts. */
+  readonly errorWords: ErrorWords;
   /** Builds the client (on the shared DebridHttpClient) from configured settings. */
   create(settings: ProviderSettings, context: ProviderContext): DebridProvider;
 }
@@ -76,6 +79,7 @@ interface DescriptorSpec<E extends z.ZodObject, S extends ProviderSettings> {
   secretFields?: ReadonlyArray<keyof S & string>;
   secretVariables?: ReadonlyArray<keyof z.infer<E> & string>;
   capabilities: ProviderCapabilities;
+  errorWords: ErrorWords;
   create(settings: S, context: ProviderContext): DebridProvider;
 }
 
@@ -99,6 +103,7 @@ export function defineProvider<E extends z.ZodObject, S extends ProviderSettings
       ...(aliases[v] ?? []),
     ]),
     capabilities: spec.capabilities,
+    errorWords: spec.errorWords,
     create: (settings: ProviderSettings, context: ProviderContext) => spec.create(settings as S, context),
   });
 }

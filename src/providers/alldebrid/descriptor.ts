@@ -2,6 +2,7 @@ import { z } from "zod";
 import { httpUrl, nonNegativeInt, positiveInt, secret } from "../../config/fields.ts";
 import { defineProvider } from "../descriptor.ts";
 import type { AllDebridProvider } from "./client.ts";
+import { AD_ERROR_WORDS } from "./errors.ts";
 
 /** AllDebrid: API v4/v4.1, one API key. */
 export const allDebrid = defineProvider({
@@ -35,6 +36,7 @@ export const allDebrid = defineProvider({
     instantAvailability: true,
     webdavUrl: "https://webdav.debrid.it/",
   },
+  errorWords: AD_ERROR_WORDS,
   // The client is loaded when the provider is configured: most servers use one or two of them.
   create: (settings, context) =>
     new (require("./client.ts") as { AllDebridProvider: typeof AllDebridProvider }).AllDebridProvider({

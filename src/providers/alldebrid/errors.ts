@@ -1,3 +1,4 @@
+import { type ErrorWords, wordsFor } from "../error-words.ts";
 import type { HttpResponse } from "../http/http-client.ts";
 import { ProviderError, type ProviderErrorKind } from "../types.ts";
 
@@ -79,6 +80,73 @@ export const AD_ERROR_CODES: Record<string, ProviderErrorKind> = {
   FREEDAYS_INVALID_PROVIDER: "bad_request",
 };
 
+/** AllDebrid's documented codes in plain words (the descriptor's `errorWords`). */
+export const AD_ERROR_WORDS: ErrorWords = {
+  GENERIC: "AllDebrid failed without saying why",
+  "404": "this API endpoint does not exist",
+  MAINTENANCE: "AllDebrid is in maintenance",
+  AUTH_MISSING_APIKEY: "no API key was sent",
+  AUTH_BAD_APIKEY: "the API key is invalid",
+  AUTH_BLOCKED: "the API key is blocked (a new location must be confirmed by email)",
+  AUTH_USER_BANNED: "the account is banned",
+  ACCOUNT_INVALID: "the account is not valid",
+  ALREADY_SENT: "this was already sent",
+  NO_SERVER: "servers and VPNs may not use AllDebrid",
+  MUST_BE_PREMIUM: "a premium account is needed",
+  FREE_TRIAL_LIMIT_REACHED: "the free trial's limit is reached",
+  LINK_IS_MISSING: "no link was sent",
+  BAD_LINK: "the link is not valid",
+  LINK_HOST_NOT_SUPPORTED: "this host is not supported",
+  LINK_NOT_SUPPORTED: "this link is not supported",
+  LINK_PASS_PROTECTED: "the link is password protected",
+  LINK_DOWN: "the host no longer has this file",
+  LINK_ERROR: "the link could not be unlocked",
+  LINK_HOST_UNAVAILABLE: "the host is unavailable",
+  LINK_TEMPORARY_UNAVAILABLE: "the file is unavailable for now",
+  LINK_TOO_MANY_DOWNLOADS: "too many downloads at once on this host",
+  LINK_HOST_FULL: "the host's servers are full",
+  LINK_HOST_LIMIT_REACHED: "the host's download limit is reached",
+  REDIRECTOR_NOT_SUPPORTED: "this link redirector is not supported",
+  REDIRECTOR_ERROR: "the link redirector failed",
+  STREAM_INVALID_GEN_ID: "the stream id is invalid",
+  STREAM_INVALID_STREAM_ID: "the stream id is invalid",
+  DELAYED_INVALID_ID: "the delayed link id is invalid",
+  DOWNLOAD_FAILED: "the download failed at AllDebrid",
+  MAGNET_NO_URI: "no magnet was sent",
+  MAGNET_INVALID_URI: "the magnet is not valid",
+  MAGNET_INVALID_FILE: "the file is not a valid torrent",
+  MAGNET_FILE_UPLOAD_FAILED: "the torrent file upload failed",
+  MAGNET_MUST_BE_PREMIUM: "magnets need a premium account",
+  MAGNET_NO_SERVER: "servers and VPNs may not add magnets",
+  MAGNET_TOO_MANY_ACTIVE: "too many active magnets (30 at most)",
+  MAGNET_TOO_MANY: "too many magnets in the account (delete some)",
+  MAGNET_TOO_LARGE: "the torrent is too big (over 1 TB)",
+  MAGNET_INVALID_ID: "AllDebrid no longer knows this magnet",
+  MAGNET_PROCESSING: "the magnet is still processing or already ready",
+  MAGNET_UPLOAD_FAILED: "the magnet upload failed",
+  MAGNET_INTERNAL_ERROR: "AllDebrid failed while unpacking the magnet",
+  MAGNET_CANT_BOOTSTRAP: "the magnet could not start (no peers in 20 min)",
+  MAGNET_MAGNET_TOO_BIG: "the torrent is too big",
+  MAGNET_TOOK_TOO_LONG: "the download took more than 72 h",
+  MAGNET_LINKS_REMOVED: "the files were deleted at the host",
+  MAGNET_PROCESSING_FAILED: "AllDebrid failed processing the magnet",
+  PIN_ALREADY_AUTHED: "the PIN is already used",
+  PIN_EXPIRED: "the PIN expired",
+  PIN_INVALID: "the PIN is invalid",
+  USER_LINK_MISSING: "no saved link was sent",
+  USER_LINK_INVALID: "the saved link is invalid",
+  MISSING_NOTIF_ENDPOINT: "no notification endpoint was sent",
+  VOUCHER_DURATION_INVALID: "the voucher duration is invalid",
+  VOUCHER_NB_INVALID: "the voucher count is invalid",
+  NO_MORE_VOUCHER: "no vouchers left",
+  INSUFFICIENT_BALANCE: "the balance is too low",
+  NO_JSON_PARAM: "a JSON parameter is missing",
+  JSON_INVALID: "a JSON parameter is invalid",
+  FREEDAYS_INVALID_COUNTRY: "free days are not offered in this country",
+  FREEDAYS_INVALID_PHONE: "the phone number is invalid",
+  FREEDAYS_INVALID_PROVIDER: "the phone provider is invalid",
+};
+
 function kindFromStatus(status: number): ProviderErrorKind {
   if (status === 401 || status === 403) return "auth";
   if (status === 404) return "disabled_endpoint";
@@ -111,7 +179,7 @@ export function adError(
   const text =
     kind === "auth"
       ? `AllDebrid refused the API key (${code}${message ? `: ${message}` : ""}). Check AD_API_KEY: https://alldebrid.com/apikeys`
-      : `AllDebrid error: ${code}${message ? ` (${message})` : ""}${httpStatus !== null ? `, HTTP ${httpStatus}` : ""}`;
+      : `AllDebrid: ${wordsFor(AD_ERROR_WORDS, code, kind)} (${code}${message ? `: ${message}` : ""}${httpStatus !== null ? `, HTTP ${httpStatus}` : ""})`;
   return new ProviderError({
     provider: "alldebrid",
     kind,
@@ -139,7 +207,7 @@ export function mapAllDebridError(response: HttpResponse): ProviderError {
       message:
         statusKind === "auth"
           ? `AllDebrid refused the API key (HTTP ${response.status}). Check AD_API_KEY: https://alldebrid.com/apikeys`
-          : `AllDebrid error: HTTP ${response.status}`,
+          : `AllDebrid: ${wordsFor(AD_ERROR_WORDS, error?.code ?? null, statusKind)} (HTTP ${response.status})`,
       httpStatus: response.status,
       providerCode: error?.code ?? null,
       providerError: error?.code ?? null,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { httpUrl, nonNegativeInt, positiveInt, secret } from "../../config/fields.ts";
 import { defineProvider } from "../descriptor.ts";
 import type { DebridLinkProvider } from "./client.ts";
+import { DL_ERROR_WORDS } from "./errors.ts";
 
 /** Debrid-Link: API v2, one API key (https://debrid-link.com/webapp/apikey). */
 export const debridLink = defineProvider({
@@ -37,6 +38,7 @@ export const debridLink = defineProvider({
     instantAvailability: true,
     webdavUrl: null,
   },
+  errorWords: DL_ERROR_WORDS,
   // The client is loaded when the provider is configured: most servers use one or two of them.
   create: (settings, context) =>
     new (require("./client.ts") as { DebridLinkProvider: typeof DebridLinkProvider }).DebridLinkProvider({

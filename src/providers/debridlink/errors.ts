@@ -1,3 +1,4 @@
+import { type ErrorWords, wordsFor } from "../error-words.ts";
 import type { HttpResponse } from "../http/http-client.ts";
 import { ProviderError, type ProviderErrorKind } from "../types.ts";
 
@@ -49,6 +50,46 @@ export const DL_ERROR_CODES: Record<string, ProviderErrorKind> = {
   maxDataHost: "traffic_exhausted",
 };
 
+/** Debrid-Link's documented codes in plain words (the descriptor's `errorWords`). */
+export const DL_ERROR_WORDS: ErrorWords = {
+  badToken: "the API key is invalid or expired",
+  badSign: "the request signature is wrong",
+  hidedToken: "the API key is hidden (revoked)",
+  expired_token: "the API key expired",
+  access_denied: "access was denied",
+  unauthorized_client: "this app is not allowed",
+  invalid_client: "this app is not valid",
+  accountLocked: "the account is locked",
+  maxAttempts: "too many sign-in attempts",
+  captchaRequired: "a captcha must be solved on the website",
+  unknowR: "this API endpoint does not exist",
+  badArguments: "a parameter is missing or wrong",
+  invalid_request: "the request is not valid",
+  badId: "Debrid-Link no longer knows this torrent",
+  floodDetected: "too many requests (flood detected)",
+  internalError: "Debrid-Link failed on its side",
+  server_error: "Debrid-Link failed on its side",
+  serverNotAllowed: "servers and VPNs may not use Debrid-Link",
+  freeServerOverload: "the free servers are overloaded",
+  notAddTorrent: "the torrent or magnet could not be added",
+  torrentTooBig: "the torrent is too big",
+  maxTorrent: "the seedbox holds as many torrents as the plan allows",
+  notDebrid: "this link cannot be debrided",
+  hostNotValid: "this host is not supported",
+  notFreeHost: "this host is not free for this account",
+  fileNotFound: "the host no longer has this file",
+  fileNotAvailable: "the file is unavailable",
+  badFileUrl: "the file link is not valid",
+  badFilePassword: "the file's password is wrong",
+  maintenanceHost: "the host is in maintenance",
+  noServerHost: "no server is free for this host",
+  disabledServerHost: "this host's servers are disabled",
+  maxLink: "the daily link limit is reached",
+  maxLinkHost: "the daily link limit for this host is reached",
+  maxData: "the daily traffic limit is reached",
+  maxDataHost: "the daily traffic limit for this host is reached",
+};
+
 /** Codes that say "try again": a 5xx carrying anything else is Debrid-Link's definitive answer. */
 const TRANSIENT_CODES = new Set(["internalError", "server_error"]);
 
@@ -84,7 +125,7 @@ export function dlError(
   const message =
     kind === "auth"
       ? `Debrid-Link refused the API key (${code}${detail}). Check DEBRIDLINK_API_KEY: https://debrid-link.com/webapp/apikey`
-      : `Debrid-Link error: ${code}${detail}${httpStatus !== null ? `, HTTP ${httpStatus}` : ""}`;
+      : `Debrid-Link: ${wordsFor(DL_ERROR_WORDS, code, kind)} (${code}${description ? `: ${description}` : ""}${httpStatus !== null ? `, HTTP ${httpStatus}` : ""})`;
   return new ProviderError({
     provider: "debridlink",
     kind,
@@ -115,7 +156,7 @@ export function mapDebridLinkError(response: HttpResponse): ProviderError {
     message:
       statusKind === "auth"
         ? `Debrid-Link refused the API key (HTTP ${response.status}). Check DEBRIDLINK_API_KEY`
-        : `Debrid-Link error: ${error?.code ?? `HTTP ${response.status}`}`,
+        : `Debrid-Link: ${wordsFor(DL_ERROR_WORDS, error?.code ?? null, statusKind)} (${error?.code ? `${error.code}, ` : ""}HTTP ${response.status})`,
     httpStatus: response.status,
     providerCode: error?.code ?? null,
     providerError: error?.code ?? null,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { httpUrl, nonNegativeInt, positiveInt, secret } from "../../config/fields.ts";
 import { defineProvider } from "../descriptor.ts";
 import type { PremiumizeProvider } from "./client.ts";
+import { PM_ERROR_WORDS } from "./errors.ts";
 
 /** Premiumize.me: API at www.premiumize.me/api, one API key (Bearer). */
 export const premiumize = defineProvider({
@@ -37,6 +38,7 @@ export const premiumize = defineProvider({
     instantAvailability: false,
     webdavUrl: "https://webdav.premiumize.me/",
   },
+  errorWords: PM_ERROR_WORDS,
   // The client is loaded when the provider is configured: most servers use one or two of them.
   create: (settings, context) =>
     new (require("./client.ts") as { PremiumizeProvider: typeof PremiumizeProvider }).PremiumizeProvider({

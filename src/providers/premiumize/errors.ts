@@ -1,5 +1,12 @@
+import { type ErrorWords, wordsFor } from "../error-words.ts";
 import type { HttpResponse } from "../http/http-client.ts";
 import { ProviderError, type ProviderErrorKind } from "../types.ts";
+
+/**
+ * Premiumize documents no error codes: its words are the sentence it sends, classified by kind
+ * below, and shown after the words of that kind (error-words.ts). A code it may add is kept.
+ */
+export const PM_ERROR_WORDS: ErrorWords = {};
 
 /**
  * Premiumize has no documented table of error codes: an error is `{status: "error", message}`,
@@ -63,7 +70,7 @@ export function pmError(
   const text =
     kind === "auth"
       ? `Premiumize refused the API key (${said}). Check PREMIUMIZE_API_KEY: https://www.premiumize.me/account`
-      : `Premiumize error: ${said}${httpStatus !== null && httpStatus !== 200 ? ` (HTTP ${httpStatus})` : ""}`;
+      : `Premiumize: ${wordsFor(PM_ERROR_WORDS, code, kind)} (${said}${httpStatus !== null && httpStatus !== 200 ? `, HTTP ${httpStatus}` : ""})`;
   return new ProviderError({
     provider: "premiumize",
     kind,
@@ -100,7 +107,7 @@ export function mapPremiumizeError(response: HttpResponse): ProviderError {
     message:
       statusKind === "auth"
         ? `Premiumize refused the API key (HTTP ${response.status}). Check PREMIUMIZE_API_KEY: https://www.premiumize.me/account`
-        : `Premiumize error: HTTP ${response.status}${error?.message ? ` (${error.message})` : ""}`,
+        : `Premiumize: ${wordsFor(PM_ERROR_WORDS, error?.code ?? null, statusKind)} (HTTP ${response.status}${error?.message ? `: ${error.message}` : ""})`,
     httpStatus: response.status,
     providerCode: error?.code ?? null,
     providerError: error?.code ?? null,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { httpUrl, nonNegativeInt, positiveInt, secret } from "../../config/fields.ts";
 import { defineProvider } from "../descriptor.ts";
 import type { RealDebridProvider } from "./client.ts";
+import { RD_ERROR_WORDS } from "./errors.ts";
 
 /** Real-Debrid: REST 1.0, one Bearer token. */
 export const realDebrid = defineProvider({
@@ -35,6 +36,7 @@ export const realDebrid = defineProvider({
     instantAvailability: false,
     webdavUrl: "https://dav.real-debrid.com/",
   },
+  errorWords: RD_ERROR_WORDS,
   // The client is loaded when the provider is configured: most servers use one or two of them.
   create: (settings, context) =>
     new (require("./client.ts") as { RealDebridProvider: typeof RealDebridProvider }).RealDebridProvider({

@@ -1,3 +1,4 @@
+import type { ErrorWords } from "../error-words.ts";
 import type { HttpResponse } from "../http/http-client.ts";
 import { ProviderError, type ProviderErrorKind } from "../types.ts";
 
@@ -57,8 +58,11 @@ function kindFromStatus(status: number): ProviderErrorKind {
   return "unknown";
 }
 
-/** What the codes people meet most mean, in words (pages, logs and the CLI say these). */
-const RD_ERROR_WORDS: Record<number, string> = {
+/**
+ * What the codes people meet most mean, in words (pages, logs and the CLI say these): the
+ * descriptor's `errorWords`; other codes fall back on the words of their kind.
+ */
+export const RD_ERROR_WORDS: ErrorWords = {
   5: "Real-Debrid asks to slow down",
   6: "Real-Debrid could not reach the file",
   7: "Real-Debrid no longer knows this torrent or link",

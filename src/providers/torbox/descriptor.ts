@@ -2,6 +2,7 @@ import { z } from "zod";
 import { httpUrl, nonNegativeInt, positiveInt, secret } from "../../config/fields.ts";
 import { defineProvider } from "../descriptor.ts";
 import type { TorBoxProvider } from "./client.ts";
+import { TB_ERROR_WORDS } from "./errors.ts";
 
 /** TorBox: API v1, one API key (Bearer header; `token` query parameter for requestdl). */
 export const torBox = defineProvider({
@@ -44,6 +45,7 @@ export const torBox = defineProvider({
     instantAvailability: false,
     webdavUrl: "https://webdav.torbox.app/",
   },
+  errorWords: TB_ERROR_WORDS,
   // The client is loaded when the provider is configured: most servers use one or two of them.
   create: (settings, context) =>
     new (require("./client.ts") as { TorBoxProvider: typeof TorBoxProvider }).TorBoxProvider({

@@ -1,3 +1,4 @@
+import { type ErrorWords, wordsFor } from "../error-words.ts";
 import type { HttpResponse } from "../http/http-client.ts";
 import { ProviderError, type ProviderErrorKind } from "../types.ts";
 
@@ -52,6 +53,48 @@ export const TB_ERROR_CODES: Record<string, ProviderErrorKind> = {
   SELLIX_ERROR: "unavailable",
 };
 
+/** TorBox's documented codes in plain words (the descriptor's `errorWords`). */
+export const TB_ERROR_WORDS: ErrorWords = {
+  DATABASE_ERROR: "TorBox's database failed",
+  UNKNOWN_ERROR: "TorBox failed without saying why",
+  REDIRECT_ERROR: "TorBox could not redirect to the file",
+  NO_SERVERS_AVAILABLE_ERROR: "TorBox has no server free right now",
+  DOWNLOAD_SERVER_ERROR: "TorBox's download server failed",
+  SEARCH_ERROR: "TorBox's search failed",
+  OAUTH_VERIFICATION_ERROR: "the sign-in could not be verified",
+  NO_AUTH: "no API key was sent",
+  BAD_TOKEN: "the API key is invalid",
+  AUTH_ERROR: "the API key was refused",
+  INVALID_DEVICE: "this device is not allowed",
+  ENDPOINT_NOT_FOUND: "this API endpoint does not exist",
+  ITEM_NOT_FOUND: "TorBox no longer has this torrent or file",
+  LINK_OFFLINE: "the file is offline",
+  ACTIVE_LIMIT: "every active download slot of the plan is used",
+  COOLDOWN_LIMIT: "the account is on download cooldown",
+  MONTHLY_LIMIT: "the plan's monthly limit is reached",
+  PLAN_RESTRICTED_FEATURE: "the plan does not include this",
+  DOWNLOAD_TOO_LARGE: "the torrent is too big for the plan",
+  INVALID_OPTION: "an option is invalid",
+  MISSING_REQUIRED_OPTION: "a required option is missing",
+  TOO_MANY_OPTIONS: "too many options were sent",
+  TOO_MUCH_DATA: "too much data was sent",
+  BOZO_TORRENT: "the torrent is broken",
+  BOZO_NZB: "the NZB is broken",
+  BOZO_RSS_FEED: "the RSS feed is broken",
+  BOZO_REGEX: "the filter is broken",
+  BOZO_FILE: "the file is broken",
+  DUPLICATE_ITEM: "TorBox already has this item",
+  DIFF_ISSUE: "the request does not match what TorBox has",
+  BAD_CONFIRMATION: "the confirmation is wrong",
+  CONFIRMATION_EXPIRED: "the confirmation expired",
+  INVALID_HASH: "the info-hash is not valid",
+  NOT_OWNER: "this item belongs to another account",
+  UNSUPPORTED_SITE: "this site is not supported",
+  VENDOR_DISABLED: "this TorBox service is disabled",
+  TEMPORARILY_DISABLED: "this is disabled for now",
+  SELLIX_ERROR: "TorBox's payment service failed",
+};
+
 const HINT = "Check TORBOX_API_KEY: https://torbox.app/settings";
 
 function kindFromStatus(status: number): ProviderErrorKind {
@@ -87,7 +130,7 @@ export function tbError(
   const message =
     kind === "auth"
       ? `TorBox refused the API key (${what || `HTTP ${httpStatus}`}). ${HINT}`
-      : `TorBox error: ${what || "no detail"}${httpStatus !== null ? `, HTTP ${httpStatus}` : ""}`;
+      : `TorBox: ${wordsFor(TB_ERROR_WORDS, code, kind)} (${what || "no detail"}${httpStatus !== null ? `, HTTP ${httpStatus}` : ""})`;
   return new ProviderError({
     provider: "torbox",
     kind,
