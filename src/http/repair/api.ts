@@ -14,6 +14,14 @@ import {
   torrentRepairAttempts,
 } from "../../services/repair/index.ts";
 import { type ApiRoute, apiRoute } from "../api/openapi-route.ts";
+import {
+  attemptsSchema,
+  candidatesSchema,
+  historySchema,
+  queueSchema,
+  repairOverviewSchema,
+  repairRunStateSchema,
+} from "../api/responses/repair.ts";
 import { parseCandidateId, parseDryRun, parseLimit, parseMode, parseTorrentId } from "./params.ts";
 
 const TAG = "Repair";
@@ -47,7 +55,9 @@ export const REPAIR_API: readonly ApiRoute[] = [
       path: "/api/repair",
       tag: TAG,
       summary: "Overview: counts by state, settings, dry run, the last scan",
-      responses: { 200: { description: "`{ dryRun, counts, settings, scans }`" } },
+      responses: {
+        200: { description: "Counts, settings, dry run, the last scan", schema: repairOverviewSchema },
+      },
     },
     (c, _input, deps) => {
       const { counts, settings, dryRun, scans } = repairOverview(deps, { limit: 1 });
@@ -74,7 +84,7 @@ export const REPAIR_API: readonly ApiRoute[] = [
           }),
         limit: limit(200),
       }),
-      responses: { 200: { description: "`{ candidates: [...] }`" } },
+      responses: { 200: { description: "The candidates", schema: candidatesSchema } },
     },
     (c, { query }, deps) => {
       const { candidates } = repairOverview(deps, { limit: query.limit as number });
@@ -89,7 +99,7 @@ export const REPAIR_API: readonly ApiRoute[] = [
       path: "/api/repair/queue",
       tag: TAG,
       summary: "The retry queue with due times",
-      responses: { 200: { description: "`{ queue: [...], now }` (epoch ms)" } },
+      responses: { 200: { description: "Queued candidates and the server's time", schema: queueSchema } },
     },
     (c, _input, deps) => c.json({ queue: repairQueue(deps), now: deps.clock.now() }),
   ),
@@ -100,7 +110,7 @@ export const REPAIR_API: readonly ApiRoute[] = [
       tag: TAG,
       summary: "Recent re-injection attempts",
       query: z.object({ limit: limit(50) }),
-      responses: { 200: { description: "`{ attempts: [...] }`" } },
+      responses: { 200: { description: "Attempts, newest first", schema: attemptsSchema } },
     },
     (c, { query }, deps) => c.json({ attempts: repairOverview(deps).attempts.slice(0, query.limit) }),
   ),
@@ -113,7 +123,7 @@ export const REPAIR_API: readonly ApiRoute[] = [
       params: z.object({ id: z.string().describe("candidate number or torrent id") }),
       query: z.object({ provider }),
       responses: {
-        200: { description: "The candidate and its attempts" },
+        200: { description: "The candidate and its attempts", schema: historySchema },
         404: { description: "Unknown id" },
       },
     },
@@ -126,7 +136,7 @@ export const REPAIR_API: readonly ApiRoute[] = [
       tag: TAG,
       summary: "Repair attempts of one torrent (the torrent detail page)",
       params: z.object({ provider: z.string(), id: torrentId }),
-      responses: { 200: { description: "`{ attempts: [...] }`" } },
+      responses: { 200: { description: "Its attempts, newest first", schema: attemptsSchema } },
     },
     (c, { params }, deps) => c.json({ attempts: torrentRepairAttempts(deps, params.provider, params.id) }),
   ),
@@ -185,7 +195,7 @@ export const REPAIR_API: readonly ApiRoute[] = [
       path: "/api/repair/run",
       tag: TAG,
       summary: "The repair run in progress, or the last one",
-      responses: { 200: { description: "`{ run: { running, startedAt, result, error } | null }`" } },
+      responses: { 200: { description: "The run, null before the first", schema: repairRunStateSchema } },
     },
     (c, _input, deps) => {
       const run = currentRepairRun(deps);
