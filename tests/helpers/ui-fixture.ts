@@ -20,6 +20,8 @@ export async function startUiFixture(
   options: {
     size?: number;
     env?: Record<string, string>;
+    /** More configuration that needs the fake's address (a second provider). */
+    envFor?: (fake: FakeDebridServer) => Record<string, string>;
     fake?: StartOptions;
     sync?: "full" | "torrents" | "none";
     /** The runner's jobs (the built-in ones by default). */
@@ -37,6 +39,7 @@ export async function startUiFixture(
       RD_API_URL: fake.rdApiUrl,
       RD_RATE_LIMIT: "100000",
       ...options.env,
+      ...options.envFor?.(fake),
     },
     PROVIDERS,
     options.jobs ? { jobs: options.jobs } : {},

@@ -2,11 +2,16 @@ import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { addTorrents } from "../../services/downloads/add.ts";
 import { listCategoryViews } from "../../services/downloads/categories.ts";
+import { remainingProviders } from "../../services/downloads/provider-step.ts";
 import type { AppEnv } from "../context.ts";
 
-/** What the Add box needs to draw itself: the categories to pick from. */
+/** What the Add box needs to draw itself: the categories and the configured providers, in order. */
 export function addBoxData(deps: Deps) {
-  return { categories: listCategoryViews(deps).map((c) => c.name) };
+  return {
+    categories: listCategoryViews(deps).map((c) => c.name),
+    // The order a torrent without a category is offered to them (DEFAULT_PROVIDER, then DOWNLOAD_PROVIDER_ORDER).
+    providers: remainingProviders(deps, { category: "", providers_tried: "" }),
+  };
 }
 
 /** Magnets and .torrent URLs from the textarea: one per line, blank lines ignored. */
@@ -41,10 +46,12 @@ export async function addFromForm(c: Context<AppEnv>, deps: Deps) {
       failed: [{ source: "the form", reason: "paste a magnet or choose a .torrent file" }],
     };
   const category = typeof form.category === "string" ? form.category : "";
+  const provider = typeof form.provider === "string" ? form.provider : "";
   return addTorrents(deps, {
     urls,
     files,
     category,
+    provider,
     paused: form.paused === "on",
     top: form.top === "on",
   });

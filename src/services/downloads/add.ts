@@ -33,6 +33,11 @@ export interface AddTorrentsInput {
   forceStart?: boolean;
   /** Put at the top of the queue (qBit `addToTopOfQueue`). */
   top?: boolean;
+  /**
+   * The provider to send them to first (a configured one); none = the category's route, then
+   * DOWNLOAD_PROVIDER_ORDER. A refusal still falls back to the others.
+   */
+  provider?: string;
 }
 
 export interface AddTorrentsResult {
@@ -60,6 +65,12 @@ export async function addTorrents(deps: Deps, input: AddTorrentsInput): Promise<
     deps.log.warn({ sources: total }, `torrents/add refused: ${reason}`);
     return { added: [], failed: [{ source: `${total} sources`, reason }] };
   }
+  const provider = (input.provider ?? "").trim();
+  const configured: string[] = deps.providers.configured();
+  if (provider !== "" && !configured.includes(provider)) {
+    const reason = `provider ${JSON.stringify(provider.slice(0, 40))} is not configured (configured: ${configured.join(", ") || "none"})`;
+    return { added: [], failed: [{ source: "the provider choice", reason }] };
+  }
   const results: Array<{ label: string; parsed: SourceResult }> = [];
   for (const url of input.urls)
     results.push({
@@ -71,7 +82,7 @@ export async function addTorrents(deps: Deps, input: AddTorrentsInput): Promise<
 
   const category = (input.category ?? "").trim();
   const savePath = prepareCategoryAndPath(deps, category, input.savepath);
-  const target = "error" in savePath ? null : { ...input, category, savePath: savePath.path };
+  const target = "error" in savePath ? null : { ...input, category, provider, savePath: savePath.path };
   for (let start = 0; start < results.length; start += INSERT_CHUNK) {
     if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     inTransaction(deps.dbh.db, () => {
@@ -139,7 +150,7 @@ function existingOutcome(deps: Deps, hash: string, paused: boolean | undefined):
 function newRow(
   deps: Deps,
   source: TorrentSource,
-  input: AddTorrentsInput & { category: string; savePath: string },
+  input: AddTorrentsInput & { category: string; provider: string; savePath: string },
   queueOrder: number,
 ): NewDownloadTorrent {
   const now = deps.clock.now();
@@ -150,6 +161,8 @@ function newRow(
     magnet: source.magnet,
     torrent_file: source.torrentFile ? Buffer.from(source.torrentFile) : null,
     category: input.category,
+    // Before the provider step, a provider set here is the one asked first (provider_id stays null).
+    provider: input.provider || null,
     save_path: input.savePath,
     tags: normaliseTags(input.tags ?? []).join(","),
     stage: INITIAL_STAGE,

@@ -95,11 +95,17 @@ async function submit(deps: Deps, torrent: DownloadTorrent): Promise<void> {
       ? { torrentFile: new Uint8Array(torrent.torrent_file) }
       : { magnet: torrent.magnet ?? buildMagnet(torrent.hash, torrent.name) };
   const first = tried(torrent).length === 0;
+  // Chosen in the Add box: asked first, the others still follow on a refusal.
+  const chosen = first && torrent.provider && remaining.includes(torrent.provider as ProviderKind);
   try {
     const result = await addWithFallback(deps, {
       source,
-      category: first ? torrent.category : null,
-      routes: first ? routesOf(deps) : { defaultProvider: remaining[0] as ProviderKind },
+      category: first && !chosen ? torrent.category : null,
+      routes: chosen
+        ? { ...routesOf(deps), defaultProvider: torrent.provider as ProviderKind, byCategory: {} }
+        : first
+          ? routesOf(deps)
+          : { defaultProvider: remaining[0] as ProviderKind },
       requireCached: deps.config.downloads.requireCached,
       ...(first ? {} : { fallbackOn: NO_FALLBACK }),
     });
