@@ -1,5 +1,5 @@
 import { cronInWords, untilInWords } from "../../lib/cron-words.ts";
-import { formatDuration } from "../../lib/format.ts";
+import { formatCount, formatDuration } from "../../lib/format.ts";
 import { badgeClass } from "../../lib/status-tone.ts";
 import type { TimeFormatter } from "../../lib/time-format.ts";
 
@@ -18,6 +18,8 @@ export function jobsFormat(time: TimeFormatter, now: number) {
     },
     /** The shared badge class (app.css) of a run status. */
     badge: badgeClass,
+    /** 12,345: thousands separators, as everywhere. */
+    count: formatCount,
     duration(ms: number | null): string {
       return ms === null ? "" : formatDuration(ms);
     },

@@ -1,4 +1,4 @@
-import { formatDuration } from "../../lib/format.ts";
+import { formatCount, formatDuration } from "../../lib/format.ts";
 import { badgeClass } from "../../lib/status-tone.ts";
 import type { TimeFormatter } from "../../lib/time-format.ts";
 
@@ -20,5 +20,6 @@ export function repairFormat(now: number, time: TimeFormatter) {
     },
     /** The shared badge class (app.css) of a candidate state or attempt outcome. */
     badge: badgeClass,
+    count: formatCount,
   };
 }
