@@ -27,6 +27,13 @@ import {
 import { scanInput } from "../../services/symlinks/scan.ts";
 import { settingsInput } from "../../services/symlinks/settings.ts";
 import { type ApiRoute, apiRoute } from "../api/openapi-route.ts";
+import {
+  deletionPlanSchema,
+  directoryTreeSchema,
+  scanHistorySchema,
+  scanProblemsSchema,
+  scanProgressSchema,
+} from "../api/responses/symlinks.ts";
 import { parseIntParam, parseKind, parseScanId } from "./params.ts";
 import { serveReport } from "./report-route.ts";
 
@@ -117,7 +124,7 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
         depth: intQuery("depth", 1, 5),
         refresh: z.string().optional().describe("1: read the disk again instead of the cache"),
       }),
-      responses: { 200: { description: "The folder tree" } },
+      responses: { 200: { description: "The folder tree", schema: directoryTreeSchema } },
     },
     async (c, { query }, deps) =>
       c.json(
@@ -149,7 +156,10 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
       tag: TAG,
       summary: "Progress of a scan",
       params: idParams,
-      responses: { 200: progress, 404: { description: "No such scan" } },
+      responses: {
+        200: { ...progress, schema: scanProgressSchema },
+        404: { description: "No such scan" },
+      },
     },
     (c, { params }, deps) => c.json(getScanProgress(deps, params.id)),
   ),
@@ -190,7 +200,13 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
         limit: intQuery("limit", 200, 5000),
         offset: intQuery("offset", 0, 1e9),
       }),
-      responses: { 200: { description: "`{ total, items: [...] }`" }, 404: { description: "No such scan" } },
+      responses: {
+        200: {
+          description: "The total, counts by type and one page of problems",
+          schema: scanProblemsSchema,
+        },
+        404: { description: "No such scan" },
+      },
     },
     (c, { params, query }, deps) =>
       c.json(
@@ -205,7 +221,7 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
       summary: "The exact list a confirmation deletes, with its token (real mode)",
       params: idParams,
       query: z.object({ type: problemTypes }),
-      responses: { 200: { description: "`{ scanId, count, token, items: [{ path, type, kind }] }`" } },
+      responses: { 200: { description: "The list and its token", schema: deletionPlanSchema } },
     },
     (c, { params, query }, deps) => {
       getScanProgress(deps, params.id);
@@ -260,7 +276,7 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
       tag: TAG,
       summary: "Past scans, newest first",
       query: z.object({ limit: intQuery("limit", 20, 100) }),
-      responses: { 200: { description: "`{ scans: [...] }`" } },
+      responses: { 200: { description: "Past scans", schema: scanHistorySchema } },
     },
     (c, { query }, deps) => c.json({ scans: listScanHistory(deps, query.limit) }),
   ),

@@ -102,8 +102,10 @@ describe("the OpenAPI document's response schemas match what the routes answer (
   }
 
   test("every route whose answer the document describes by a schema is requested above", () => {
+    // The symlink checker's routes need a media tree: openapi-responses-symlinks.test.ts.
     const described = [...documented.entries()]
-      .filter(([key, bodies]) => key.startsWith("GET ") && [...bodies.keys()].some((s) => s < 300))
+      .filter(([key]) => key.startsWith("GET ") && !key.startsWith("GET /api/symlinks/"))
+      .filter(([, bodies]) => [...bodies.keys()].some((s) => s < 300))
       .map(([key]) => key)
       .sort();
     expect(Object.keys(REQUESTS).sort()).toEqual(described);

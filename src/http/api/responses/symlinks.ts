@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+/** Response bodies of the symlink checker's GET routes (src/services/symlinks/ builds them). */
+
+const count = z.number().int().nonnegative();
+
+export const scanProgressSchema = z.object({
+  scanId: z.number(),
+  status: z.string().describe("running, completed, cancelled, failed, interrupted…"),
+  phase: z.string(),
+  mode: z.string().describe("dry-run or real"),
+  depth: z.string(),
+  paths: z.array(z.string()),
+  root: z.string(),
+  startedAt: z.number().describe("epoch ms"),
+  finishedAt: z.number().nullable(),
+  elapsedMs: z.number(),
+  folders: count,
+  total: count,
+  done: count,
+  phase2Total: count,
+  phase2Done: count,
+  phase2EstimateMs: z.number().nullable(),
+  rate: z.number(),
+  etaMs: z.number().nullable(),
+  counts: z
+    .record(z.string(), z.number())
+    .describe("ok, skipped and one count per problem type (broken, inaccessible, empty…)"),
+  problems: count,
+  deleted: count,
+  deleteFailed: count,
+  rescans: count,
+  error: z.string().nullable(),
+  reportPath: z.string().nullable(),
+  confirmToken: z.string().nullable(),
+});
+
+export const scanProblemsSchema = z.object({
+  total: count,
+  byType: z.record(z.string(), z.number()),
+  problems: z.array(
+    z.object({
+      id: z.number(),
+      scan_id: z.number(),
+      path: z.string(),
+      type: z.string(),
+      kind: z.string(),
+      target: z.string().nullable(),
+      size: z.number().nullable(),
+      detail: z.string().nullable(),
+      deleted_at: z.number().nullable(),
+      delete_error: z.string().nullable(),
+    }),
+  ),
+});
+
+export const deletionPlanSchema = z.object({
+  scanId: z.number(),
+  count,
+  token: z.string().describe("what POST /api/symlinks/scan/confirm/{id} needs"),
+  items: z.array(z.object({ path: z.string(), type: z.string(), kind: z.string() })),
+});
+
+export const scanHistorySchema = z.object({ scans: z.array(scanProgressSchema) });
+
+type Node = {
+  path: string;
+  name: string;
+  symlinks: number;
+  mediaFiles: number;
+  folders: number;
+  children?: Node[];
+  hasChildren: boolean;
+};
+const treeNode: z.ZodType<Node> = z.lazy(() =>
+  z.object({
+    path: z.string(),
+    name: z.string(),
+    symlinks: count,
+    mediaFiles: count,
+    folders: count,
+    children: z.array(treeNode).optional(),
+    hasChildren: z.boolean(),
+  }),
+);
+
+export const directoryTreeSchema = z.object({
+  root: z.string().describe("the media root, resolved"),
+  computedAt: z.number(),
+  unreadable: count.describe("folders that could not be read"),
+  node: treeNode,
+});
