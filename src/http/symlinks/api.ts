@@ -83,7 +83,7 @@ const configBody = settingsInput.extend({
   sonarr: connectionInput.optional(),
   radarr: connectionInput.optional(),
 });
-const progress = { description: "The scan's progress (`id`, `status`, counts...)" };
+const progress = { description: "The scan's progress", schema: scanProgressSchema };
 
 /** JSON API under /api/symlinks (the original plan's endpoints). */
 export const SYMLINKS_API: readonly ApiRoute[] = [
@@ -157,7 +157,7 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
       summary: "Progress of a scan",
       params: idParams,
       responses: {
-        200: { ...progress, schema: scanProgressSchema },
+        200: progress,
         404: { description: "No such scan" },
       },
     },
@@ -248,7 +248,13 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
           .optional()
           .transform((v) => parseProblemTypes(v)),
       }),
-      responses: { 202: progress, 409: { description: "The token is out of date: the list changed" } },
+      responses: {
+        202: {
+          description: "Deleting; the progress and how many links were confirmed",
+          schema: scanProgressSchema.extend({ confirmed: z.number() }),
+        },
+        409: { description: "The token is out of date: the list changed" },
+      },
     },
     (c, { params, body }, deps) => {
       const result = confirmDeletion(deps, params.id, { token: body.token, types: body.types });
