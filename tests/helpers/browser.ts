@@ -64,6 +64,32 @@ export async function logIn(page: Page, base: string, user: { username: string; 
   await page.waitForURL(`${base}/`);
 }
 
+/** A UI fixture's app served on an ephemeral port, and a desktop Chromium logged in to it. */
+export interface ServedUi {
+  server: ReturnType<typeof Bun.serve>;
+  base: string;
+  browser: Browser;
+  page: Page;
+}
+
+export async function serveAndLogIn(
+  app: { fetch(request: Request): Response | Promise<Response> },
+  user: { username: string; password: string },
+): Promise<ServedUi> {
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 0 });
+  const base = `http://127.0.0.1:${server.port}`;
+  const browser = await openBrowser(DESKTOP);
+  await logIn(browser.page, base, user);
+  return { server, base, browser, page: browser.page };
+}
+
+/** The browser, then the server, then the fixture: each only if it was started. */
+export async function closeServedUi(ui: Partial<ServedUi>, fixture?: { close(): Promise<void> }) {
+  await ui.browser?.close();
+  await ui.server?.stop(true);
+  await fixture?.close();
+}
+
 /** axe-core's serious and critical WCAG A/AA violations on the current page, one line each. */
 export async function seriousAxeViolations(page: Page): Promise<string[]> {
   // Injected through the DevTools protocol (addScriptTag would be refused by the page's CSP).

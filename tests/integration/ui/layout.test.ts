@@ -4,12 +4,12 @@ import { scanForRepair } from "../../../src/services/repair/index.ts";
 import { runSync } from "../../../src/services/sync/index.ts";
 import {
   type Browser,
+  closeServedUi,
   DESKTOP,
   horizontalOverflow,
-  logIn,
-  openBrowser,
   PHONE,
   seriousAxeViolations,
+  serveAndLogIn,
   widestElements,
 } from "../../helpers/browser.ts";
 import { startUiFixture, type UiFixture } from "../../helpers/ui-fixture.ts";
@@ -43,18 +43,10 @@ beforeAll(async () => {
   if (resync.status !== "succeeded") throw new Error(`fixture sync ${resync.status}`);
   const scan = await scanForRepair(fx.deps, "quick");
   if (scan.status !== "succeeded") throw new Error(`fixture repair scan ${scan.status}`);
-  server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: fx.app.fetch, idleTimeout: 0 });
-  base = `http://127.0.0.1:${server.port}`;
-  browser = await openBrowser(DESKTOP);
-  page = browser.page;
-  await logIn(page, base, LOGIN);
+  ({ server, base, browser, page } = await serveAndLogIn(fx.app, LOGIN));
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop(true);
-  await fx?.close();
-});
+afterAll(() => closeServedUi({ browser, server }, fx));
 
 /** Every page a user reaches from the nav, plus a detail page of each kind found by following links. */
 async function everyPage(): Promise<string[]> {

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import {
   type Browser,
+  closeServedUi,
   DESKTOP,
   horizontalOverflow,
-  logIn,
-  openBrowser,
   PHONE,
   seriousAxeViolations,
+  serveAndLogIn,
   widestElements,
 } from "../../helpers/browser.ts";
 import { startUiFixture, type UiFixture } from "../../helpers/ui-fixture.ts";
@@ -35,18 +35,10 @@ beforeAll(async () => {
     env: { REDRIVA_USERNAME: LOGIN.username, REDRIVA_PASSWORD: LOGIN.password },
     fake: { library: { mix: { dead: 0.2 } } },
   });
-  server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: fx.app.fetch, idleTimeout: 0 });
-  base = `http://127.0.0.1:${server.port}`;
-  browser = await openBrowser(DESKTOP);
-  page = browser.page;
-  await logIn(page, base, LOGIN);
+  ({ server, base, browser, page } = await serveAndLogIn(fx.app, LOGIN));
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop(true);
-  await fx?.close();
-});
+afterAll(() => closeServedUi({ browser, server }, fx));
 
 const headers = () => page.locator("table.torrents thead th:visible").allTextContents();
 

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import {
   type Browser,
+  closeServedUi,
   DESKTOP,
   horizontalOverflow,
-  logIn,
-  openBrowser,
   PHONE,
   seriousAxeViolations,
+  serveAndLogIn,
   widestElements,
 } from "../../helpers/browser.ts";
 import { startUiFixture, type UiFixture } from "../../helpers/ui-fixture.ts";
@@ -31,18 +31,10 @@ beforeAll(async () => {
     sync: "none",
     env: { REDRIVA_USERNAME: LOGIN.username, REDRIVA_PASSWORD: LOGIN.password },
   });
-  server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: fx.app.fetch, idleTimeout: 0 });
-  base = `http://127.0.0.1:${server.port}`;
-  browser = await openBrowser(DESKTOP);
-  page = browser.page;
-  await logIn(page, base, LOGIN);
+  ({ server, base, browser, page } = await serveAndLogIn(fx.app, LOGIN));
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop(true);
-  await fx?.close();
-});
+afterAll(() => closeServedUi({ browser, server }, fx));
 
 test("before any run, /reports is an app page with the nav that says how to get one", async () => {
   await page.goto(`${base}/reports`);
