@@ -318,10 +318,16 @@ function selectionFor(
   return picked === "all" ? kept.map((f) => f.id) : picked;
 }
 
-/** Video files (and their subtitles) when there are any, otherwise everything. */
+/** A scene release's preview clip: `Sample/x.mkv`, `x-sample.mkv`, `x.sample.mkv`. */
+const SAMPLE = /(^|[/\\._ -])sample([/\\._ -]|$)/i;
+
+/**
+ * Video files (and their subtitles) when there are any besides samples, otherwise everything: a
+ * release packed in RARs with only a sample clip in the clear must bring its archives.
+ */
 export function pickFiles(files: ProviderFile[], mode: "video" | "all"): number[] | "all" {
   if (mode === "all") return "all";
-  const videos = files.filter((f) => VIDEO.test(f.path));
+  const videos = files.filter((f) => VIDEO.test(f.path) && !SAMPLE.test(f.path));
   if (videos.length === 0) return "all";
   return files.filter((f) => VIDEO.test(f.path) || SUBTITLE.test(f.path)).map((f) => f.id);
 }

@@ -203,4 +203,27 @@ describe("archives extracted after the download (unar, through the qBit API)", (
     },
     SLOW_TEST,
   );
+  test(
+    "a movie packed in RARs beside a sample clip: the default video selection brings the archives too, and the movie is extracted",
+    async () => {
+      await using p = await startPipeline({ env: { ...ARR_ENV, DOWNLOAD_DELETE_ARCHIVES: "true" } });
+      const movie = videoBytes(800_000, 41);
+      const sample = videoBytes(50_000, 42);
+      const set = rar5([{ name: "Movie.2020.1080p.mkv", content: movie }], 3);
+      const { done } = await grab(
+        p,
+        "Movie.2020.1080p",
+        [
+          ...set.map((content, i) => ({ path: `/Movie.2020.1080p/movie.part${i + 1}.rar`, content })),
+          { path: "/Movie.2020.1080p/Sample/movie-sample.mkv", content: sample },
+        ],
+        "radarr",
+      );
+      expect(done.state).toBe("pausedUP");
+      const folder = join(p.downloadDir, "radarr", "Movie.2020.1080p");
+      expect(fileSha(join(folder, "Movie.2020.1080p.mkv"))).toBe(sha(movie));
+      expect(fileSha(join(folder, "Sample", "movie-sample.mkv"))).toBe(sha(sample));
+    },
+    SLOW_TEST,
+  );
 });
