@@ -70,6 +70,12 @@ export const torrents = sqliteTable(
     /** Last failure to fetch its details (smart sync retries these unless told not to). */
     details_error: text("details_error"),
     details_error_at: integer("details_error_at"),
+    /**
+     * Copies of torrent_details.files_count and .error, kept by triggers (migration 0020), so the
+     * list reads one row per torrent: null files count = no details yet.
+     */
+    details_files_count: integer("details_files_count"),
+    details_provider_error: text("details_provider_error"),
   },
   (t) => [
     uniqueIndex("torrents_id_provider_unique").on(t.id, t.provider),
