@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { positiveInt } from "../fields.ts";
+import { oneOf, positiveInt } from "../fields.ts";
 
 /** One virtual folder rule of DAV_FOLDERS: torrents whose name matches, or grabbed under a category. */
 export type DavFolderRule =
@@ -54,8 +54,19 @@ export const davSchema = z.object({
    * A link that stops working earlier is unrestricted again at once.
    */
   DAV_LINK_TTL_SECONDS: positiveInt(6 * 3600),
+  /**
+   * How GET hands out a file's bytes: `proxy` streams them through Redriva (every client, resumes a
+   * broken provider connection, counts bytes, finds dead links); `redirect` answers 302 to the
+   * provider's direct link (the provider's speed and Content-Length, for clients that follow
+   * redirects keeping Range, as rclone does).
+   */
+  DAV_STREAM: oneOf(["proxy", "redirect"], "proxy"),
 });
 
 export function buildDav(env: z.infer<typeof davSchema>) {
-  return { folders: env.DAV_FOLDERS, linkTtlMs: env.DAV_LINK_TTL_SECONDS * 1000 };
+  return {
+    folders: env.DAV_FOLDERS,
+    linkTtlMs: env.DAV_LINK_TTL_SECONDS * 1000,
+    stream: env.DAV_STREAM,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
-import { DavReadError } from "./links.ts";
+import { DavReadError, redirectLink } from "./links.ts";
 import { acceptsGzip, contentTypeOf, etagOf, propfindBody } from "./propfind.ts";
 import { openDavRead, parseRange } from "./stream.ts";
 import { type DavNode, resolveDavPath } from "./tree.ts";
@@ -117,6 +117,11 @@ export async function davRead(
   const status = range.partial ? 206 : 200;
   if (request.method === "HEAD") return { status, headers, body: null };
   try {
+    if (deps.config.dav.stream === "redirect" && size > 0) {
+      // The client asks the provider itself, with its Range (Go's client, so rclone, keeps it).
+      const location = await redirectLink(deps, node.torrent, node.file);
+      return { status: 302, headers: { location, "cache-control": "no-store" }, body: null };
+    }
     return { status, headers, body: await openDavRead(deps, node.torrent, node.file, range, request.signal) };
   } catch (error) {
     if (error instanceof DavReadError) {

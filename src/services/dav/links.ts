@@ -58,7 +58,8 @@ async function unrestrict(deps: Deps, torrent: DavTorrent, file: DavFile): Promi
   deps.dav.counters.unrestricts++;
   try {
     const u = await provider.unrestrictLink(file.link as string);
-    return { url: u.download, expiresAt: u.expiresAt ?? deps.clock.now() + deps.config.dav.linkTtlMs };
+    const now = deps.clock.now();
+    return { url: u.download, expiresAt: u.expiresAt ?? now + deps.config.dav.linkTtlMs, obtainedAt: now };
   } catch (error) {
     if (isDeadLinkError(error)) {
       reportDeadLink(deps, torrent, file, errorMessage(error));
@@ -76,23 +77,34 @@ async function unrestrict(deps: Deps, torrent: DavTorrent, file: DavFile): Promi
   }
 }
 
+/** A redirected client reads on its own for a while: at most this long, a quarter of a link's life. */
+const REDIRECT_MIN_REMAINING_MS = 10 * 60_000;
+
+/** How long a link must still last to be handed to a client that reads it without Redriva. */
+function redirectMargin(link: CachedLink): number {
+  return Math.min(REDIRECT_MIN_REMAINING_MS, (link.expiresAt - link.obtainedAt) / 4);
+}
+
 /**
  * The direct URL of a file: the cached one while it lasts, else one unrestrict shared by every
  * reader asking at the same time. `stale` is a URL that just failed: it is replaced (once, however
- * many readers saw it fail).
+ * many readers saw it fail). `forRedirect`: the client reads the link itself, so one near its expiry
+ * (redirectMargin) is renewed first: Redriva could not renew it under the client mid-read.
  */
 export async function directLink(
   deps: Deps,
   torrent: DavTorrent,
   file: DavFile,
   stale: string | null = null,
+  forRedirect = false,
 ): Promise<string> {
   if (file.link === null)
     throw new DavReadError(502, `${torrent.provider} gave no link for this file: refresh the torrent`);
   const { dav } = deps;
   const key = keyOf(torrent, file);
   const cached = dav.links.get(key);
-  if (cached && cached.url !== stale && cached.expiresAt > deps.clock.now()) {
+  const margin = cached && forRedirect ? redirectMargin(cached) : 0;
+  if (cached && cached.url !== stale && cached.expiresAt - margin > deps.clock.now()) {
     if (stale === null) dav.counters.linkCacheHits++;
     return cached.url;
   }
@@ -110,4 +122,14 @@ export async function directLink(
   dav.links.set(key, fresh);
   if (dav.links.size > MAX_CACHED_LINKS) dav.links.delete(dav.links.keys().next().value as string);
   return fresh.url;
+}
+
+/**
+ * DAV_STREAM=redirect: where a GET is sent instead of streaming it, the provider's direct link,
+ * renewed first when it is near its expiry (the client then reads it on its own).
+ */
+export async function redirectLink(deps: Deps, torrent: DavTorrent, file: DavFile): Promise<string> {
+  const url = await directLink(deps, torrent, file, null, true);
+  deps.dav.counters.redirects++;
+  return url;
 }

@@ -43,6 +43,11 @@ export function registerDavMetrics(registry: Registry, dav: DavState): void {
     "Links found dead while reading through WebDAV (each one a repair candidate)",
     (c) => c.deadLinks,
   );
+  counter(
+    "redriva_dav_redirects_total",
+    "WebDAV GETs answered with a redirect to the provider's direct link (DAV_STREAM=redirect)",
+    (c) => c.redirects,
+  );
   new Gauge({
     name: "redriva_dav_open_streams",
     help: "WebDAV reads streaming right now (until the body ends, fails or the reader leaves)",

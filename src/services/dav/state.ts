@@ -5,6 +5,8 @@ export interface CachedLink {
   url: string;
   /** Epoch ms after which it is unrestricted again before use. */
   expiresAt: number;
+  /** Epoch ms it was obtained (its lifetime decides how early a redirect renews it). */
+  obtainedAt: number;
 }
 
 /** Counters of the WebDAV server, exposed in /metrics. */
@@ -25,6 +27,8 @@ export interface DavCounters {
   linksRenewed: number;
   /** Links found dead while reading (each made a repair candidate). */
   deadLinks: number;
+  /** GETs answered with a redirect to the provider's direct link (DAV_STREAM=redirect). */
+  redirects: number;
 }
 
 /**
@@ -53,6 +57,7 @@ export class DavState {
     linkCacheHits: 0,
     linksRenewed: 0,
     deadLinks: 0,
+    redirects: 0,
   };
 
   /** Memory held by the cached listings (gzipped), for /metrics. */

@@ -1,6 +1,7 @@
 import { allDebridAccount } from "../../../src/fake-debrid/alldebrid/account.ts";
 import { type FakeDebridServer, type StartOptions, startFakeDebrid } from "../../../src/fake-debrid/index.ts";
 import { createApp } from "../../../src/http/app.ts";
+import type { Clock } from "../../../src/lib/clock.ts";
 import { runSync } from "../../../src/services/sync/index.ts";
 import { makeTestDeps, type TestDeps } from "../../helpers/deps.ts";
 
@@ -35,6 +36,8 @@ export async function startDavFixture(
     env?: Record<string, string>;
     /** Also configure AllDebrid, with this many ready magnets in its account. */
     alldebrid?: number;
+    /** Redriva's clock (the system's by default). */
+    clock?: Clock;
   } = {},
 ): Promise<DavFixture> {
   const fake = await startFakeDebrid({
@@ -49,17 +52,21 @@ export async function startDavFixture(
     const { torrent } = account.add((i + 1).toString(16).padStart(40, "c"), `AllDebrid.Only.Movie.${i}.2024`);
     account.finish(torrent);
   }
-  const deps = makeTestDeps({
-    RD_API_TOKEN: fake.state.options.token,
-    RD_API_URL: fake.rdApiUrl,
-    RD_RATE_LIMIT: "100000",
-    ...(options.alldebrid
-      ? { AD_API_KEY: fake.adApiKey, AD_API_URL: fake.adApiUrl, AD_RATE_WINDOW_MS: "1000" }
-      : {}),
-    REDRIVA_USERNAME: DAV_CREDS.username,
-    REDRIVA_PASSWORD: DAV_CREDS.password,
-    ...options.env,
-  });
+  const deps = makeTestDeps(
+    {
+      RD_API_TOKEN: fake.state.options.token,
+      RD_API_URL: fake.rdApiUrl,
+      RD_RATE_LIMIT: "100000",
+      ...(options.alldebrid
+        ? { AD_API_KEY: fake.adApiKey, AD_API_URL: fake.adApiUrl, AD_RATE_WINDOW_MS: "1000" }
+        : {}),
+      REDRIVA_USERNAME: DAV_CREDS.username,
+      REDRIVA_PASSWORD: DAV_CREDS.password,
+      ...options.env,
+    },
+    undefined,
+    options.clock ? { clock: options.clock } : {},
+  );
   const synced = await runSync(deps, "full", {});
   if (synced.status !== "succeeded") throw new Error(`fixture sync ${synced.status}: ${synced.error}`);
   const app = createApp(deps);

@@ -141,6 +141,8 @@ describe("WebDAV protocol", () => {
     expect(metrics).toContain("redriva_dav_unrestricts_total 1");
     expect(metrics).toContain("redriva_dav_link_cache_hits_total 1");
     expect(metrics).toContain("redriva_dav_open_streams 0");
+    // Streamed through Redriva (DAV_STREAM=proxy, the default): no redirect.
+    expect(metrics).toContain("redriva_dav_redirects_total 0");
   });
 
   test("a dead link answers 502 and becomes a repair candidate (link_unavailable)", async () => {
