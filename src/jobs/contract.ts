@@ -62,4 +62,6 @@ export interface JobVariant<D> {
   /** Words for the log and the history ("list only"). */
   label: string;
   run(ctx: JobContext<D>): Promise<JobOutcome>;
+  /** Its caller prints the run's lines to a terminal (the CLI): they are not echoed into the process log. */
+  terminal?: boolean;
 }

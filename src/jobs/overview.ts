@@ -89,6 +89,25 @@ export function runHistory(
   return recentRuns(deps.dbh.db, options).map((row) => runView(deps, row));
 }
 
+/** Sync runs (the "sync" group: smart-sync, full-sync) looked at for the dashboard's failures. */
+const SYNC_RUNS_LOOKED_AT = 10;
+
+/**
+ * Failed or interrupted runs among the latest sync runs, newest first, whoever started them (a
+ * schedule, the dashboard, the CLI): the dashboard's "Last failures" links to each.
+ */
+export function failedSyncRuns(deps: Deps, runner: JobRunner, limit = 3): RunView[] {
+  const jobs = runner
+    .list()
+    .filter((def) => def.group === "sync")
+    .map((def) => def.name);
+  if (jobs.length === 0) return [];
+  return recentRuns(deps.dbh.db, { jobs, limit: SYNC_RUNS_LOOKED_AT })
+    .filter((row) => row.status === "failed" || row.status === "interrupted")
+    .slice(0, limit)
+    .map((row) => runView(deps, row));
+}
+
 /** One run with its log lines (the live log when it runs in this process). */
 export function runDetail(deps: Deps, runner: JobRunner, id: number): (RunView & { log: string[] }) | null {
   const row = getRun(deps.dbh.db, id);

@@ -5,7 +5,7 @@ import { notify } from "../services/notifications/index.ts";
 import { writeRunReport } from "../services/reports/index.ts";
 import { RequestTimeline } from "./request-timeline.ts";
 import { RunLog } from "./run-log.ts";
-import type { JobContext, JobDefinition, JobOutcome, JobProgress, JobTrigger } from "./types.ts";
+import type { JobContext, JobDefinition, JobOutcome, JobProgress, JobTrigger, JobVariant } from "./types.ts";
 
 export type FinalStatus = Exclude<JobRunStatus, "running">;
 
@@ -49,11 +49,12 @@ const FLUSH_MS = 1_000;
 export function executeRun(
   deps: Deps,
   def: JobDefinition,
-  start: { runId: number; trigger: JobTrigger; startedAt: number; variant?: string },
+  start: { runId: number; trigger: JobTrigger; startedAt: number; variant?: JobVariant },
   onEnd: () => void,
 ): RunState {
-  const { runId, trigger, startedAt } = start;
-  const variant = start.variant ? def.variants?.[start.variant] : undefined;
+  const { runId, trigger, startedAt, variant } = start;
+  // Its lines already reach a terminal: echoing them into the process log would print them twice.
+  const echo = !variant?.terminal;
   const run: RunState = {
     runId,
     job: def.name,
@@ -94,7 +95,7 @@ export function executeRun(
     log(line, level = "info") {
       if (finished) return;
       run.log.add(line, level);
-      if (level !== "info") deps.log[level]({ job: def.name, runId }, line);
+      if (level !== "info" && echo) deps.log[level]({ job: def.name, runId }, line);
       deps.bus.publish("jobs", "log", { job: def.name, runId, line, level });
       changed();
     },
@@ -115,7 +116,7 @@ export function executeRun(
   ctx.log(`${def.name} started (${trigger}${variant ? `: ${variant.label}` : ""})`);
   // Started on the next tick so the caller holds the ActiveRun before anything happens.
   run.done = Promise.resolve().then(async () => {
-    const { status, outcome } = await runBody(deps, def, ctx, run, variant?.run);
+    const { status, outcome } = await runBody(deps, def, ctx, run, variant);
     finished = true;
     if (flushTimer) clearTimeout(flushTimer);
     return record(deps, def, run, status, outcome, timeline.stop(), onEnd);
@@ -128,13 +129,13 @@ async function runBody(
   def: JobDefinition,
   ctx: JobContext,
   run: RunState,
-  variantRun?: (ctx: JobContext) => Promise<JobOutcome>,
+  variant?: JobVariant,
 ): Promise<{ status: FinalStatus; outcome: JobOutcome }> {
   const aborted = () => run.abortAs ?? "interrupted";
   try {
     // Cancelled or stopped before it even began: do not start the work.
     run.controller.signal.throwIfAborted();
-    const body = variantRun ?? (ctx.trigger === "resume" && def.resume ? def.resume : def.run);
+    const body = variant?.run ?? (ctx.trigger === "resume" && def.resume ? def.resume : def.run);
     const outcome = await body.call(def, ctx);
     let status: FinalStatus = outcome.status ?? (run.controller.signal.aborted ? aborted() : "succeeded");
     if (status === "interrupted" && run.abortAs === "cancelled") status = "cancelled";
@@ -147,7 +148,7 @@ async function runBody(
     }
     const message = errorMessage(error);
     ctx.log(`failed: ${message}`, "error");
-    deps.log.error({ err: error, job: def.name, runId: run.runId }, "job failed");
+    if (!variant?.terminal) deps.log.error({ err: error, job: def.name, runId: run.runId }, "job failed");
     return { status: "failed", outcome: { error: message } };
   }
 }

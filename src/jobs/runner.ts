@@ -11,7 +11,7 @@ import { AppError, ConflictError, errorMessage, NotFoundError, ValidationError }
 import { ownerAlive } from "../lib/process-owner.ts";
 import { type ActiveRun, executeRun, type RunState } from "./run-execution.ts";
 import { type EffectiveSchedule, effectiveSchedule } from "./schedules.ts";
-import type { JobDefinition, JobTrigger } from "./types.ts";
+import type { JobDefinition, JobTrigger, JobVariant } from "./types.ts";
 
 export type { ActiveRun, FinishedRun } from "./run-execution.ts";
 
@@ -87,12 +87,15 @@ export class JobRunner {
 
   /**
    * Starts a run now, or throws: NotFoundError (unknown job), ValidationError (not available),
-   * ConflictError (already running, here or in another process).
+   * ConflictError (already running, here or in another process). `variant`: one of the job's
+   * named variants, or a body of the caller's (the CLI's `sync` command), recorded as a run of
+   * this job all the same.
    */
-  trigger(name: string, trigger: JobTrigger, variant?: string): ActiveRun {
+  trigger(name: string, trigger: JobTrigger, variant?: string | JobVariant): ActiveRun {
     if (this.stopping) throw new ConflictError("Redriva is stopping: no new job runs");
     const def = this.get(name);
-    if (variant !== undefined && !def.variants?.[variant])
+    const body = typeof variant === "string" ? def.variants?.[variant] : variant;
+    if (variant !== undefined && !body)
       throw new ValidationError(`${name} has no variant ${JSON.stringify(variant)}`);
     const unavailable = def.availability?.(this.deps) ?? null;
     if (unavailable) throw new ValidationError(`${name} is not available: ${unavailable}`);
@@ -113,7 +116,7 @@ export class JobRunner {
       runId = insertRunningRun(db, row);
       if (runId === null) throw new ConflictError(`${name} is already running`);
     }
-    const run = executeRun(this.deps, def, { runId, trigger, startedAt, variant }, () =>
+    const run = executeRun(this.deps, def, { runId, trigger, startedAt, variant: body }, () =>
       this.active.delete(name),
     );
     this.active.set(name, run);

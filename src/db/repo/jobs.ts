@@ -93,10 +93,11 @@ export function setReportPath(db: Db, id: number, reportPath: string | null): vo
 
 export function recentRuns(
   db: Db,
-  options: { job?: string; limit?: number; beforeId?: number } = {},
+  options: { job?: string; jobs?: string[]; limit?: number; beforeId?: number } = {},
 ): JobRunRow[] {
   const conditions = [];
   if (options.job) conditions.push(eq(jobRuns.job, options.job));
+  if (options.jobs) conditions.push(inArray(jobRuns.job, options.jobs));
   if (options.beforeId) conditions.push(lt(jobRuns.id, options.beforeId));
   return db
     .select()

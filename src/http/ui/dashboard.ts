@@ -1,7 +1,7 @@
 import { streamSSE } from "hono/streaming";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
-import { jobsOverview } from "../../jobs/overview.ts";
+import { failedSyncRuns, jobsOverview } from "../../jobs/overview.ts";
 import { accountsGlance, dashboardGlance } from "../../services/library-view/glance.ts";
 import { dashboardSummary } from "../../services/library-view/list.ts";
 import { isSyncAction, SYNC_ACTIONS } from "../../services/library-view/sync-console.ts";
@@ -51,6 +51,7 @@ export function registerDashboard(app: App, deps: Deps): void {
         .sort((a, b) => String(a.nextRun).localeCompare(String(b.nextRun)))
         .slice(0, 3),
       failedJobs: jobs.filter((j) => j.last?.status === "failed" || j.last?.status === "interrupted"),
+      failedSyncs: failedSyncRuns(deps, deps.jobs),
       fmt: jobsFormat(deps.time, deps.clock.now()),
       h: viewHelpers(deps.time),
       now: deps.clock.now(),

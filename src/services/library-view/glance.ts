@@ -4,7 +4,6 @@ import { errorMessage } from "../../errors.ts";
 import type { AccountInfo } from "../../providers/types.ts";
 import { downloadsOverview } from "../downloads/overview.ts";
 import { listScanHistory, type ScanProgress } from "../symlinks/index.ts";
-import { recentRuns } from "../sync/index.ts";
 
 /**
  * The dashboard at a glance (issue 13): what moves and what needs attention, each a link to its
@@ -14,29 +13,11 @@ export interface Glance {
   downloads: { active: number; downloading: number; speed: number; errors: number };
   repair: { open: number; queued: number; failed: number };
   symlinks: ScanProgress | null;
-  /** Failed or interrupted sync runs among the latest ones, newest first. */
-  syncFailures: Array<{
-    id: number;
-    provider: string;
-    status: string;
-    startedAt: number;
-    error: string | null;
-  }>;
 }
 
 export async function dashboardGlance(deps: Deps): Promise<Glance> {
   const downloads = await downloadsOverview(deps, { finishedLimit: 0 });
   const counts = countCandidatesByState(deps.dbh.db);
-  const syncFailures = recentRuns(deps, 10)
-    .filter((r) => r.status === "failed" || r.status === "interrupted")
-    .slice(0, 3)
-    .map((r) => ({
-      id: r.id,
-      provider: r.provider,
-      status: r.status,
-      startedAt: r.started_at,
-      error: r.error,
-    }));
   return {
     downloads: {
       active: downloads.active.filter((r) => r.phase !== "error").length,
@@ -50,7 +31,6 @@ export async function dashboardGlance(deps: Deps): Promise<Glance> {
       failed: counts.failed ?? 0,
     },
     symlinks: listScanHistory(deps, 1)[0] ?? null,
-    syncFailures,
   };
 }
 

@@ -70,6 +70,21 @@ export { SYNC_MODES };
  * already running stops everything (ConflictError).
  */
 export async function runSync(deps: Deps, mode: SyncMode, options: SyncOptions = {}): Promise<SyncResult> {
+  const kinds = syncRequestTargets(deps, mode, options);
+  if (kinds.length === 1) return syncProvider(deps, kinds[0] as ProviderKind, mode, options);
+  const results: SyncResult[] = [];
+  for (const kind of kinds) {
+    if (options.signal?.aborted) break;
+    results.push(await syncProvider(deps, kind, mode, options));
+  }
+  return combineResults(mode, results);
+}
+
+/**
+ * The providers a sync request covers, or the ValidationError runSync would throw (bad mode or
+ * options, provider not configured, nothing to resume): callers check before recording a run.
+ */
+export function syncRequestTargets(deps: Deps, mode: SyncMode, options: SyncOptions = {}): ProviderKind[] {
   if (!SYNC_MODES.includes(mode))
     throw new ValidationError(`unknown sync mode "${mode}" (${SYNC_MODES.join(", ")})`);
   if (mode === "details" && !options.status)
@@ -81,13 +96,7 @@ export async function runSync(deps: Deps, mode: SyncMode, options: SyncOptions =
     if (kinds.length === 0)
       throw new ValidationError("nothing to resume: the last sync finished (run `redriva sync smart`)");
   }
-  if (kinds.length === 1) return syncProvider(deps, kinds[0] as ProviderKind, mode, options);
-  const results: SyncResult[] = [];
-  for (const kind of kinds) {
-    if (options.signal?.aborted) break;
-    results.push(await syncProvider(deps, kind, mode, options));
-  }
-  return combineResults(mode, results);
+  return kinds;
 }
 
 /** The providers a sync covers: the one named (it must be configured), else every configured one. */
