@@ -184,6 +184,17 @@
   });
   applyColumns();
 
+  // ---- the torrent list's cut names and reasons: the full text as a tooltip ------------------
+  // Set on hover or focus, and only where the cell cuts the text: the rows carry no title copies.
+  function titleIfCut(e) {
+    const el = e.target.closest?.("table.torrents td.name a, table.torrents .reason");
+    if (!el) return;
+    if (el.scrollWidth > el.clientWidth) el.title = el.textContent;
+    else el.removeAttribute("title");
+  }
+  document.addEventListener("mouseover", titleIfCut);
+  document.addEventListener("focusin", titleIfCut);
+
   // ---- live sync console ------------------------------------------------------------------------
   function startConsole(root) {
     const output = root.querySelector(".console");

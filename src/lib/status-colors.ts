@@ -1,9 +1,10 @@
 /**
  * One colour per library status, everywhere a status is drawn (stats donut and bars, job
- * report charts). Badges and progress bars use the matching tone classes of app.css.
+ * report charts). Badges use the matching tone classes of app.css; the list's progress bars use
+ * app.css rules by data-status with these colours (a test keeps the two in step).
  * The failed statuses stay apart: error red, magnet error orange, virus magenta, dead grey.
  */
-const STATUS_COLORS: Record<string, string> = {
+export const STATUS_COLORS: Readonly<Record<string, string>> = {
   downloaded: "#3fb950",
   downloading: "#4c9aff",
   queued: "#79c0ff",
@@ -18,7 +19,7 @@ const STATUS_COLORS: Record<string, string> = {
 };
 
 /** Statuses the provider invented after this list was written. */
-const UNKNOWN_STATUS_COLOR = "#484f58";
+export const UNKNOWN_STATUS_COLOR = "#484f58";
 
 export function statusColor(status: string): string {
   return STATUS_COLORS[status] ?? UNKNOWN_STATUS_COLOR;

@@ -82,6 +82,23 @@ test("desktop: reason, host, files and links columns; the chooser hides one and 
   expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   expect(await seriousAxeViolations(page)).toEqual([]);
   await page.screenshot({ path: join(ARTIFACTS, "list-columns-desktop.png") });
+
+  // Tooltips: a cut name shows in full on hover (the rows carry no title copies); a whole one needs none.
+  const long = `Zzqxcut.${"Very.Long.Name.".repeat(20)}2160p`;
+  fx.deps.dbh.sqlite
+    .query("UPDATE torrents SET filename = ? WHERE seq = (SELECT MIN(seq) FROM torrents)")
+    .run(long);
+  await page.goto(`${base}/torrents?q=zzqxcut`);
+  const cut = page.locator("table.torrents td.name a", { hasText: long });
+  expect(await cut.getAttribute("title")).toBeNull();
+  await cut.hover();
+  expect(await cut.getAttribute("title")).toBe(long);
+  await page.goto(`${base}/torrents`);
+  const names = page.locator("table.torrents td.name a");
+  const fits = await names.evaluateAll((links) => links.findIndex((a) => a.scrollWidth <= a.clientWidth));
+  expect(fits).toBeGreaterThanOrEqual(0);
+  await names.nth(fits).hover();
+  expect(await names.nth(fits).getAttribute("title")).toBeNull();
   expect(browser.pageErrors).toEqual([]);
 }, 120_000);
 
