@@ -16,12 +16,14 @@ import { ProviderRegistry } from "./providers/registry.ts";
 import { ArrClients } from "./services/arr/clients.ts";
 import { ArrRouteCache } from "./services/arr/route-cache.ts";
 import { DavState } from "./services/dav/state.ts";
+import { DOWNLOADS_TOPIC } from "./services/downloads/events.ts";
 import { DownloadsState } from "./services/downloads/state.ts";
 import { VersionedCache as LibraryCache } from "./services/library-view/cache.ts";
 import { SyncConsole } from "./services/library-view/sync-console.ts";
 import { Metrics } from "./services/metrics/state.ts";
 import { RepairRuns } from "./services/repair/background.ts";
 import { createReportViews } from "./services/reports/render.ts";
+import { LiveSettings } from "./services/settings/live.ts";
 import { createSymlinkRuntime } from "./services/symlinks/runtime.ts";
 import { WebAuthState } from "./services/web-auth/state.ts";
 
@@ -71,9 +73,22 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     reportViews: createReportViews(),
     time: configuredTime(config),
     dav: new DavState(),
+    settings: new LiveSettings(config),
   } as Omit<Deps, "jobs" | "syncConsole"> as Deps;
+  observeLiveSettings(deps, { ownLogger: !overrides.log });
   // These two act on the whole of deps (they run jobs and syncs), so they come last.
   deps.jobs = new JobRunner(deps, [...(overrides.jobs ?? BUILTIN_JOBS)]);
   deps.syncConsole = new SyncConsole(deps);
   return deps;
+}
+
+/** What was built from a /settings value at start follows its changes (the rest reads deps.config on use). */
+function observeLiveSettings(deps: Deps, options: { ownLogger: boolean }): void {
+  deps.settings.onChange((previous, next) => {
+    // A logger a test or the CLI passed in keeps its own level.
+    if (options.ownLogger && previous.logLevel !== next.logLevel) deps.log.level = next.logLevel;
+    // The downloader applies the limit on its next pass: wake it rather than wait for an idle tick.
+    if (previous.downloads.speed.limit !== next.downloads.speed.limit)
+      deps.bus.publish(DOWNLOADS_TOPIC, "changed", { reason: "settings" });
+  });
 }

@@ -16,6 +16,7 @@ import type { VersionedCache as LibraryCache } from "./services/library-view/cac
 import type { SyncConsole } from "./services/library-view/sync-console.ts";
 import type { Metrics } from "./services/metrics/state.ts";
 import type { RepairRuns } from "./services/repair/background.ts";
+import type { LiveSettings } from "./services/settings/live.ts";
 import type { SymlinkRuntime } from "./services/symlinks/runtime.ts";
 import type { WebAuthState } from "./services/web-auth/state.ts";
 
@@ -64,4 +65,6 @@ export interface Deps {
   time: TimeFormatter;
   /** The WebDAV server's tree cache, direct links and counters (/dav, /metrics). */
   dav: DavState;
+  /** /settings changes applied to `config` while running; what was built from a value observes it. */
+  settings: LiveSettings;
 }

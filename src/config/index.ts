@@ -63,13 +63,18 @@ export type Config = ReturnType<typeof buildCore> &
     notifications: ReturnType<typeof buildNotifications>;
     dav: ReturnType<typeof buildDav>;
     sources: ConfigSources;
+    /**
+     * The same environment with other /settings values over it (not enumerable: never logged or
+     * shown). Absent on a config not made by loadConfig.
+     */
+    readonly rebuild?: (stored: Env) => Config;
   };
 
 /** Where the values came from: names only, never values (the settings page says which is which). */
 export interface ConfigSources {
-  /** Variables set (non-empty) in the environment or .env: they win over the settings page. */
+  /** Variables set (non-empty) in the environment or .env: the defaults of the settings page. */
   environment: readonly string[];
-  /** Variables taken from the settings page (stored in SQLite), read at start. */
+  /** Variables taken from the settings page (stored in SQLite): they win over the environment. */
   settings: readonly string[];
 }
 
@@ -108,8 +113,8 @@ export function loadConfig(rawEnv: Env = process.env, baseProviders = PROVIDERS,
   // Account 2 to 9 of a provider (RD_API_TOKEN_2...) join the list as providers of their own.
   const providers = withAccounts(baseProviders, rawEnv);
   const isSet = (name: string) => rawEnv[name] !== undefined && rawEnv[name] !== "";
-  // Values saved on the settings page fill what the environment leaves unset (it always wins).
-  const fromSettings = Object.keys(stored).filter((name) => !isSet(name) && stored[name] !== undefined);
+  // Values saved on the settings page win over the environment, which stays their default.
+  const fromSettings = Object.keys(stored).filter((name) => stored[name] !== undefined);
   const env = withAliases(
     { ...rawEnv, ...Object.fromEntries(fromSettings.map((name) => [name, stored[name]])) },
     providers,
@@ -131,7 +136,8 @@ export function loadConfig(rawEnv: Env = process.env, baseProviders = PROVIDERS,
     built[name] = (build as (v: unknown) => unknown)(result.data);
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({
+  // Not frozen: /settings applies a change by assigning the rebuilt sections in place (live.ts).
+  const config = {
     ...(built.core as object),
     ...(built.debrid as object),
     jobs: built.jobs,
@@ -146,7 +152,12 @@ export function loadConfig(rawEnv: Env = process.env, baseProviders = PROVIDERS,
       environment: Object.freeze(variableNames(providers).filter(isSet)),
       settings: Object.freeze(fromSettings),
     }),
-  }) as Config;
+  } as Config;
+  Object.defineProperty(config, "rebuild", {
+    value: (next: Env) => loadConfig(rawEnv, baseProviders, next),
+    enumerable: false,
+  });
+  return config;
 }
 
 /** Every environment variable the configuration reads. */

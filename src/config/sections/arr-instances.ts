@@ -17,6 +17,16 @@ export const ARR_INSTANCE_SECRETS: readonly string[] = KINDS.flatMap((kind) =>
   Array.from({ length: MAX_ARR_INSTANCES - 1 }, (_, i) => `${PREFIX[kind]}_API_KEY_${i + 2}`),
 );
 
+/** What /settings may store for the instances: URL, key and name of 2..9, and ARR_CATEGORIES. */
+export const ARR_INSTANCE_VARIABLES: readonly string[] = [
+  ...KINDS.flatMap((kind) =>
+    Array.from({ length: MAX_ARR_INSTANCES - 1 }, (_, i) =>
+      ["URL", "API_KEY", "NAME"].map((field) => `${PREFIX[kind]}_${field}_${i + 2}`),
+    ).flat(),
+  ),
+  "ARR_CATEGORIES",
+];
+
 const emptyAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 function instanceFields() {

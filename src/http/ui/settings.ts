@@ -3,7 +3,12 @@ import { redactConfig } from "../../config/index.ts";
 import type { Deps } from "../../deps.ts";
 import { errorMessage, ValidationError } from "../../errors.ts";
 import { EDITABLE_SETTINGS } from "../../services/settings/editable.ts";
-import { editableSettings, type SaveResult, saveEditableSettings } from "../../services/settings/store.ts";
+import {
+  editableSettings,
+  pendingRestart,
+  type SaveResult,
+  saveEditableSettings,
+} from "../../services/settings/store.ts";
 import type { App, AppEnv } from "../context.ts";
 import { render, renderPartial } from "../render.ts";
 import { inPageOrder, type SettingsSection } from "./settings-sections.ts";
@@ -83,7 +88,14 @@ export function registerSettings(app: App, deps: Deps): void {
     return render(
       c,
       "ui/settings",
-      { sections, h: viewHelpers(deps.time), problems: outcome.problems, savedNames: outcome.savedNames },
+      {
+        sections,
+        h: viewHelpers(deps.time),
+        problems: outcome.problems,
+        savedNames: outcome.savedNames,
+        applied: outcome.applied,
+        pendingRestart: pendingRestart(deps),
+      },
       { title: "Settings", status },
     );
   };
@@ -91,7 +103,10 @@ export function registerSettings(app: App, deps: Deps): void {
   app.get("/settings", (c) => {
     // ?saved= names what the last save stored (only known setting names are shown).
     const names = new Set((c.req.query("saved") ?? "").split(","));
-    return page(c, { savedNames: EDITABLE_SETTINGS.map((s) => s.name).filter((n) => names.has(n)) });
+    return page(c, {
+      savedNames: EDITABLE_SETTINGS.map((s) => s.name).filter((n) => names.has(n)),
+      applied: c.req.query("later") !== "1",
+    });
   });
 
   app.post("/settings/config", async (c) => {
@@ -101,10 +116,11 @@ export function registerSettings(app: App, deps: Deps): void {
       const value = body[name];
       if (typeof value === "string") form[name] = value.slice(0, 2000);
     }
-    const clear = [body.clear].flat().filter((v): v is string => typeof v === "string");
-    const result = saveEditableSettings(deps, form, clear);
+    const reset = [body.reset].flat().filter((v): v is string => typeof v === "string");
+    const result = saveEditableSettings(deps, form, reset);
     if (Object.keys(result.problems).length > 0) return page(c, result, 400);
-    return c.redirect(`/settings?saved=${encodeURIComponent(result.saved.join(","))}#editable`, 303);
+    const later = result.applied ? "" : "&later=1";
+    return c.redirect(`/settings?saved=${encodeURIComponent(result.saved.join(","))}${later}#editable`, 303);
   });
 
   app.post("/settings/test/:provider", async (c) => {

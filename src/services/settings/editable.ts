@@ -2,8 +2,9 @@ import type { Config } from "../../config/index.ts";
 
 /**
  * The settings /settings lets people change: each one is an environment variable (same name,
- * same validation), stored in SQLite and read at the next start; the environment always wins.
- * Only values that are safe to change from a browser are here (no paths, ports or logins).
+ * same validation), stored in SQLite and applied to the running process (live.ts); a saved value
+ * wins over the environment's, which stays the default a reset goes back to. Only values that are
+ * safe to change from a browser are here (no paths, ports or logins).
  */
 export type SettingUnit = "duration" | "bytes" | "speed" | "count" | "days" | "bool" | "choice" | "url";
 
@@ -18,6 +19,8 @@ export interface EditableSetting {
   /** Never shown back, not even masked in the field: empty keeps the saved value. */
   secret?: boolean;
   choices?: readonly string[];
+  /** Built once at start, not rebuilt while running: the page says "applies after restart". */
+  appliesAfterRestart?: boolean;
   /** The value the running process uses. */
   current(config: Config): unknown;
 }

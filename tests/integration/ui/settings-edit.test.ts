@@ -7,7 +7,8 @@ import { openUiBrowser, type UiBrowser } from "../../helpers/ui-browser.ts";
 /**
  * Issue 13, settings: /settings edits what is safe to change at run time, in human units with the
  * environment variable named beside each value, stored in SQLite and validated by the schema the
- * environment goes through; the environment wins; secrets never come back; CSRF on the form.
+ * environment goes through; a saved value overrides the environment's (the default a reset goes
+ * back to) and applies without a restart; secrets never come back; CSRF on the form.
  */
 let ui: UiBrowser;
 const WEBHOOK = "https://discord.example/api/webhooks/42/very-secret-token";
@@ -23,7 +24,7 @@ afterAll(async () => {
 const row = (name: string) => ui.page.locator(`#row-${name}`);
 const saved = (name: string) => getSetting(ui.fx.deps.dbh.db, `config.env.${name}`);
 
-test("values in human units beside their variable; the environment's are marked and locked", async () => {
+test("values in human units beside their variable; the environment's are marked as such", async () => {
   const { page, base } = ui;
   await page.goto(`${base}/settings`);
   const delay = (await row("REPAIR_RETRY_DELAY").textContent()) ?? "";
@@ -35,7 +36,7 @@ test("values in human units beside their variable; the environment's are marked 
   const attempts = row("REPAIR_MAX_ATTEMPTS");
   expect(await attempts.locator(".setting-shown").textContent()).toBe("5");
   expect(await attempts.locator(".setting-source").textContent()).toBe("set in the environment");
-  expect(await attempts.locator("input").isDisabled()).toBe(true);
+  expect(await attempts.locator("input").getAttribute("placeholder")).toBe("(environment: 5)");
   for (const viewport of [DESKTOP, PHONE]) {
     await page.setViewportSize(viewport);
     await page.goto(`${base}/settings`);
@@ -52,7 +53,7 @@ test("a refused value keeps what was typed, says why, and saves nothing", async 
   await page.goto(`${base}/settings`);
   await page.fill("#setting-REPAIR_RETRY_DELAY", "soon");
   await page.fill("#setting-REPORTS_KEEP", "12");
-  await page.click("form.settings-editable button[type=submit]");
+  await page.click("#settings-save");
   await page.locator(".setting-problem").waitFor();
   expect(await row("REPAIR_RETRY_DELAY").locator(".setting-problem").textContent()).toContain(
     "expected a duration such as 3h",
@@ -62,24 +63,29 @@ test("a refused value keeps what was typed, says why, and saves nothing", async 
   expect(saved("REPORTS_KEEP")).toBeUndefined();
 }, 90_000);
 
-test("saved values apply at the next start; the secret is never sent back", async () => {
+test("saved values apply at once and at the next start; the secret is never sent back", async () => {
   const { page, base } = ui;
+  const { deps } = ui.fx;
   await page.goto(`${base}/settings`);
   await page.fill("#setting-REPAIR_RETRY_DELAY", "90m");
   await page.fill("#setting-DISK_SPACE_LOW", "20GB");
   await page.fill("#setting-DISCORD_WEBHOOK_URL", WEBHOOK);
-  await page.click("form.settings-editable button[type=submit]");
+  await page.click("#settings-save");
   await page.waitForURL(/saved=/);
   expect(await page.locator("#editable .flash-ok").textContent()).toContain("REPAIR_RETRY_DELAY");
-  expect(await row("REPAIR_RETRY_DELAY").locator(".setting-pending").textContent()).toBe(
-    "applies at next start",
-  );
+  expect(await page.locator("#editable .flash-ok").textContent()).toContain("Applied now.");
+  // Running with them already: the page, and the process's configuration.
+  expect(await row("REPAIR_RETRY_DELAY").locator(".setting-shown").textContent()).toBe("1 h 30 min");
+  expect(await row("REPAIR_RETRY_DELAY").locator(".setting-pending").count()).toBe(0);
+  expect(await page.locator(".settings-restart-banner").count()).toBe(0);
+  expect(deps.config.repair.retryDelayMs).toBe(90 * 60_000);
+  expect(deps.config.notifications.diskSpaceLowBytes).toBe(20 * 1024 ** 3);
+  expect(deps.config.notifications.discordWebhookUrl).toBe(WEBHOOK);
   expect(await page.content()).not.toContain("very-secret-token");
-  expect(await row("DISCORD_WEBHOOK_URL").locator(".setting-shown").textContent()).toBe("not set");
+  expect(await row("DISCORD_WEBHOOK_URL").locator(".setting-shown").textContent()).toBe("set (hidden)");
   expect(saved("REPAIR_RETRY_DELAY")).toBe("90m");
 
-  // The next start: the environment plus what was saved; the environment still wins.
-  const { deps } = ui.fx;
+  // The next start: the environment with what was saved over it.
   const restarted = loadConfigWithSettings({
     DATA_DIR: deps.dataDir,
     LOG_LEVEL: "silent",
@@ -91,19 +97,46 @@ test("saved values apply at the next start; the secret is never sent back", asyn
   expect(restarted.config.notifications.discordWebhookUrl).toBe(WEBHOOK);
   expect(restarted.config.repair.maxAttempts).toBe(5);
   const rows = editableSettings({ ...deps, config: restarted.config }).flatMap((g) => g.rows);
-  const delay = rows.find((r) => r.name === "REPAIR_RETRY_DELAY");
-  expect(delay).toMatchObject({ shown: "1 h 30 min", source: "settings", pending: false });
+  expect(rows.find((r) => r.name === "REPAIR_RETRY_DELAY")).toMatchObject({
+    shown: "1 h 30 min",
+    source: "settings",
+    pending: false,
+  });
   expect(rows.find((r) => r.name === "DISCORD_WEBHOOK_URL")).toMatchObject({
     shown: "set (hidden)",
     saved: null,
   });
 
-  // An empty field puts the default back (at the next start too).
+  // An empty field puts the default back, at once.
   await page.fill("#setting-DISK_SPACE_LOW", "");
-  await page.click("form.settings-editable button[type=submit]");
+  await page.click("#settings-save");
   await page.waitForURL(/saved=DISK_SPACE_LOW/);
   expect(saved("DISK_SPACE_LOW")).toBeUndefined();
+  expect(deps.config.notifications.diskSpaceLowBytes).toBe(10 * 1024 ** 3);
   expect(ui.pageErrors).toEqual([]);
+}, 90_000);
+
+test("a saved value overrides the environment's until it is reset", async () => {
+  const { page, base } = ui;
+  const { deps } = ui.fx;
+  await page.goto(`${base}/settings`);
+  await page.fill("#setting-REPAIR_MAX_ATTEMPTS", "7");
+  await page.click("#settings-save");
+  await page.waitForURL(/saved=REPAIR_MAX_ATTEMPTS/);
+  const attempts = row("REPAIR_MAX_ATTEMPTS");
+  expect(await attempts.locator(".setting-shown").textContent()).toBe("7");
+  expect(await attempts.locator(".setting-source").textContent()).toBe(
+    "saved here, over the environment's 5",
+  );
+  expect(deps.config.repair.maxAttempts).toBe(7);
+  await attempts.locator("button.setting-reset").click();
+  await page.waitForURL(/saved=REPAIR_MAX_ATTEMPTS/);
+  expect(await row("REPAIR_MAX_ATTEMPTS").locator(".setting-shown").textContent()).toBe("5");
+  expect(await row("REPAIR_MAX_ATTEMPTS").locator(".setting-source").textContent()).toBe(
+    "set in the environment",
+  );
+  expect(deps.config.repair.maxAttempts).toBe(5);
+  expect(saved("REPAIR_MAX_ATTEMPTS")).toBeUndefined();
 }, 90_000);
 
 test("the form needs its CSRF token", async () => {
