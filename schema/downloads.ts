@@ -2,7 +2,8 @@ import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from "driz
 import { DOWNLOAD_STAGES } from "../src/domain/download-stage.ts";
 import { GRAB_FAILURE_REASONS } from "../src/domain/grab-failure.ts";
 
-export const SOURCE_KINDS = ["magnet", "torrent"] as const;
+/** How it was added: a magnet, a .torrent, or a file host's link (no torrent: unrestricted and downloaded). */
+export const SOURCE_KINDS = ["magnet", "torrent", "link"] as const;
 /** Why the downloader holds a torrent although it is not paused. */
 export const BLOCKED_REASONS = ["disk"] as const;
 /** A file's transfer: waiting for its turn, in aria2c, on disk, failed for good. */
@@ -22,6 +23,8 @@ export const downloadTorrents = sqliteTable(
     source_kind: text("source_kind", { enum: SOURCE_KINDS }).notNull(),
     magnet: text("magnet"),
     torrent_file: blob("torrent_file", { mode: "buffer" }),
+    /** source_kind link: the file host's link as pasted (unrestricted again before every start, never stored unrestricted). */
+    link: text("link"),
     category: text("category").notNull().default(""),
     /** Absolute folder the finished content goes into (category folder or the requested savepath). */
     save_path: text("save_path").notNull(),

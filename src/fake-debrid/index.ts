@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { DEFAULT_FAKE_AD_KEY } from "./alldebrid/server.ts";
 import { serveContent } from "./content.ts";
+import { HOSTER_PREFIX, hosterPage } from "./hoster.ts";
 import type { LibraryOptions } from "./library.ts";
 import { FAKE_PROVIDERS, type FakeMount, type FakeProvider } from "./providers.ts";
 import { RequestWindow } from "./rate-window.ts";
@@ -112,6 +113,10 @@ export async function startFakeDebrid(options: StartOptions = {}): Promise<FakeD
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     try {
       if (url.pathname.startsWith("/dl/")) return serveDownload(req, res, url);
+      if (url.pathname.startsWith(HOSTER_PREFIX)) {
+        const page = hosterPage(state, url.pathname);
+        return send(res, { status: page.status, text: page.html, headers: { "Content-Type": "text/html" } });
+      }
       const handler = route(url.pathname);
       if (!handler) return send(res, { status: 404, json: { error: "unknown_method", error_code: 3 } });
       stats.requests++;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { parseTorrentFile } from "../domain/torrent-file.ts";
+import type { FakeHosterFile } from "./hoster.ts";
 import { FakeLibrary, type FakeTorrent, type LibraryOptions } from "./library.ts";
 import { type FakeReply, finish, rdError } from "./realdebrid/model.ts";
 
@@ -63,6 +64,8 @@ export class FakeDebridState {
   /** Bytes served for a file key instead of the generated pattern (HashScript content). */
   readonly fileContent = new Map<string, Uint8Array>();
   readonly downloads = new Map<string, { key: string; size: number; name: string; expiresAt: number }>();
+  /** Files on the fake file host, by id (hoster.ts): what hoster links point to. */
+  readonly hosterFiles = new Map<string, FakeHosterFile>();
   private readonly addAttempts = new Map<string, number>();
 
   constructor(

@@ -178,6 +178,12 @@ export interface DebridProvider {
   selectFiles(id: string, fileIds: number[] | "all"): Promise<void>;
   deleteTorrent(id: string): Promise<void>;
   unrestrictLink(link: string): Promise<UnrestrictedLink>;
+  /**
+   * A file host's link pasted by a user (not one of the provider's own torrent links) → its
+   * direct download URL. Absent: the provider cannot download hoster links. The answer's
+   * `download` holds a credential-like token: never logged nor stored.
+   */
+  unrestrictHosterLink?(link: string): Promise<UnrestrictedLink>;
   getAccount(): Promise<AccountInfo>;
   /** Request counters since the provider was created. */
   stats(): RequestStats;

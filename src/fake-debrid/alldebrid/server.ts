@@ -7,6 +7,7 @@ import type {
   AdUploadedFile,
   AdUploadedMagnet,
 } from "../../providers/alldebrid/wire.ts";
+import { lookupHosterLink } from "../hoster.ts";
 import type { FakeReply } from "../realdebrid/model.ts";
 import type { FakeDebridState } from "../state.ts";
 import { allDebridAccount, type FakeAllDebridAccount } from "./account.ts";
@@ -229,7 +230,10 @@ function linkUnlock(account: FakeAllDebridAccount, { values }: Params): FakeRepl
   const link = values.get("link");
   if (!link) return adFail("LINK_IS_MISSING", message("LINK_IS_MISSING"));
   const target = resolveLink(account, link);
-  if (!target) return adFail("LINK_DOWN", message("LINK_DOWN"));
+  if (!target) {
+    const refusal = hosterRefusal(account, link);
+    return adFail(refusal, message(refusal));
+  }
   const { state } = account;
   const download = `${state.baseUrl}/dl/${state.issueDownloadToken(target.key, target.bytes, target.filename)}/${encodeURIComponent(target.filename)}`;
   const data: Record<string, unknown> = {
@@ -261,7 +265,10 @@ function linkInfos(account: FakeAllDebridAccount, { values }: Params): FakeReply
   if (links.length === 0) return adFail("LINK_IS_MISSING", message("LINK_IS_MISSING"));
   const infos = links.map((link) => {
     const target = resolveLink(account, link);
-    if (!target) return { link, error: { code: "LINK_DOWN", message: message("LINK_DOWN") } };
+    if (!target) {
+      const refusal = hosterRefusal(account, link);
+      return { link, error: { code: refusal, message: message(refusal) } };
+    }
     return {
       link,
       filename: target.filename,
@@ -273,8 +280,19 @@ function linkInfos(account: FakeAllDebridAccount, { values }: Params): FakeReply
   return ok({ infos });
 }
 
-/** A restricted link (https://alldebrid.com/f/<id>) → its file, or null when gone. */
+/** Why a link does not unlock: a host AllDebrid does not support, or a file gone. */
+function hosterRefusal(account: FakeAllDebridAccount, link: string): "LINK_HOST_NOT_SUPPORTED" | "LINK_DOWN" {
+  if (/\/f\/[A-Za-z0-9]+/.test(link)) return "LINK_DOWN";
+  return lookupHosterLink(account.state, link).kind === "unsupported"
+    ? "LINK_HOST_NOT_SUPPORTED"
+    : "LINK_DOWN";
+}
+
+/** A restricted link (https://alldebrid.com/f/<id>) or a file host's link → its file, or null when gone. */
 function resolveLink(account: FakeAllDebridAccount, link: string) {
+  const hosted = lookupHosterLink(account.state, link);
+  if (hosted.kind === "file")
+    return { linkId: hosted.id, key: hosted.file.key, bytes: hosted.file.bytes, filename: hosted.file.name };
   const linkId = /\/f\/([A-Za-z0-9]+)/.exec(link)?.[1];
   const target = linkId ? account.library.links.get(linkId) : undefined;
   const torrent = target ? account.library.torrents.get(target.torrentId) : undefined;

@@ -52,6 +52,7 @@ export const MESSAGES: Record<string, string> = {
   MAINTENANCE: "AllDebrid is under maintenance, retry later",
   LINK_IS_MISSING: "No link was sent",
   LINK_DOWN: "This link is not available on the file hoster website",
+  LINK_HOST_NOT_SUPPORTED: "This host or link is not supported",
   DELAYED_INVALID_ID: "This delayed ID is invalid",
   "404": "Endpoint doesn't exist",
 };

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { hosterDownloadUrl, lookupHosterLink } from "../hoster.ts";
 import type { FakeDebridState } from "../state.ts";
 import { advance, type FakeReply, rdError, readForm } from "./model.ts";
 import { infoJson, listItemJson } from "./wire.ts";
@@ -147,6 +148,7 @@ export async function handleRealDebrid(
     const link = form.get("link");
     if (!link) return rdError(400, "parameter_missing", 1);
     const linkId = /\/d\/([A-Z2-7]{13})/.exec(link)?.[1];
+    if (!linkId) return unrestrictHosterLink(state, link, path === "/unrestrict/check");
     const target = linkId ? library.links.get(linkId) : undefined;
     const torrent = target ? library.torrents.get(target.torrentId) : undefined;
     const file = torrent?.files.find((f) => f.id === target?.fileId);
@@ -182,6 +184,34 @@ export async function handleRealDebrid(
 
   void res;
   return rdError(404, "unknown_method", 3);
+}
+
+/**
+ * A file host's link: the unrestrict object of the doc; a host Real-Debrid does not support is
+ * code 16 and a file the host no longer has code 24 (both 503, as unrestrict errors come).
+ */
+function unrestrictHosterLink(state: FakeDebridState, link: string, checkOnly: boolean): FakeReply {
+  const found = lookupHosterLink(state, link);
+  if (found.kind === "unsupported") return rdError(503, "hoster_unsupported", 16);
+  if (found.kind === "unavailable") return rdError(503, "file_unavailable", 24);
+  const { file, host } = found;
+  if (checkOnly)
+    return { status: 200, json: { host, link, filename: file.name, filesize: file.bytes, supported: 1 } };
+  return {
+    status: 200,
+    json: {
+      id: found.id.slice(0, 13).toUpperCase(),
+      filename: file.name,
+      mimeType: "application/octet-stream",
+      filesize: file.bytes,
+      link,
+      host,
+      chunks: 16,
+      crc: 1,
+      download: hosterDownloadUrl(state, file),
+      streamable: 0,
+    },
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<Uint8Array> {

@@ -127,7 +127,8 @@ export function qbitState(
   }
   if (t.paused || t.blocked === "disk") return "pausedDL";
   if (t.stage === "queued") {
-    if (t.source_kind === "torrent") return "queuedDL";
+    // A .torrent or a file host link: nothing like a magnet's metadata to fetch.
+    if (t.source_kind !== "magnet") return "queuedDL";
     return t.force_start ? "forcedMetaDL" : "metaDL";
   }
   if (t.stage === "provider") {
@@ -211,7 +212,8 @@ export function toQbitTorrent(t: DownloadTorrentRow, ctx: WireContext): QbitTorr
     infohash_v1: t.hash,
     infohash_v2: "",
     last_activity: secs(t.last_activity),
-    magnet_uri: t.magnet ?? buildMagnet(t.hash, t.name),
+    // A file host link has no torrent, so no magnet (its hash is Redriva's own key).
+    magnet_uri: t.source_kind === "link" ? "" : (t.magnet ?? buildMagnet(t.hash, t.name)),
     max_inactive_seeding_time: -1,
     max_ratio: t.ratio_limit === -2 ? GLOBAL_MAX_RATIO : t.ratio_limit,
     max_seeding_time: t.seeding_time_limit === -2 ? -1 : Math.trunc(t.seeding_time_limit),

@@ -290,6 +290,11 @@ export class AllDebridProvider implements DebridProvider {
     await this.call({ method: "POST", path: "/v4/magnet/delete", form: { id } });
   }
 
+  /** /v4/link/unlock takes any supported host's link (delayed links waited for), as the magnets' own links. */
+  unrestrictHosterLink(link: string): Promise<UnrestrictedLink> {
+    return this.unrestrictLink(link);
+  }
+
   async unrestrictLink(link: string): Promise<UnrestrictedLink> {
     const data = (await this.call({
       method: "POST",

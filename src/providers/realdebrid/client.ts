@@ -153,6 +153,11 @@ export class RealDebridProvider implements DebridProvider {
     await this.http.request({ method: "DELETE", path: `/torrents/delete/${encodeURIComponent(id)}` });
   }
 
+  /** POST /unrestrict/link takes any supported host's link, as the torrents' own links (unsupported: code 16). */
+  unrestrictHosterLink(link: string): Promise<UnrestrictedLink> {
+    return this.unrestrictLink(link);
+  }
+
   async unrestrictLink(link: string): Promise<UnrestrictedLink> {
     const res = await this.http.request({
       method: "POST",

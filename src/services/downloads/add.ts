@@ -12,13 +12,14 @@ import {
 import type { Deps } from "../../deps.ts";
 import { FINAL_STAGE, INITIAL_STAGE, startOverPatch } from "../../domain/download-stage.ts";
 import { notifyChanged } from "./events.ts";
+import { resolveHosterLink } from "./hoster-link.ts";
 import { isValidCategoryName, resolveSavePath } from "./paths.ts";
 import { defaultSavePath } from "./preferences.ts";
 import { fromTorrentFile, fromUrl, type SourceResult, type TorrentSource } from "./sources.ts";
 import { joinTrackers } from "./trackers.ts";
 
 export interface AddTorrentsInput {
-  /** Magnets or http(s) .torrent URLs. */
+  /** Magnets, http(s) .torrent URLs, or file host links (downloaded through a provider that unrestricts them). */
   urls: string[];
   /** Uploaded .torrent files. */
   files: Array<{ name: string; bytes: Uint8Array }>;
@@ -71,16 +72,18 @@ export async function addTorrents(deps: Deps, input: AddTorrentsInput): Promise<
     const reason = `provider ${JSON.stringify(provider.slice(0, 40))} is not configured (configured: ${configured.join(", ") || "none"})`;
     return { added: [], failed: [{ source: "the provider choice", reason }] };
   }
+  const category = (input.category ?? "").trim();
   const results: Array<{ label: string; parsed: SourceResult }> = [];
-  for (const url of input.urls)
-    results.push({
-      label: describeSource(url),
-      parsed: await fromUrl(url, deps.config.downloads.torrentUrlTimeoutMs),
-    });
+  for (const url of input.urls) {
+    let parsed = await fromUrl(url, deps.config.downloads.torrentUrlTimeoutMs);
+    // Not a .torrent: a file host's link, if a provider unrestricts it.
+    if (!parsed.ok && parsed.notTorrent)
+      parsed = await resolveHosterLink(deps, url.trim(), { category, provider, notTorrent: parsed.reason });
+    results.push({ label: describeSource(url), parsed });
+  }
   for (const file of input.files)
     results.push({ label: file.name || "upload.torrent", parsed: fromTorrentFile(file.bytes) });
 
-  const category = (input.category ?? "").trim();
   const savePath = prepareCategoryAndPath(deps, category, input.savepath);
   const target = "error" in savePath ? null : { ...input, category, provider, savePath: savePath.path };
   for (let start = 0; start < results.length; start += INSERT_CHUNK) {
@@ -160,9 +163,11 @@ function newRow(
     source_kind: source.kind,
     magnet: source.magnet,
     torrent_file: source.torrentFile ? Buffer.from(source.torrentFile) : null,
+    link: source.link ?? null,
     category: input.category,
     // Before the provider step, a provider set here is the one asked first (provider_id stays null).
-    provider: input.provider || null,
+    // A link keeps the provider that unrestricted it at the add.
+    provider: source.provider || input.provider || null,
     save_path: input.savePath,
     tags: normaliseTags(input.tags ?? []).join(","),
     stage: INITIAL_STAGE,

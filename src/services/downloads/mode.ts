@@ -7,8 +7,15 @@ export function downloadModeOf(config: DownloadsConfig, category: string): Downl
   return config.linking.categoryModes[category] ?? config.linking.defaultMode;
 }
 
-/** True when the torrent's files are linked from the mount instead of downloaded. */
-export function isSymlinkMode(config: DownloadsConfig, torrent: { category: string }): boolean {
+/**
+ * True when the torrent's files are linked from the mount instead of downloaded. A file host
+ * link is never in the provider's mount (no torrent): it is downloaded whatever the mode.
+ */
+export function isSymlinkMode(
+  config: DownloadsConfig,
+  torrent: { category: string; source_kind?: string },
+): boolean {
+  if (torrent.source_kind === "link") return false;
   return downloadModeOf(config, torrent.category) === "symlink";
 }
 

@@ -11,6 +11,7 @@ import { queuePriority, TRANSFER_STAGES } from "../../domain/download-stage.ts";
 import { formatBytes } from "../../lib/format.ts";
 import type { DownloadEngine } from "./engine.ts";
 import { processDeletions } from "./finish.ts";
+import { hosterLinkStep } from "./hoster-link-step.ts";
 import { isSymlinkMode } from "./mode.ts";
 import { advancePostDownload, enterPostDownload } from "./post-download/runner.ts";
 import { providerStep } from "./provider-step.ts";
@@ -107,7 +108,9 @@ export async function providerRound(deps: Deps, concurrency = 4): Promise<number
       const torrent = due[next++];
       if (!torrent) break;
       try {
-        await providerStep(deps, torrent);
+        // A file host link has no torrent: its own provider half (hoster-link-step.ts).
+        if (torrent.source_kind === "link") await hosterLinkStep(deps, torrent);
+        else await providerStep(deps, torrent);
       } catch (error) {
         deps.log.error({ hash: torrent.hash, err: error }, "provider step failed");
       }

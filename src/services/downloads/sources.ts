@@ -5,9 +5,12 @@ import { readTorrentFile } from "../../domain/torrent-file.ts";
 export interface TorrentSource {
   hash: string;
   name: string | null;
-  kind: "magnet" | "torrent";
+  kind: "magnet" | "torrent" | "link";
   magnet: string | null;
   torrentFile: Uint8Array | null;
+  /** kind link: the file host's link, and the provider that took it at the add. */
+  link?: string | null;
+  provider?: string;
   /** Known for .torrent files, 0 for magnets. */
   size: number;
   /** Announce URLs (magnet `tr`, .torrent announce list). */
@@ -17,7 +20,13 @@ export interface TorrentSource {
   creationDate: number | null;
 }
 
-export type SourceResult = { ok: true; source: TorrentSource } | { ok: false; reason: string };
+/**
+ * `notTorrent`: an http(s) URL that did not give a .torrent (a web page, another file, an error
+ * answer, unreachable): it may be a file host's link instead (hoster-link.ts).
+ */
+export type SourceResult =
+  | { ok: true; source: TorrentSource }
+  | { ok: false; reason: string; notTorrent?: boolean };
 
 const MAX_TORRENT_BYTES = 10 * 1024 * 1024;
 
@@ -79,7 +88,7 @@ export async function fromUrl(url: string, timeoutMs = 15_000): Promise<SourceRe
     try {
       res = await fetch(current, { redirect: "manual", signal });
     } catch (error) {
-      return { ok: false, reason: fetchFailure(error, timeoutMs) };
+      return { ok: false, reason: fetchFailure(error, timeoutMs), notTorrent: true };
     }
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get("location");
@@ -92,22 +101,37 @@ export async function fromUrl(url: string, timeoutMs = 15_000): Promise<SourceRe
     }
     if (!res.ok) {
       await res.body?.cancel();
-      return { ok: false, reason: `fetching the .torrent answered HTTP ${res.status}` };
+      return { ok: false, reason: `fetching the .torrent answered HTTP ${res.status}`, notTorrent: true };
     }
     const length = Number(res.headers.get("content-length") ?? 0);
     if (length > MAX_TORRENT_BYTES) {
       await res.body?.cancel();
-      return { ok: false, reason: "torrent file larger than 10 MB" };
+      return {
+        ok: false,
+        reason: "the link serves a file larger than 10 MB, not a .torrent",
+        notTorrent: true,
+      };
+    }
+    // A web page is a file host's page, not a .torrent (whatever it holds): no need to read it.
+    if (/^text\/html/i.test(res.headers.get("content-type") ?? "")) {
+      await res.body?.cancel();
+      return { ok: false, reason: "the link answers a web page, not a .torrent", notTorrent: true };
     }
     try {
       const bytes = await readCapped(res, MAX_TORRENT_BYTES);
-      if (bytes === null) return { ok: false, reason: "torrent file larger than 10 MB" };
-      return fromTorrentFile(bytes);
+      if (bytes === null)
+        return {
+          ok: false,
+          reason: "the link serves a file larger than 10 MB, not a .torrent",
+          notTorrent: true,
+        };
+      const parsed = fromTorrentFile(bytes);
+      return parsed.ok ? parsed : { ...parsed, notTorrent: true };
     } catch (error) {
-      return { ok: false, reason: fetchFailure(error, timeoutMs) };
+      return { ok: false, reason: fetchFailure(error, timeoutMs), notTorrent: true };
     }
   }
-  return { ok: false, reason: "too many redirects fetching the .torrent" };
+  return { ok: false, reason: "too many redirects fetching the .torrent", notTorrent: true };
 }
 
 function fetchFailure(error: unknown, timeoutMs: number): string {

@@ -88,7 +88,11 @@ export async function startFile(deps: Deps, engine: DownloadEngine, fileId: numb
   let download: string;
   let chunks: number | null;
   try {
-    const link = await provider.unrestrictLink(file.link);
+    // A file host's link goes through the provider's hoster unrestrict (hoster-link.ts).
+    const link =
+      torrent.source_kind === "link" && provider.unrestrictHosterLink
+        ? await provider.unrestrictHosterLink(file.link)
+        : await provider.unrestrictLink(file.link);
     download = link.download;
     chunks = link.chunks;
   } catch (error) {

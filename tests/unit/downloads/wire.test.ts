@@ -25,6 +25,7 @@ function row(patch: Partial<DownloadTorrentRow>): DownloadTorrentRow {
     name: "Show.S01E01.1080p",
     source_kind: "magnet",
     magnet: null,
+    link: null,
     category: "tv-sonarr",
     save_path: "/data/downloads/tv-sonarr",
     tags: "",

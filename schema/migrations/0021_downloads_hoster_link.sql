@@ -1,0 +1,1 @@
+ALTER TABLE `download_torrents` ADD `link` text;
