@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import {
   type DownloadTorrent,
   filesOf,
+  getTorrent,
   insertFiles,
   inTransaction,
   updateFile,
   updateTorrent,
 } from "../../db/repo/downloads.ts";
 import type { Deps } from "../../deps.ts";
-import { moveTo } from "../../domain/download-stage.ts";
+import { FINAL_STAGE, moveTo } from "../../domain/download-stage.ts";
 import { backoffDelayMs } from "../../lib/backoff.ts";
 import { ProviderError, type UnrestrictedLink } from "../../providers/types.ts";
 import { hosterLinkProviders, refusalWords, unrestrictHosterLinkWith } from "./hoster-link.ts";
@@ -85,6 +86,9 @@ function recordLinkFile(
   const name = unrestricted.filename || torrent.name;
   const layout = planLayout(name, [name]);
   inTransaction(db, () => {
+    // Deleted by the user while the provider answered: nothing to record.
+    const current = getTorrent(db, torrent.hash);
+    if (!current || current.stage === FINAL_STAGE) return;
     const existing = filesOf(db, torrent.hash)[0];
     // Started over after a failure: the same file, from a clean slate.
     if (existing)
@@ -109,7 +113,7 @@ function recordLinkFile(
         },
       ]);
     // queued → provider → waiting in one write: the link needs no wait at the provider.
-    moveTo(torrent.stage, "provider");
+    moveTo(current.stage, "provider");
     updateTorrent(db, torrent.hash, {
       ...moveTo("provider", "waiting"),
       provider: kind,

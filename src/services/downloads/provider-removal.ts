@@ -9,7 +9,8 @@ export async function removeFromProvider(
   deps: Deps,
   torrent: { hash: string; provider: string | null; provider_id: string | null },
 ): Promise<{ removed: true } | { removed: false; error: string }> {
-  if (!torrent.provider || !torrent.provider_id) return { removed: false, error: "no provider id" };
+  // Nothing in the debrid library (a file host link, or never handed over): nothing to remove.
+  if (!torrent.provider || !torrent.provider_id) return { removed: true };
   const provider = deps.providers.get(torrent.provider as ProviderKind);
   if (!provider) return { removed: false, error: `${torrent.provider} is not configured` };
   const where = { hash: torrent.hash, provider: torrent.provider, id: torrent.provider_id };
