@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
 import { symlinkProblems, symlinkScans } from "../../../schema/symlinks.ts";
 import type { Db, DbHandle } from "../client.ts";
 
@@ -80,25 +80,43 @@ export function insertProblems(dbh: DbHandle, scanId: number, problems: readonly
   })();
 }
 
+/** Which problems of a scan: by type, path search, ids, and what deletion did with them. */
+export interface ProblemFilter {
+  types?: readonly SymlinkProblemRow["type"][];
+  /** Case-insensitive substring of the path. */
+  query?: string;
+  ids?: readonly number[];
+  /** pending: not deleted and no failed attempt; deleted; failed: an attempt that did not delete. */
+  outcome?: "pending" | "deleted" | "failed";
+  /** Shorthand for outcome "pending". */
+  onlyPending?: boolean;
+}
+
+function problemConditions(scanId: number, filter: ProblemFilter) {
+  const conditions = [eq(symlinkProblems.scan_id, scanId)];
+  if (filter.types && filter.types.length > 0)
+    conditions.push(inArray(symlinkProblems.type, [...filter.types]));
+  if (filter.query)
+    conditions.push(sql`instr(lower(${symlinkProblems.path}), ${filter.query.toLowerCase()}) > 0`);
+  if (filter.ids) conditions.push(inArray(symlinkProblems.id, [...filter.ids]));
+  const outcome = filter.onlyPending ? "pending" : filter.outcome;
+  if (outcome === "pending")
+    conditions.push(isNull(symlinkProblems.deleted_at), isNull(symlinkProblems.delete_error));
+  if (outcome === "deleted") conditions.push(isNotNull(symlinkProblems.deleted_at));
+  if (outcome === "failed")
+    conditions.push(isNull(symlinkProblems.deleted_at), isNotNull(symlinkProblems.delete_error));
+  return and(...conditions);
+}
+
 export function listProblems(
   db: Db,
   scanId: number,
-  options: {
-    types?: readonly SymlinkProblemRow["type"][];
-    limit?: number;
-    offset?: number;
-    onlyPending?: boolean;
-  } = {},
+  options: ProblemFilter & { limit?: number; offset?: number } = {},
 ): SymlinkProblemRow[] {
-  const conditions = [eq(symlinkProblems.scan_id, scanId)];
-  if (options.types && options.types.length > 0)
-    conditions.push(inArray(symlinkProblems.type, [...options.types]));
-  if (options.onlyPending)
-    conditions.push(isNull(symlinkProblems.deleted_at), isNull(symlinkProblems.delete_error));
   const query = db
     .select()
     .from(symlinkProblems)
-    .where(and(...conditions))
+    .where(problemConditions(scanId, options))
     .orderBy(asc(symlinkProblems.path));
   if (options.limit !== undefined)
     return query
@@ -106,6 +124,12 @@ export function listProblems(
       .offset(options.offset ?? 0)
       .all();
   return query.all();
+}
+
+/** How many problems match a filter. */
+export function countProblems(db: Db, scanId: number, filter: ProblemFilter = {}): number {
+  const row = db.select({ n: count() }).from(symlinkProblems).where(problemConditions(scanId, filter)).get();
+  return row?.n ?? 0;
 }
 
 /**
@@ -123,11 +147,16 @@ export function* iterateProblems(dbh: DbHandle, scanId: number, limit: number): 
   }
 }
 
-export function countProblemsByType(db: Db, scanId: number): Record<string, number> {
+/** Counts by type; `filter` (its types left out) narrows them, e.g. to a path search. */
+export function countProblemsByType(
+  db: Db,
+  scanId: number,
+  filter: Omit<ProblemFilter, "types"> = {},
+): Record<string, number> {
   const rows = db
     .select({ type: symlinkProblems.type, n: count() })
     .from(symlinkProblems)
-    .where(eq(symlinkProblems.scan_id, scanId))
+    .where(problemConditions(scanId, filter))
     .groupBy(symlinkProblems.type)
     .all();
   return Object.fromEntries(rows.map((r) => [r.type, r.n]));

@@ -5,19 +5,27 @@ import { detectArrServices, testArrConnection } from "../../services/arr/index.t
 import {
   cancelScan,
   confirmDeletion,
-  deletionPlan,
+  deletionOutcome,
   getDirectoryTree,
   getScanProgress,
   isActive,
   listScanHistory,
-  listScanProblems,
   parseProblemTypes,
+  previewDeletion,
   rerunScan,
+  scanFindings,
   startScan,
 } from "../../services/symlinks/index.ts";
 import type { App, AppEnv } from "../context.ts";
 import { render, renderPartial } from "../render.ts";
 import { saveSymlinkConfig, symlinkConfigView } from "./api.ts";
+import {
+  FINDINGS_PER_PAGE,
+  type FindingsQuery,
+  findingsUrl,
+  parseFindingsQuery,
+  parseSelection,
+} from "./findings-query.ts";
 import { asList, formBody, parseKind, parseScanId } from "./params.ts";
 import { serveReport } from "./report-route.ts";
 import { symlinkFormat } from "./view-format.ts";
@@ -27,8 +35,7 @@ interface Flash {
   kind: "ok" | "error";
 }
 
-/** Rows of the results table on the scan page; the full list is in the API and the report. */
-const RESULT_ROWS = 500;
+const EMPTY_QUERY: FindingsQuery = { types: [], query: "", outcome: null, page: 1 };
 
 /**
  * /symlinks: Dashboard, Scanner and Settings tabs, and one page per scan with live progress
@@ -78,19 +85,37 @@ export function registerSymlinkHtml(app: App, deps: Deps): void {
       { title: "Symlink settings", status },
     );
 
-  const scanData = (id: number, typesRaw: unknown) => {
+  const scanData = (id: number, fq: FindingsQuery) => {
     const scan = getScanProgress(deps, id);
-    const types = parseProblemTypes(typesRaw);
-    const results = listScanProblems(deps, id, { types, limit: RESULT_ROWS });
-    const plan = scan.status === "awaiting_confirmation" ? deletionPlan(deps, id, types) : null;
+    const types = parseProblemTypes(fq.types);
+    const findings = scanFindings(deps, id, {
+      types,
+      query: fq.query,
+      outcome: fq.outcome ?? undefined,
+      page: fq.page,
+      perPage: FINDINGS_PER_PAGE,
+    });
+    const ended = scan.status !== "running";
     return {
       fmt,
       scan,
-      results,
-      filter: types ?? [],
-      plan: plan && { count: plan.items.length, token: plan.token },
+      findings,
+      fq,
+      url: (change: Partial<FindingsQuery> = {}, suffix = "") => findingsUrl(id, fq, change, suffix),
+      // Real mode: pick what to delete while the scan waits; dry run: pick what to plan.
+      selectable:
+        (scan.mode === "real" && scan.status === "awaiting_confirmation") ||
+        (scan.mode === "dry-run" && ended),
+      outcome: scan.deleted || scan.deleteFailed ? deletionOutcome(deps, id) : null,
     };
   };
+  const scanPage = (c: Context<AppEnv>, id: number, fq: FindingsQuery, extra: object = {}, status = 200) =>
+    render(
+      c,
+      "symlinks/scan",
+      { ...base("scanner"), ...scanData(id, fq), flash: null, preview: null, ...extra },
+      { title: `Scan #${id}`, status },
+    );
 
   app.get("/symlinks", (c) => dashboard(c));
   app.get("/symlinks/scanner", (c) => scanner(c));
@@ -126,18 +151,23 @@ export function registerSymlinkHtml(app: App, deps: Deps): void {
     ),
   );
 
-  app.get("/symlinks/scans/:id", (c) => {
-    const data = scanData(parseScanId(c.req.param("id")), c.req.query("type"));
-    return render(
-      c,
-      "symlinks/scan",
-      { ...base("scanner"), ...data, flash: null },
-      { title: `Scan #${data.scan.scanId}` },
-    );
-  });
+  app.get("/symlinks/scans/:id", (c) => scanPage(c, parseScanId(c.req.param("id")), parseFindingsQuery(c)));
   app.get("/symlinks/scans/:id/live", (c) =>
-    renderPartial(c, "symlinks/scan-live", scanData(parseScanId(c.req.param("id")), c.req.query("type"))),
+    renderPartial(c, "symlinks/scan-live", scanData(parseScanId(c.req.param("id")), parseFindingsQuery(c))),
   );
+  /** What deleting the selection would do: a dialog to confirm (real) or to read (dry run). */
+  app.get("/symlinks/scans/:id/plan", async (c) => {
+    const id = parseScanId(c.req.param("id"));
+    const fq = parseFindingsQuery(c);
+    const selection = parseSelection({
+      ...c.req.queries(),
+      q: c.req.query("q"),
+      scope: c.req.query("scope"),
+    });
+    const preview = { ...(await previewDeletion(deps, id, selection)), selection, fmt };
+    if (c.req.header("HX-Request") === "true") return renderPartial(c, "symlinks/plan", preview);
+    return scanPage(c, id, fq, { preview });
+  });
   app.get("/symlinks/scans/:id/report", (c) => serveReport(c, deps, parseScanId(c.req.param("id"))));
 
   const scanAction = (
@@ -152,7 +182,7 @@ export function registerSymlinkHtml(app: App, deps: Deps): void {
           render(
             c,
             "symlinks/scan",
-            { ...base("scanner"), ...scanData(id, undefined), flash },
+            { ...base("scanner"), ...scanData(id, EMPTY_QUERY), flash, preview: null },
             { title: `Scan #${id}`, status },
           ),
       );
@@ -162,10 +192,7 @@ export function registerSymlinkHtml(app: App, deps: Deps): void {
     return id;
   });
   scanAction("/symlinks/scans/:id/confirm", (id, form) => {
-    confirmDeletion(deps, id, {
-      token: form.token,
-      types: parseProblemTypes(asList(form.types).filter(Boolean)),
-    });
+    confirmDeletion(deps, id, { token: form.token, ...parseSelection(form) });
     return id;
   });
   scanAction("/symlinks/scans/:id/rerun", (id) => rerunScan(deps, id).scanId);

@@ -15,7 +15,7 @@ import type { ArrConnection, ArrKind, ArrTestResult } from "./types.ts";
 export { ArrClient } from "./client.ts";
 export { detectArrServices } from "./detect.ts";
 export { arrInstanceClient } from "./instances.ts";
-export { rescanPathsEverywhere } from "./rescan.ts";
+export { rescanPathsEverywhere, rescanTargets } from "./rescan.ts";
 export { arrForCategory, arrRoutesReport } from "./route.ts";
 export { getArrConnection, publicArrConnection, saveArrConnection } from "./settings.ts";
 export type { ArrKind, ArrTestResult } from "./types.ts";

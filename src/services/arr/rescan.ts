@@ -68,15 +68,12 @@ function claimants(
   return owners.length > 0 ? owners : roots.map((r) => r.instance);
 }
 
-export async function rescanPathsEverywhere(
-  deps: Deps,
-  paths: readonly string[],
-  signal?: AbortSignal,
-): Promise<ArrRescanSummary> {
-  const summary: ArrRescanSummary = { reports: [], errors: [], commands: 0 };
-  if (paths.length === 0) return summary;
+type InstanceRoots = Array<{ instance: ArrInstance; roots: string[][] | null }>;
+
+/** The switched-on instances, their clients and root folders (null when unreadable). */
+async function instanceRoots(deps: Deps, signal?: AbortSignal) {
   const clients = new Map<string, ArrClient>();
-  const roots: Array<{ instance: ArrInstance; roots: string[][] | null }> = [];
+  const roots: InstanceRoots = [];
   for (const instance of arrInstances(deps)) {
     const client = arrInstanceClient(deps, instance);
     if (!client) continue;
@@ -86,11 +83,16 @@ export async function rescanPathsEverywhere(
       list = await rootFoldersOf(client, signal);
     } catch (error) {
       if (signal?.aborted) throw error;
-      // Its rescan below says what is wrong; here it only claims nothing.
+      // Its rescan says what is wrong; here it only claims nothing.
       deps.log.warn({ instance: instance.id, err: errorMessage(error) }, "arr root folders unreadable");
     }
     roots.push({ instance, roots: list });
   }
+  return { clients, roots };
+}
+
+/** The paths each instance is asked about, by instance id. */
+function assignPaths(paths: readonly string[], roots: InstanceRoots): Map<string, string[]> {
   const assigned = new Map<string, string[]>();
   for (const path of paths)
     for (const instance of claimants(path, roots)) {
@@ -98,6 +100,40 @@ export async function rescanPathsEverywhere(
       list.push(path);
       assigned.set(instance.id, list);
     }
+  return assigned;
+}
+
+/**
+ * What a rescan of these paths would ask, without asking it: each instance that gets paths, how
+ * many, and whether its root folders could be read (when not, it is asked only if nobody claims).
+ */
+export async function rescanTargets(
+  deps: Deps,
+  paths: readonly string[],
+  signal?: AbortSignal,
+): Promise<Array<{ name: string; kind: ArrKind; paths: number; rootsKnown: boolean }>> {
+  if (paths.length === 0) return [];
+  const { roots } = await instanceRoots(deps, signal);
+  const assigned = assignPaths(paths, roots);
+  return roots
+    .filter(({ instance }) => assigned.has(instance.id))
+    .map(({ instance, roots: list }) => ({
+      name: instance.name,
+      kind: instance.kind,
+      paths: assigned.get(instance.id)?.length ?? 0,
+      rootsKnown: list !== null,
+    }));
+}
+
+export async function rescanPathsEverywhere(
+  deps: Deps,
+  paths: readonly string[],
+  signal?: AbortSignal,
+): Promise<ArrRescanSummary> {
+  const summary: ArrRescanSummary = { reports: [], errors: [], commands: 0 };
+  if (paths.length === 0) return summary;
+  const { clients, roots } = await instanceRoots(deps, signal);
+  const assigned = assignPaths(paths, roots);
   for (const { instance } of roots) {
     const own = assigned.get(instance.id);
     const client = clients.get(instance.id);

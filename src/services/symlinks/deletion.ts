@@ -36,12 +36,34 @@ export function confirmationToken(
     .slice(0, 40);
 }
 
+/**
+ * Which findings a deletion covers: some types, a path search, and/or the ids ticked on the
+ * page. Nothing given: every finding still pending.
+ */
+export interface DeletionSelection {
+  types?: readonly ProblemType[];
+  query?: string;
+  ids?: readonly number[];
+}
+
 /** What a confirmation would delete (folders are never deleted) and its token. */
-export function deletionPlan(deps: Deps, scanId: number, types?: readonly ProblemType[]) {
-  const items = listProblems(deps.dbh.db, scanId, { types, onlyPending: true }).filter(
-    (p) => p.kind !== "folder",
-  );
+export function deletionPlan(
+  deps: Deps,
+  scanId: number,
+  selection: DeletionSelection | readonly ProblemType[] = {},
+) {
+  if (isTypeList(selection)) selection = { types: selection };
+  const items = listProblems(deps.dbh.db, scanId, {
+    types: selection.types,
+    query: selection.query || undefined,
+    ids: selection.ids,
+    onlyPending: true,
+  }).filter((p) => p.kind !== "folder");
   return { items, token: confirmationToken(scanId, items) };
+}
+
+function isTypeList(value: DeletionSelection | readonly ProblemType[]): value is readonly ProblemType[] {
+  return Array.isArray(value);
 }
 
 /**
@@ -53,7 +75,7 @@ export function deletionPlan(deps: Deps, scanId: number, types?: readonly Proble
 export function confirmDeletion(
   deps: Deps,
   scanId: number,
-  input: { token?: unknown; types?: ProblemType[] },
+  input: { token?: unknown } & DeletionSelection,
 ): { scanId: number; count: number; done: Promise<ScanProgress> } {
   const row = getScan(deps.dbh.db, scanId);
   if (!row) throw new NotFoundError("scan", scanId);
@@ -63,7 +85,7 @@ export function confirmDeletion(
     throw new ConflictError(`scan #${scanId} is ${row.status}, nothing to confirm`);
   if (typeof input.token !== "string" || input.token === "")
     throw new ValidationError("token: the confirmation token is required");
-  const plan = deletionPlan(deps, scanId, input.types);
+  const plan = deletionPlan(deps, scanId, input);
   if (plan.token !== input.token) {
     throw new ValidationError(
       "the confirmation token does not match this list: reload the results and confirm again",

@@ -1,4 +1,5 @@
 import {
+  countProblems,
   countProblemsByType,
   getScan,
   listProblems,
@@ -114,4 +115,51 @@ export function pruneHistory(deps: Deps): number {
   const removed = pruneScans(deps.dbh.db, getSymlinkSettings(deps).historyKeep);
   for (const row of removed) removeScanReport(row.report_path);
   return removed.length;
+}
+
+export type FindingOutcome = "pending" | "deleted" | "failed";
+
+/**
+ * One page of a scan's findings for the scan page: filtered by type, path search and what
+ * deletion did; with the counts of each type (under the search) and of each outcome.
+ */
+export function scanFindings(
+  deps: Deps,
+  scanId: number,
+  options: { types?: ProblemType[]; query?: string; outcome?: FindingOutcome; page: number; perPage: number },
+) {
+  const db = deps.dbh.db;
+  if (!getScan(db, scanId)) throw new NotFoundError("scan", scanId);
+  const filter = { types: options.types, query: options.query || undefined, outcome: options.outcome };
+  const total = countProblems(db, scanId, filter);
+  const pages = Math.max(1, Math.ceil(total / options.perPage));
+  const page = Math.min(Math.max(options.page, 1), pages);
+  const rows = listProblems(db, scanId, {
+    ...filter,
+    limit: options.perPage,
+    offset: (page - 1) * options.perPage,
+  });
+  const byType = countProblemsByType(db, scanId, { query: filter.query, outcome: filter.outcome });
+  const outcome = (o: FindingOutcome) => countProblems(db, scanId, { ...filter, outcome: o });
+  return {
+    total,
+    page,
+    pages,
+    perPage: options.perPage,
+    first: total === 0 ? 0 : (page - 1) * options.perPage + 1,
+    rows,
+    byType,
+    outcomes: { pending: outcome("pending"), deleted: outcome("deleted"), failed: outcome("failed") },
+  };
+}
+
+/** What a confirmed deletion did: the links/files removed and those it could not remove (with why). */
+export function deletionOutcome(deps: Deps, scanId: number, shown = 10) {
+  const db = deps.dbh.db;
+  const part = (outcome: "deleted" | "failed") => {
+    const total = countProblems(db, scanId, { outcome });
+    const rows = listProblems(db, scanId, { outcome, limit: shown });
+    return { total, rows, more: Math.max(0, total - rows.length) };
+  };
+  return { deleted: part("deleted"), failed: part("failed") };
 }

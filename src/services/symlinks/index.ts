@@ -9,8 +9,17 @@ import type { ScanProgress } from "./progress.ts";
 import { runScan } from "./scan.ts";
 
 export { PROBLEM_LABELS, PROBLEM_TYPES } from "./check.ts";
-export { confirmDeletion, deletionPlan } from "./deletion.ts";
-export { getScanProgress, listScanHistory, listScanProblems, parseProblemTypes } from "./history.ts";
+export { confirmDeletion, type DeletionSelection, deletionPlan } from "./deletion.ts";
+export { previewDeletion } from "./deletion-preview.ts";
+export {
+  deletionOutcome,
+  type FindingOutcome,
+  getScanProgress,
+  listScanHistory,
+  listScanProblems,
+  parseProblemTypes,
+  scanFindings,
+} from "./history.ts";
 export { isActive, type ScanProgress } from "./progress.ts";
 export { reportPathFor } from "./report.ts";
 export { cancelScan, rerunScan, runScan, startScan } from "./scan.ts";

@@ -103,8 +103,8 @@ function checkAll(id: number, parts: FolderPart[]): void {
         }
       } else if (verdict.status === "skip") batch.skipped++;
       else {
-        // Where a broken link pointed says what went missing; one readlink, problems only.
-        const target = isLink && verdict.type === "broken" ? (linkTarget(`${base}/${name}`) ?? "") : "";
+        // Where the link points says what went missing or wrong; one readlink, problems only.
+        const target = isLink ? (linkTarget(`${base}/${name}`) ?? "") : "";
         const fields = [
           rel(name),
           verdict.type,

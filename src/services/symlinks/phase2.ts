@@ -1,3 +1,4 @@
+import { readlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { NewSymlinkProblem } from "../../db/repo/symlinks.ts";
 import { AppError } from "../../errors.ts";
@@ -42,10 +43,25 @@ export async function runPhase2(options: {
       if (verdict.status === "error") throw new AppError("internal", verdict.detail);
       const problem: NewSymlinkProblem | null =
         verdict.status === "corrupt" || verdict.status === "timeout"
-          ? { path: file.path, type: verdict.status, kind: file.kind, detail: verdict.detail }
+          ? {
+              path: file.path,
+              type: verdict.status,
+              kind: file.kind,
+              detail: verdict.detail,
+              target: file.kind === "symlink" ? linkTarget(join(options.root, file.path)) : null,
+            }
           : null;
       options.onResult({ problem, elapsedMs: verdict.elapsedMs });
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.workers, files.length) }, runner));
+}
+
+/** Where a corrupt link points: the file ffprobe could not read. */
+function linkTarget(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
 }

@@ -71,7 +71,7 @@ describe("/symlinks pages", () => {
     const page = await (await b.get(location)).text();
     expect(page).toContain("&lt;img src=x onerror=alert(1)&gt;.mkv");
     expect(page).not.toContain("<img src=x");
-    expect(page).toContain("Broken link (4)");
+    expect(page).toContain('Broken link <span class="n">4</span>');
     const filtered = await (await b.get(`${location}?type=empty`)).text();
     expect(filtered).toContain("S01E03.mkv");
     expect(filtered).not.toContain("subs.srt");
@@ -119,14 +119,28 @@ describe("/symlinks pages", () => {
       page = await (await b.get(location)).text();
       return page.includes("awaiting confirmation");
     });
-    const token = /name="token" value="([0-9a-f]+)"/.exec(page)?.[1] as string;
-    expect(page).toContain("data-confirm=");
-    expect(page).toContain("Delete 2 item(s)");
+    expect(page).toContain("Delete all 2 matching…");
+    // The plan lists what goes and who rescans; its form carries the token of exactly that list.
+    const plan = await (await b.get(`${location}/plan?scope=all`, true)).text();
+    expect(plan).toContain("Delete 2 links or files?");
+    expect(plan).toContain("tv/Show One/Season 1/S01E02.mkv");
+    expect(plan).toMatch(/Then asks to rescan: <strong>Sonarr<\/strong> \(2 paths\)/);
+    const token = /name="token" value="([0-9a-f]+)"/.exec(plan)?.[1] as string;
     const link = join(env.tree.media, "tv/Show One/Season 1/S01E02.mkv");
-    const bad = await b.post(`${location}/confirm`, [["token", "f".repeat(40)]]);
+    const bad = await b.post(`${location}/confirm`, [
+      ["token", "f".repeat(40)],
+      ["scope", "all"],
+    ]);
     expect(bad.status).toBe(400);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    expect((await b.post(`${location}/confirm`, [["token", token]])).status).toBe(303);
+    expect(
+      (
+        await b.post(`${location}/confirm`, [
+          ["token", token],
+          ["scope", "all"],
+        ])
+      ).status,
+    ).toBe(303);
     await waitUntil(async () => (await (await b.get(location)).text()).includes("badge-ok"));
     expect(() => lstatSync(link)).toThrow();
     expect(env.sonarr.commands.map((c) => c.body)).toEqual([{ name: "RescanSeries", seriesId: 11 }]);
