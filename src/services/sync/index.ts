@@ -10,7 +10,6 @@ import {
   failedRunItems,
   finishRun,
   latestRun,
-  recentRuns as recentRunRows,
   runItemCounts,
   runningSync as runningSyncRow,
   type SyncRunRow,
@@ -30,11 +29,6 @@ import { countByReason, orderPlan, type PlannedFetch, REASON_PRIORITY } from "./
 import type { SyncMode, SyncOptions, SyncResult } from "./types.ts";
 
 export type { SyncMode, SyncOptions, SyncResult } from "./types.ts";
-
-/** The latest sync runs, every provider's, newest first. */
-export function recentRuns(deps: Deps, limit = 10): SyncRunRow[] {
-  return recentRunRows(deps.dbh, limit);
-}
 
 /** The sync running now (in this process or a live other one), if any. */
 export function runningSync(deps: Deps): SyncRunRow | null {
