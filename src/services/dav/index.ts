@@ -1,8 +1,8 @@
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
-import { DavReadError, redirectLink } from "./links.ts";
+import { DavReadError } from "./links.ts";
 import { acceptsGzip, contentTypeOf, etagOf, propfindBody } from "./propfind.ts";
-import { openDavRead, parseRange } from "./stream.ts";
+import { openDavRead, parseRange, redirectTarget } from "./stream.ts";
 import { type DavNode, resolveDavPath } from "./tree.ts";
 
 /**
@@ -119,7 +119,7 @@ export async function davRead(
   try {
     if (deps.config.dav.stream === "redirect" && size > 0) {
       // The client asks the provider itself, with its Range (Go's client, so rclone, keeps it).
-      const location = await redirectLink(deps, node.torrent, node.file);
+      const location = await redirectTarget(deps, node.torrent, node.file, request.signal);
       return { status: 302, headers: { location, "cache-control": "no-store" }, body: null };
     }
     return { status, headers, body: await openDavRead(deps, node.torrent, node.file, range, request.signal) };

@@ -59,7 +59,13 @@ async function unrestrict(deps: Deps, torrent: DavTorrent, file: DavFile): Promi
   try {
     const u = await provider.unrestrictLink(file.link as string);
     const now = deps.clock.now();
-    return { url: u.download, expiresAt: u.expiresAt ?? now + deps.config.dav.linkTtlMs, obtainedAt: now };
+    return {
+      url: u.download,
+      expiresAt: u.expiresAt ?? now + deps.config.dav.linkTtlMs,
+      obtainedAt: now,
+      // Just issued by the provider: as good as checked.
+      checkedAt: now,
+    };
   } catch (error) {
     if (isDeadLinkError(error)) {
       reportDeadLink(deps, torrent, file, errorMessage(error));
@@ -124,12 +130,17 @@ export async function directLink(
   return fresh.url;
 }
 
-/**
- * DAV_STREAM=redirect: where a GET is sent instead of streaming it, the provider's direct link,
- * renewed first when it is near its expiry (the client then reads it on its own).
- */
-export async function redirectLink(deps: Deps, torrent: DavTorrent, file: DavFile): Promise<string> {
-  const url = await directLink(deps, torrent, file, null, true);
-  deps.dav.counters.redirects++;
-  return url;
+/** A link handed to a redirected client is tried first when it was last seen working this long ago. */
+const REDIRECT_CHECK_AFTER_MS = 60_000;
+
+/** Whether the cached link of a file should be tried before a client is sent to it. */
+export function linkCheckDue(deps: Deps, torrent: DavTorrent, file: DavFile): boolean {
+  const cached = deps.dav.links.get(keyOf(torrent, file));
+  return cached !== undefined && deps.clock.now() - cached.checkedAt > REDIRECT_CHECK_AFTER_MS;
+}
+
+/** The link answered: it needs no check for a while. */
+export function markLinkChecked(deps: Deps, torrent: DavTorrent, file: DavFile, url: string): void {
+  const cached = deps.dav.links.get(keyOf(torrent, file));
+  if (cached?.url === url) cached.checkedAt = deps.clock.now();
 }

@@ -48,6 +48,11 @@ export function registerDavMetrics(registry: Registry, dav: DavState): void {
     "WebDAV GETs answered with a redirect to the provider's direct link (DAV_STREAM=redirect)",
     (c) => c.redirects,
   );
+  counter(
+    "redriva_dav_redirect_link_checks_total",
+    "Cached links tried with a one-byte read before a redirect (not seen working for a minute)",
+    (c) => c.linkChecks,
+  );
   new Gauge({
     name: "redriva_dav_open_streams",
     help: "WebDAV reads streaming right now (until the body ends, fails or the reader leaves)",

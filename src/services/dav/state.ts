@@ -7,6 +7,8 @@ export interface CachedLink {
   expiresAt: number;
   /** Epoch ms it was obtained (its lifetime decides how early a redirect renews it). */
   obtainedAt: number;
+  /** Epoch ms it was last seen working (issued, or tried before a redirect). */
+  checkedAt: number;
 }
 
 /** Counters of the WebDAV server, exposed in /metrics. */
@@ -29,6 +31,8 @@ export interface DavCounters {
   deadLinks: number;
   /** GETs answered with a redirect to the provider's direct link (DAV_STREAM=redirect). */
   redirects: number;
+  /** Cached links tried with a one-byte read before a redirect (not seen working for a minute). */
+  linkChecks: number;
 }
 
 /**
@@ -58,6 +62,7 @@ export class DavState {
     linksRenewed: 0,
     deadLinks: 0,
     redirects: 0,
+    linkChecks: 0,
   };
 
   /** Memory held by the cached listings (gzipped), for /metrics. */

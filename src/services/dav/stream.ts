@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import { errorMessage } from "../../errors.ts";
-import { DavReadError, directLink, reportDeadLink } from "./links.ts";
+import { DavReadError, directLink, linkCheckDue, markLinkChecked, reportDeadLink } from "./links.ts";
 import type { DavFile, DavTorrent } from "./tree.ts";
 
 /** The bytes asked for: [start, end], inclusive; `partial` when the client sent a Range. */
@@ -40,6 +40,7 @@ type Reader = ReadableStreamDefaultReader<Uint8Array>;
 /**
  * Opens [from, end] of the file at the provider: with the cached direct link, renewed when the
  * download server says it is gone (expired early); still gone after a fresh unrestrict = dead.
+ * Also says which link answered. `forRedirect` as for directLink.
  */
 async function openAt(
   deps: Deps,
@@ -48,26 +49,52 @@ async function openAt(
   from: number,
   end: number,
   signal: AbortSignal,
-): Promise<Response> {
-  let url = await directLink(deps, torrent, file);
+  forRedirect = false,
+): Promise<{ res: Response; url: string }> {
+  let url = await directLink(deps, torrent, file, null, forRedirect);
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
       res = await fetch(url, { headers: { range: `bytes=${from}-${end}` }, redirect: "follow", signal });
     } catch (error) {
       if (signal.aborted || attempt >= MAX_RETRIES) throw error;
-      url = await directLink(deps, torrent, file, url);
+      url = await directLink(deps, torrent, file, url, forRedirect);
       continue;
     }
-    if ((res.status === 206 || (res.status === 200 && from === 0)) && res.body) return res;
+    if ((res.status === 206 || (res.status === 200 && from === 0)) && res.body) return { res, url };
     await res.body?.cancel();
     if (!LINK_GONE.has(res.status) || attempt >= 1) {
       if (LINK_GONE.has(res.status))
         reportDeadLink(deps, torrent, file, `the download server answers ${res.status} to a fresh link`);
       throw new DavReadError(502, `${torrent.provider}'s download server answered ${res.status}`);
     }
-    url = await directLink(deps, torrent, file, url);
+    url = await directLink(deps, torrent, file, url, forRedirect);
   }
+}
+
+/**
+ * DAV_STREAM=redirect: where a GET is sent instead of streaming it, the provider's direct link,
+ * renewed first when it is near its expiry (the client reads it on its own). A cached link not
+ * seen working for a while (linkCheckDue) is tried first with a one-byte read, so a link that died
+ * before its expiry is renewed, or found dead (a repair candidate), instead of handed out.
+ */
+export async function redirectTarget(
+  deps: Deps,
+  torrent: DavTorrent,
+  file: DavFile,
+  signal: AbortSignal,
+): Promise<string> {
+  const { counters } = deps.dav;
+  let url = await directLink(deps, torrent, file, null, true);
+  if (linkCheckDue(deps, torrent, file)) {
+    counters.linkChecks++;
+    const opened = await openAt(deps, torrent, file, 0, 0, signal, true);
+    await opened.res.body?.cancel();
+    url = opened.url;
+    markLinkChecked(deps, torrent, file, url);
+  }
+  counters.redirects++;
+  return url;
 }
 
 /**
@@ -179,7 +206,8 @@ export async function openDavRead(
   const abort = new AbortController();
   const reopen = async (from: number) =>
     (
-      (await openAt(deps, torrent, file, from, range.end, abort.signal)).body as ReadableStream<Uint8Array>
+      (await openAt(deps, torrent, file, from, range.end, abort.signal)).res
+        .body as ReadableStream<Uint8Array>
     ).getReader();
   const onAbort = () => abort.abort();
   signal.addEventListener("abort", onAbort, { once: true });

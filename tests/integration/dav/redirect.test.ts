@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { listCandidates } from "../../../src/db/repo/repair.ts";
 import { contentSha256, contentSlice } from "../../../src/fake-debrid/content.ts";
 import type { FakeFile, FakeTorrent } from "../../../src/fake-debrid/library.ts";
 import { createRandom } from "../../../src/fake-debrid/random.ts";
@@ -140,7 +141,8 @@ describe("WebDAV with DAV_STREAM=redirect", () => {
     expect(await location(f, path)).toBe(first);
     clock.skewMs = 49 * MINUTE;
     expect(await location(f, path)).toBe(first);
-    expect(f.deps.dav.counters.unrestricts).toBe(1);
+    // Not seen working for 49 minutes: tried with a one-byte read first (it still works).
+    expect(f.deps.dav.counters).toMatchObject({ unrestricts: 1, linkChecks: 1 });
     // 9 minutes left: too little for a client reading on its own.
     clock.skewMs = 51 * MINUTE;
     f.fake.state.expireDownloadLinks();
@@ -152,6 +154,36 @@ describe("WebDAV with DAV_STREAM=redirect", () => {
     expect(res.status).toBe(206);
     expect(Buffer.compare(new Uint8Array(await res.arrayBuffer()), contentSlice(file.key, 0, 100))).toBe(0);
     expect(f.deps.dav.counters.redirects).toBe(4);
+  });
+
+  test("a link that dies before its expiry is tried before a redirect: renewed, or a repair candidate", async () => {
+    const clock = new SkewedClock();
+    await using f = await startDavFixture({ size: 8, env: REDIRECT, clock });
+    const { torrent, file, path } = singleFiles(f)[0] as ReturnType<typeof singleFiles>[number];
+    const first = await location(f, path);
+    // The provider drops the link hours before the expiry Redriva knows of.
+    f.fake.state.expireDownloadLinks();
+    // Seen working less than a minute ago: handed out as it is (the client gets the provider's 404).
+    expect(await location(f, path)).toBe(first);
+    expect(f.deps.dav.counters.linkChecks).toBe(0);
+    clock.skewMs = 2 * MINUTE;
+    const renewed = await location(f, path);
+    expect(renewed).not.toBe(first);
+    expect(f.deps.dav.counters).toMatchObject({ linkChecks: 1, linksRenewed: 1, unrestricts: 2 });
+    const res = await fetch(renewed, { headers: { range: "bytes=5-9" } });
+    expect(Buffer.compare(new Uint8Array(await res.arrayBuffer()), contentSlice(file.key, 5, 10))).toBe(0);
+    // Now the file itself is gone at the provider.
+    for (const id of torrent.linkIds) f.fake.state.deadLinks.add(id);
+    f.fake.state.expireDownloadLinks();
+    clock.skewMs = 4 * MINUTE;
+    const dead = await fetch(davUrl(f, path), { headers: { authorization: AUTH }, redirect: "manual" });
+    expect(dead.status).toBe(502);
+    expect(await dead.text()).toContain("no longer available");
+    expect(listCandidates(f.deps.dbh.db, { limit: 10 }).map((c) => [c.torrent_id, c.reason])).toEqual([
+      [torrent.id, "link_unavailable"],
+    ]);
+    expect(await metric(f, "redriva_dav_redirect_link_checks_total")).toBe("2");
+    expect(await metric(f, "redriva_dav_dead_links_total")).toBe("1");
   });
 
   test("rclone reads on after the link expires: the next GET is sent to a fresh link", async () => {
