@@ -4,9 +4,11 @@ import type { Eta } from "eta";
 export interface SymlinkScanReportInput {
   scanId: number;
   startedAt: string;
+  finishedAt: string;
   mode: string;
   depth: string;
   status: string;
+  statusWords: string;
   error: string | null;
   root: string;
   folders: string;
@@ -14,10 +16,11 @@ export interface SymlinkScanReportInput {
   probed: string;
   duration: string;
   deleted: string;
-  rescans: number;
-  total: number;
-  shown: number;
-  byType: Array<{ label: string; count: number }>;
+  rescans: string;
+  total: string;
+  /** "and 1,200 more" when the report leaves findings out; null when it lists them all. */
+  more: string | null;
+  byType: Array<{ label: string; count: string }>;
 }
 
 export interface SymlinkScanReportRow {
