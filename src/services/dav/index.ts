@@ -63,10 +63,9 @@ export async function davPropfind(
       body: '<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:"><D:propfind-finite-depth/></D:error>\n',
     };
   }
-  const node = resolveDavPath(deps, segments);
+  const node = await resolveDavPath(deps, segments);
   if (!node) return notFound();
   const { body, gzip } = await propfindBody(
-    deps,
     node,
     segments,
     depth === "0" ? 0 : 1,
@@ -100,7 +99,7 @@ export async function davRead(
   segments: readonly string[],
   request: { method: "GET" | "HEAD"; range: string | undefined; signal: AbortSignal },
 ): Promise<DavAnswer> {
-  const node = resolveDavPath(deps, segments);
+  const node = await resolveDavPath(deps, segments);
   if (!node) return notFound();
   if (node.kind !== "file") {
     return text(200, "A WebDAV folder of Redriva's library: mount /dav/ with rclone (README, WebDAV).");

@@ -37,19 +37,17 @@ export interface DavCounters {
 
 /**
  * What the WebDAV server keeps in memory (built once by createDeps): the tree of the library at
- * its last version, the folder trees of recently opened torrents, the rendered big listings,
- * the direct links and the unrestricts in flight.
+ * its last version (with the rendered listings of its top folders), the folder trees of recently
+ * opened torrents, the direct links and the unrestricts in flight.
  */
 export class DavState {
+  /** The tree the answers come from (possibly one version behind while the next is built). */
   snapshot: DavSnapshot | null = null;
+  /** The build under way (one at a time), for the library version it was started at. */
+  building: { version: string; promise: Promise<DavSnapshot> } | null = null;
+  /** Whether the end of each sync starts a rebuild (armed by the first WebDAV request). */
+  followingSyncs = false;
   readonly torrentTrees = new Map<string, DavDir>();
-  /** Rendered PROPFIND answers of the top folders (100,000 entries), gzipped, for the snapshot's version. */
-  readonly listings = new Map<string, { version: string; gzip: Uint8Array<ArrayBuffer>; xmlBytes: number }>();
-  /** Listings being rendered, by folder and version: requests arriving meanwhile wait for the same one. */
-  readonly listingBuilds = new Map<
-    string,
-    Promise<{ version: string; gzip: Uint8Array<ArrayBuffer>; xmlBytes: number }>
-  >();
   readonly links = new Map<string, CachedLink>();
   readonly unrestrictsInFlight = new Map<string, Promise<CachedLink>>();
   readonly counters: DavCounters = {
@@ -68,7 +66,7 @@ export class DavState {
   /** Memory held by the cached listings (gzipped), for /metrics. */
   listingCacheBytes(): number {
     let bytes = 0;
-    for (const listing of this.listings.values()) bytes += listing.gzip.byteLength;
+    for (const root of this.snapshot?.roots.values() ?? []) bytes += root.listing.gzip.byteLength;
     return bytes;
   }
 }

@@ -1,8 +1,11 @@
-import { davTorrentFiles, davTorrents } from "../../db/repo/dav.ts";
+import { davTorrentFiles } from "../../db/repo/dav.ts";
 import { downloadsVersion } from "../../db/repo/downloads.ts";
 import { libraryVersion } from "../../db/repo/torrent-queries.ts";
 import type { Deps } from "../../deps.ts";
+import { errorMessage } from "../../errors.ts";
 import { safeName, uniqueNames } from "./names.ts";
+import { ALL_FOLDER, buildPackedTree, type PackedTree, SEP, type TreeBuildRequest } from "./tree-build.ts";
+import type { TreeWorkerRequest } from "./tree-worker.ts";
 
 /** One torrent folder of the tree. */
 export interface DavTorrent {
@@ -12,7 +15,14 @@ export interface DavTorrent {
   bytes: number;
   /** Epoch ms: when the provider finished it (else when it was added). */
   mtime: number;
-  category: string | null;
+}
+
+/** A top folder's Depth 1 PROPFIND answer, rendered with its snapshot. */
+export interface DavListing {
+  gzip: Uint8Array<ArrayBuffer>;
+  xmlBytes: number;
+  /** The same unzipped, made on the first request of a client without gzip and kept. */
+  plain: Promise<Uint8Array> | null;
 }
 
 /** A top folder: __all__, a DAV_FOLDERS folder, or a provider's. */
@@ -20,6 +30,9 @@ export interface DavRoot {
   name: string;
   torrents: DavTorrent[];
   byName: Map<string, DavTorrent>;
+  /** Epoch ms of its newest torrent. */
+  newest: number;
+  listing: DavListing;
 }
 
 /** The library as folders, valid while the library (and the downloads' categories) stay as they are. */
@@ -44,7 +57,7 @@ export interface DavDir {
   children: Map<string, DavDir | DavFile>;
 }
 
-export const ALL_FOLDER = "__all__";
+export { ALL_FOLDER };
 
 function snapshotVersion(deps: Deps): string {
   const library = libraryVersion(deps.dbh);
@@ -53,59 +66,128 @@ function snapshotVersion(deps: Deps): string {
   return usesCategories ? `${library}|${downloadsVersion(deps.dbh.db)}` : String(library);
 }
 
-function root(name: string, torrents: DavTorrent[]): DavRoot {
-  return { name, torrents, byName: new Map(torrents.map((t) => [t.name, t])) };
-}
-
-function buildSnapshot(deps: Deps, version: string): DavSnapshot {
-  const rows = davTorrents(deps.dbh);
-  // Names are chosen once, in __all__: every other folder shows a subset with the same names,
-  // so a symlink into any of them keeps pointing at the same torrent.
-  const names = uniqueNames(
-    rows,
-    (r) => r.filename || r.id,
-    (r) => r.id,
-    false,
-  );
-  const all: DavTorrent[] = rows.map((r, i) => ({
-    name: names[i] as string,
-    provider: r.provider,
-    id: r.id,
-    bytes: r.bytes,
-    mtime: Date.parse(r.ended_on ?? r.added_on ?? "") || 0,
-    category: r.category,
+function unpack(tree: PackedTree): DavSnapshot {
+  const names = tree.names === "" ? [] : tree.names.split(SEP);
+  const providers = tree.providers.split(SEP);
+  const ids = tree.ids.split(SEP);
+  const all: DavTorrent[] = names.map((name, i) => ({
+    name,
+    provider: providers[i] as string,
+    id: ids[i] as string,
+    bytes: tree.bytes[i] as number,
+    mtime: tree.mtimes[i] as number,
   }));
-  const roots = new Map<string, DavRoot>([[ALL_FOLDER, root(ALL_FOLDER, all)]]);
-  const folders = [...new Set(deps.config.dav.folders.map((r) => r.folder))];
-  for (const folder of folders) {
-    const rules = deps.config.dav.folders.filter((r) => r.folder === folder);
-    const matches = (t: DavTorrent) =>
-      rules.some((r) => (r.by === "category" ? t.category === r.category : r.pattern.test(t.name)));
-    roots.set(folder, root(folder, all.filter(matches)));
+  const roots = new Map<string, DavRoot>();
+  for (const packed of tree.roots) {
+    const torrents = packed.members ? Array.from(packed.members, (i) => all[i] as DavTorrent) : all;
+    roots.set(packed.name, {
+      name: packed.name,
+      torrents,
+      byName: new Map(torrents.map((t) => [t.name, t])),
+      newest: packed.newest,
+      listing: { gzip: packed.gzip, xmlBytes: packed.xmlBytes, plain: null },
+    });
   }
-  const providers = deps.providers.configured();
-  if (providers.length > 1) {
-    for (const provider of providers)
-      roots.set(
-        provider,
-        root(
-          provider,
-          all.filter((t) => t.provider === provider),
-        ),
-      );
-  }
-  return { version, roots };
+  return { version: tree.version, roots };
 }
 
-/** The tree's top folders, rebuilt from SQLite when the library changed since the last read. */
-export function davSnapshot(deps: Deps): DavSnapshot {
+type WorkerReply = { ok: true; tree: PackedTree } | { ok: false; error: string };
+
+/** Builds the tree in a worker thread of its own (started for this build, ended after it). */
+function buildInWorker(path: string, request: TreeBuildRequest): Promise<PackedTree> {
+  return new Promise((resolve, reject) => {
+    // smol: a smaller heap; the thread lives for one build.
+    const worker = new Worker(new URL("./tree-worker.ts", import.meta.url).href, { smol: true });
+    const done = () => worker.terminate();
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      done();
+      if (event.data.ok) resolve(event.data.tree);
+      else reject(new Error(event.data.error));
+    };
+    worker.onerror = (event) => {
+      done();
+      reject(new Error(event.message));
+    };
+    worker.postMessage({ path, ...request } satisfies TreeWorkerRequest);
+  });
+}
+
+async function buildSnapshot(deps: Deps, version: string): Promise<DavSnapshot> {
+  const request: TreeBuildRequest = {
+    version,
+    folders: deps.config.dav.folders,
+    providers: deps.providers.configured(),
+  };
+  // An in-memory database is seen by this connection only: built here, holding up the thread.
+  if (deps.dbh.path === ":memory:") return unpack(buildPackedTree(deps.dbh, request));
+  try {
+    return unpack(await buildInWorker(deps.dbh.path, request));
+  } catch (error) {
+    deps.log.warn({ error: errorMessage(error) }, "WebDAV tree: the worker failed, building in-process");
+    return unpack(buildPackedTree(deps.dbh, request));
+  }
+}
+
+/**
+ * Builds the snapshot of the library's current version, one build at a time: a request for a
+ * newer version waits for the running build, then starts its own (requests for the same version
+ * share it).
+ */
+async function rebuild(deps: Deps): Promise<DavSnapshot> {
+  const { dav } = deps;
+  for (;;) {
+    const version = snapshotVersion(deps);
+    if (dav.snapshot?.version === version) return dav.snapshot;
+    const running = dav.building;
+    if (!running) break;
+    if (running.version === version) return running.promise;
+    await running.promise.catch(() => undefined);
+  }
   const version = snapshotVersion(deps);
+  const promise = buildSnapshot(deps, version)
+    .then((built) => {
+      dav.snapshot = built;
+      dav.torrentTrees.clear();
+      return built;
+    })
+    .finally(() => {
+      if (dav.building?.promise === promise) dav.building = null;
+    });
+  dav.building = { version, promise };
+  return promise;
+}
+
+/** The end of every sync starts the rebuild at once, rather than on the next request. */
+function followSyncs(deps: Deps): void {
+  if (deps.dav.followingSyncs) return;
+  deps.dav.followingSyncs = true;
+  deps.bus.subscribe("sync", (event) => {
+    if (event.type !== "end") return;
+    rebuild(deps).catch((error) =>
+      deps.log.warn({ error: errorMessage(error) }, "WebDAV tree: the rebuild after a sync failed"),
+    );
+  });
+}
+
+/**
+ * The tree's top folders, stale-while-revalidate: when the library changed since the last build,
+ * the previous snapshot answers while the new one is built off the server's thread (the next
+ * answers show it). Waits only when there is no snapshot yet.
+ */
+export function davSnapshot(deps: Deps): Promise<DavSnapshot> {
+  followSyncs(deps);
   const cached = deps.dav.snapshot;
-  if (cached && cached.version === version) return cached;
-  const built = buildSnapshot(deps, version);
-  deps.dav.snapshot = built;
-  deps.dav.torrentTrees.clear();
-  return built;
+  if (cached?.version === snapshotVersion(deps)) return Promise.resolve(cached);
+  const fresh = rebuild(deps);
+  if (!cached) return fresh;
+  fresh.catch((error) => deps.log.warn({ error: errorMessage(error) }, "WebDAV tree: the rebuild failed"));
+  return Promise.resolve(cached);
+}
+
+/** The snapshot of the library's current version, waiting for its build if needed. */
+export function freshDavSnapshot(deps: Deps): Promise<DavSnapshot> {
+  followSyncs(deps);
+  return rebuild(deps);
 }
 
 function newDir(name: string): DavDir {
@@ -177,9 +259,7 @@ export type DavNode =
   | { kind: "dir"; torrent: DavTorrent; dir: DavDir }
   | { kind: "file"; torrent: DavTorrent; file: DavFile };
 
-/** What `segments` (decoded path segments under /dav/) names, or null. */
-export function resolveDavPath(deps: Deps, segments: readonly string[]): DavNode | null {
-  const snapshot = davSnapshot(deps);
+function resolveIn(deps: Deps, snapshot: DavSnapshot, segments: readonly string[]): DavNode | null {
   if (segments.length === 0) return { kind: "top", roots: [...snapshot.roots.values()] };
   const top = snapshot.roots.get(segments[0] as string);
   if (!top) return null;
@@ -194,4 +274,15 @@ export function resolveDavPath(deps: Deps, segments: readonly string[]): DavNode
     node = child;
   }
   return node.kind === "dir" ? { kind: "dir", torrent, dir: node } : { kind: "file", torrent, file: node };
+}
+
+/**
+ * What `segments` (decoded path segments under /dav/) names, or null. A path missing from a
+ * stale snapshot waits for the current one: what was just added is never answered 404.
+ */
+export async function resolveDavPath(deps: Deps, segments: readonly string[]): Promise<DavNode | null> {
+  const snapshot = await davSnapshot(deps);
+  const found = resolveIn(deps, snapshot, segments);
+  if (found || snapshot.version === snapshotVersion(deps)) return found;
+  return resolveIn(deps, await freshDavSnapshot(deps), segments);
 }

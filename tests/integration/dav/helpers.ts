@@ -116,3 +116,19 @@ export async function rclone(
   if (code !== 0) throw new Error(`rclone ${args.join(" ")} exited ${code}: ${err}`);
   return new Uint8Array(out);
 }
+
+/** Awaits `read()` until `done` holds for what it returns (polling): never a blind sleep. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  limitMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(25);
+  }
+}
