@@ -21,13 +21,15 @@ export interface DavFileRow {
 
 /**
  * Every downloaded torrent present at its provider that has at least one selected file, oldest
- * first (the order that decides which of two equal names keeps the plain one).
+ * first (the order that decides which of two equal names keeps the plain one). The table is read
+ * straight through (NOT INDEXED) and sorted: walking an index by date jumps to every row's page in
+ * turn, which took 2-3 times as long for 100,000 torrents (bench dav, EXPLAIN QUERY PLAN).
  */
 export function davTorrents(dbh: DbHandle): DavTorrentRow[] {
   return dbh.sqlite
     .query<DavTorrentRow, []>(
       `SELECT t.provider, t.id, t.filename, t.bytes, t.added_on, t.ended_on, d.category
-         FROM torrents t
+         FROM torrents t NOT INDEXED
          LEFT JOIN download_torrents d ON d.hash = t.hash
         WHERE t.status = 'downloaded' AND t.removed_at IS NULL
           AND EXISTS (SELECT 1 FROM torrent_files f

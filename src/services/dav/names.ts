@@ -8,15 +8,17 @@
 const UNSAFE = /[\u0000-\u001f\u007f/\\<>:"|?*]/g;
 const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const MAX_BYTES = 255;
-const encoder = new TextEncoder();
+
+/** UTF-8 length, counted without encoding (a tree of 100,000 names asks it for each). */
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, "utf8");
 
 /** Cuts `text` to at most `bytes` UTF-8 bytes without splitting a character. */
 function cutToBytes(text: string, bytes: number): string {
-  if (encoder.encode(text).length <= bytes) return text;
+  if (utf8Bytes(text) <= bytes) return text;
   let out = "";
   let used = 0;
   for (const ch of text) {
-    const size = encoder.encode(ch).length;
+    const size = utf8Bytes(ch);
     if (used + size > bytes) break;
     out += ch;
     used += size;
@@ -34,7 +36,7 @@ function splitExtension(name: string): [string, string] {
 /** Adds `suffix` (before a file's extension), keeping the whole within the byte limit. */
 function withSuffix(name: string, suffix: string, isFile = true): string {
   const [stem, ext] = isFile ? splitExtension(name) : [name, ""];
-  const room = MAX_BYTES - encoder.encode(suffix + ext).length;
+  const room = MAX_BYTES - utf8Bytes(suffix + ext);
   return `${cutToBytes(stem, room).replace(/[. ]+$/, "")}${suffix}${ext}`;
 }
 
@@ -44,7 +46,7 @@ export function safeName(raw: string): string {
   name = name.replace(/[. ]+$/, "");
   if (name === "" || name === "." || name === "..") name = "_";
   if (WINDOWS_DEVICES.test(name)) name = `_${name}`;
-  if (encoder.encode(name).length > MAX_BYTES) name = withSuffix(name, "");
+  if (utf8Bytes(name) > MAX_BYTES) name = withSuffix(name, "");
   return name;
 }
 
@@ -66,9 +68,10 @@ export function uniqueNames<T>(
     let candidate = safeName(name(item));
     if (taken.has(candidate.toLowerCase())) {
       const plain = candidate;
-      candidate = withSuffix(plain, ` [${safeName(key(item))}]`, isFile);
+      const id = safeName(key(item));
+      candidate = withSuffix(plain, ` [${id}]`, isFile);
       for (let n = 2; taken.has(candidate.toLowerCase()); n++)
-        candidate = withSuffix(plain, ` [${safeName(key(item))}-${n}]`, isFile);
+        candidate = withSuffix(plain, ` [${id}-${n}]`, isFile);
     }
     taken.add(candidate.toLowerCase());
     names.push(candidate);

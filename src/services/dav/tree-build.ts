@@ -25,8 +25,8 @@ export interface TreeBuildRequest {
 /** A top folder's listing as the build rendered it. */
 export interface PackedRoot {
   name: string;
-  /** Indexes into the torrents of __all__, in order; null for __all__ itself. */
-  members: Int32Array | null;
+  /** Its torrents as indexes into those of __all__, sorted by name (for a binary search). */
+  byName: Int32Array<ArrayBuffer>;
   /** Epoch ms of its newest torrent (the folder's own date). */
   newest: number;
   /** The Depth 1 PROPFIND answer (the folder and its torrents), gzipped. */
@@ -49,6 +49,11 @@ export interface PackedTree {
 }
 
 export const SEP = "\u0000";
+
+/** The order of PackedRoot.byName (UTF-16 code units, as `<` compares). */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 interface BuiltTorrent {
   name: string;
@@ -111,9 +116,11 @@ function packRoot(name: string, all: BuiltTorrent[], members: number[] | null): 
   let newest = 0;
   for (const t of torrents) if (t.mtime > newest) newest = t.mtime;
   const xml = renderBytes(listingEntries(name, torrents, newest));
+  const byName = members === null ? Int32Array.from(all.keys()) : Int32Array.from(members);
+  byName.sort((a, b) => compareNames((all[a] as BuiltTorrent).name, (all[b] as BuiltTorrent).name));
   return {
     name,
-    members: members === null ? null : Int32Array.from(members),
+    byName,
     newest,
     gzip: Bun.gzipSync(xml, { level: 4 }),
     xmlBytes: xml.byteLength,
@@ -152,8 +159,7 @@ export function buildPackedTreeFromFile(path: string, request: TreeBuildRequest)
 export function transferablesOf(tree: PackedTree): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [tree.bytes.buffer, tree.mtimes.buffer];
   for (const root of tree.roots) {
-    buffers.push(root.gzip.buffer);
-    if (root.members) buffers.push(root.members.buffer as ArrayBuffer);
+    buffers.push(root.gzip.buffer, root.byName.buffer);
   }
   return buffers;
 }
