@@ -11,6 +11,7 @@ import {
 } from "../../services/settings/store.ts";
 import type { App, AppEnv } from "../context.ts";
 import { render, renderPartial } from "../render.ts";
+import { arrSavedMessage, arrSectionData, registerArrSettings } from "./settings-arr.ts";
 import { inPageOrder, type SettingsSection } from "./settings-sections.ts";
 import { viewHelpers } from "./view-helpers.ts";
 
@@ -55,6 +56,13 @@ const SETTINGS_SECTIONS: readonly SettingsSection[] = inPageOrder([
     data: (deps) => ({ groups: editableSettings(deps) }),
   },
   {
+    id: "arr",
+    title: "Sonarr and Radarr",
+    order: 20,
+    partial: "ui/settings-arr",
+    data: arrSectionData,
+  },
+  {
     id: "config",
     title: "Effective configuration",
     order: 90,
@@ -81,6 +89,7 @@ export function registerSettings(app: App, deps: Deps): void {
     c: Context<AppEnv>,
     outcome: Partial<SaveResult> & { savedNames?: string[] } = {},
     status = 200,
+    extra: Record<string, unknown> = {},
   ) => {
     const sections = await Promise.all(
       SETTINGS_SECTIONS.map(async (s) => ({ ...s, values: s.data ? await s.data(deps) : {} })),
@@ -95,6 +104,7 @@ export function registerSettings(app: App, deps: Deps): void {
         savedNames: outcome.savedNames,
         applied: outcome.applied,
         pendingRestart: pendingRestart(deps),
+        ...extra,
       },
       { title: "Settings", status },
     );
@@ -103,10 +113,15 @@ export function registerSettings(app: App, deps: Deps): void {
   app.get("/settings", (c) => {
     // ?saved= names what the last save stored (only known setting names are shown).
     const names = new Set((c.req.query("saved") ?? "").split(","));
-    return page(c, {
-      savedNames: EDITABLE_SETTINGS.map((s) => s.name).filter((n) => names.has(n)),
-      applied: c.req.query("later") !== "1",
-    });
+    return page(
+      c,
+      {
+        savedNames: EDITABLE_SETTINGS.map((s) => s.name).filter((n) => names.has(n)),
+        applied: c.req.query("later") !== "1",
+      },
+      200,
+      { arrSaved: arrSavedMessage(c.req.query("arr")) },
+    );
   });
 
   app.post("/settings/config", async (c) => {
@@ -122,6 +137,8 @@ export function registerSettings(app: App, deps: Deps): void {
     const later = result.applied ? "" : "&later=1";
     return c.redirect(`/settings?saved=${encodeURIComponent(result.saved.join(","))}${later}#editable`, 303);
   });
+
+  registerArrSettings(app, deps, (c, extra, status) => page(c, {}, status, extra));
 
   app.post("/settings/test/:provider", async (c) => {
     const kind = c.req.param("provider");
