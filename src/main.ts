@@ -2,6 +2,7 @@ import { createDeps } from "./compose.ts";
 import { ConfigError, redactConfig } from "./config/index.ts";
 import { AppError } from "./errors.ts";
 import { createApp } from "./http/app.ts";
+import { serveErrorHandler } from "./http/serve.ts";
 import { startJobs } from "./jobs/index.ts";
 import { catchUpRepairRetries } from "./jobs/repair-catch-up.ts";
 import { lockDataDir } from "./lib/data-dir-lock.ts";
@@ -34,7 +35,13 @@ export async function startServer(
     );
   }
   const app = createApp(deps);
-  const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch, idleTimeout: 0 });
+  const server = Bun.serve({
+    port: config.port,
+    hostname: config.host,
+    fetch: app.fetch,
+    error: serveErrorHandler(config, log),
+    idleTimeout: 0,
+  });
   log.info({ url: `http://${config.host}:${server.port}` }, "Redriva is listening");
   const downloads = await startDownloads(deps, options.downloads);
   const jobs = await startJobs(deps);
