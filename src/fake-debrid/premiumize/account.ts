@@ -40,6 +40,9 @@ export const PM_MESSAGES = {
   itemNotFound: "Item not found.",
   folderNotFound: "Folder not found.",
   unknownMethod: "Unknown method.",
+  /** /transfer/directdl (wording not documented): a host Premiumize does not support, a file gone. */
+  unsupportedHoster: "Unsupported link: this hoster is not supported.",
+  hosterFileGone: "File not found on the hoster.",
 } as const;
 
 /**

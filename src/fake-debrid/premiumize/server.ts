@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { normalizeInfoHash, parseMagnet } from "../../domain/magnet.ts";
+import { hosterDownloadUrl, lookupHosterLink } from "../hoster.ts";
 import type { FakeReply } from "../realdebrid/model.ts";
 import type { FakeDebridState } from "../state.ts";
 import { type FakePremiumizeAccount, PM_MESSAGES, premiumizeAccount } from "./account.ts";
@@ -48,6 +49,7 @@ const ROUTES: Record<string, Route> = {
   "GET /folder/list": folderList,
   "POST /folder/delete": folderDelete,
   "GET /item/details": itemDetails,
+  "POST /transfer/directdl": transferDirectDl,
   "POST /item/delete": itemDelete,
 };
 
@@ -141,6 +143,28 @@ function itemDetails(account: FakePremiumizeAccount, { values }: Params): FakeRe
   if (!file) return fail(PM_MESSAGES.itemNotFound);
   const { type: _type, ...details } = file;
   return ok({ ...details, folder_id: account.files.get(id)?.folderId ?? null });
+}
+
+/**
+ * A file host's link → its direct link, one `content` entry (the documented shape); a host the
+ * fake does not support, or a file gone from it, is refused in Premiumize's way (HTTP 200, a sentence).
+ */
+function transferDirectDl(account: FakePremiumizeAccount, { values }: Params): FakeReply {
+  const found = lookupHosterLink(account.state, values.get("src") ?? "");
+  if (found.kind === "unsupported") return fail(PM_MESSAGES.unsupportedHoster);
+  if (found.kind === "unavailable") return fail(PM_MESSAGES.hosterFileGone);
+  const link = hosterDownloadUrl(account.state, found.file);
+  return ok({
+    content: [
+      {
+        path: found.file.name,
+        size: found.file.bytes,
+        link,
+        stream_link: null,
+        transcode_status: "not_applicable",
+      },
+    ],
+  });
 }
 
 function itemDelete(account: FakePremiumizeAccount, { values }: Params): FakeReply {

@@ -28,6 +28,7 @@ import {
 import {
   PmAccountInfo,
   PmCacheCheck,
+  PmDirectDl,
   PmFolderList,
   PmItemDetails,
   PmTransfer,
@@ -187,6 +188,34 @@ export class PremiumizeProvider implements DebridProvider {
   }
 
   /** One of our item links (see map.ts) → a fresh direct link from /item/details. */
+  /**
+   * POST /transfer/directdl: a file host's link → its direct link, without a transfer in the
+   * cloud. A link holding several files (a folder) is refused: one link is one download here.
+   */
+  async unrestrictHosterLink(link: string): Promise<UnrestrictedLink> {
+    const data = await this.call(PmDirectDl, {
+      method: "POST",
+      path: "/transfer/directdl",
+      form: { src: link },
+    });
+    const [file, ...more] = data.content;
+    if (!file || more.length > 0) {
+      throw new ProviderError({
+        provider: "premiumize",
+        kind: "bad_request",
+        message: `Premiumize: the link holds ${data.content.length} files; only a link to one file is downloaded`,
+      });
+    }
+    return {
+      download: file.link,
+      filename: file.path.split("/").pop() || file.path,
+      filesize: typeof file.size === "number" && Number.isFinite(file.size) ? file.size : 0,
+      host: URL.canParse(link) ? new URL(link).host : null,
+      chunks: null,
+      mimeType: null,
+    };
+  }
+
   async unrestrictLink(link: string): Promise<UnrestrictedLink> {
     const id = itemIdOf(link);
     if (!id) {

@@ -122,3 +122,20 @@ export const PmAccountInfo = z.looseObject({
   space_used: numeric.nullable().optional(),
   booster_points: numeric.nullable().optional(),
 });
+
+/**
+ * POST /transfer/directdl (`src`: a file host's link, or a cached magnet): the direct links,
+ * one `content` entry per file (`path`, `size`, `link`, `stream_link`, `transcode_status`).
+ */
+export const PmDirectDl = z.looseObject({
+  status: z.literal("success"),
+  content: z.array(
+    z.looseObject({
+      path: z.string(),
+      size: numeric.nullable().optional(),
+      link: z.string(),
+      stream_link: z.string().nullable().optional(),
+      transcode_status: z.string().nullable().optional(),
+    }),
+  ),
+});

@@ -12,7 +12,12 @@ import type { Deps } from "../../deps.ts";
 import { FINAL_STAGE, moveTo } from "../../domain/download-stage.ts";
 import { backoffDelayMs } from "../../lib/backoff.ts";
 import { ProviderError, type UnrestrictedLink } from "../../providers/types.ts";
-import { hosterLinkProviders, refusalWords, unrestrictHosterLinkWith } from "./hoster-link.ts";
+import {
+  hosterLinkProviders,
+  NO_HOSTER_LINK_PROVIDER,
+  refusalWords,
+  unrestrictHosterLinkWith,
+} from "./hoster-link.ts";
 import { planLayout } from "./paths.ts";
 
 /**
@@ -26,11 +31,8 @@ export async function hosterLinkStep(deps: Deps, torrent: DownloadTorrent): Prom
   if (!torrent.link) return fail(deps, torrent, "the download has no link (added by an older version?)");
   const order = hosterLinkProviders(deps, torrent);
   if (order.length === 0) {
-    const error =
-      torrent.message ??
-      (deps.providers.configured().length === 0
-        ? deps.providers.noneConfigured()
-        : "no configured provider downloads file host links (Real-Debrid and AllDebrid do)");
+    const none = deps.providers.configured().length === 0;
+    const error = none ? deps.providers.noneConfigured() : NO_HOSTER_LINK_PROVIDER;
     return fail(deps, torrent, error);
   }
   const tried = torrent.providers_tried.split(",").filter((s) => s !== "");

@@ -11,6 +11,10 @@ import type { SourceResult } from "./sources.ts";
  * each into one direct download, fetched by aria2c like a torrent's files.
  */
 
+/** Said when no configured provider can take file host links. */
+export const NO_HOSTER_LINK_PROVIDER =
+  "no configured provider downloads file host links (Real-Debrid, AllDebrid and Premiumize do)";
+
 /** A link's row key: 40 hex like an info-hash (qBit clients expect one), stable for the same link. */
 export function hosterLinkHash(link: string): string {
   return createHash("sha1").update(`hoster-link:${link}`).digest("hex");
@@ -77,7 +81,7 @@ export async function resolveHosterLink(
   if (order.length === 0)
     return {
       ok: false,
-      reason: `not a .torrent (${options.notTorrent}), and no configured provider downloads file host links (Real-Debrid and AllDebrid do)`,
+      reason: `not a .torrent (${options.notTorrent}), and ${NO_HOSTER_LINK_PROVIDER}`,
     };
   const refusals: string[] = [];
   for (const kind of order) {

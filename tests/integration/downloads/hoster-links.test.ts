@@ -19,6 +19,13 @@ import { startPipeline, waitFor } from "../../helpers/downloads.ts";
  */
 const LONG = { timeout: 90_000 };
 
+/** How each provider says a file host no longer has the file (Premiumize: its own sentence). */
+const GONE_WORDS: Record<string, string> = {
+  realdebrid: "Real-Debrid: the host no longer has this file (file_unavailable, code 24",
+  alldebrid: "AllDebrid: the host no longer has this file (LINK_DOWN",
+  premiumize: "Premiumize: the provider no longer has this torrent or file (File not found on the hoster.)",
+};
+
 function envOf(fp: FakeProvider, fake: FakeDebridServer): Record<string, string> {
   return { ...fp.env(fake), ...fp.account.fastEnv, DEFAULT_PROVIDER: fp.kind };
 }
@@ -40,14 +47,14 @@ function storedText(p: { deps: { dbh: { sqlite: { query(sql: string): { all(): u
 }
 
 test(
-  "the providers declaring the capability are Real-Debrid and AllDebrid",
+  "the providers declaring the capability are Real-Debrid, AllDebrid and Premiumize",
   async () => {
     const capable: string[] = [];
     for (const fp of FAKE_PROVIDERS) {
       await using p = await pipelineFor(fp);
       if (typeof p.deps.providers.get(fp.kind)?.unrestrictHosterLink === "function") capable.push(fp.kind);
     }
-    expect(capable).toEqual(["realdebrid", "alldebrid"]);
+    expect(capable).toEqual(["realdebrid", "alldebrid", "premiumize"]);
   },
   LONG,
 );
@@ -107,7 +114,7 @@ for (const fp of FAKE_PROVIDERS) {
         );
         expect(result.failed[0]?.reason).toContain(
           p.deps.providers.get(fp.kind)?.unrestrictHosterLink
-            ? "the host no longer has this file"
+            ? (GONE_WORDS[fp.kind] ?? `${label}: `)
             : "no configured provider downloads file host links",
         );
         expect(getTorrent(p.deps.dbh.db, hosterLinkHash(file.link))).toBeUndefined();
