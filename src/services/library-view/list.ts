@@ -2,11 +2,13 @@ import {
   allSeqs,
   type ListFilter,
   type ListOrder,
+  type LiveTally,
   libraryVersion,
-  libraryVolume,
+  liveTally,
   matchingStatusCounts,
   pageSeqs,
   providerCounts,
+  recentlyAdded,
   rowsBySeq,
   type StatusCounts,
   statusCounts,
@@ -43,18 +45,27 @@ export interface ListResult {
 /** Below this offset a page comes straight from the index; deeper ones from the cached id list. */
 const DIRECT_OFFSET_LIMIT = 1000;
 
+/** Present torrents per provider and status: the one index walk behind every count below. */
+function libraryTally(deps: Deps, version: number): LiveTally[] {
+  return deps.libraryCache.get("tally", version, () => liveTally(deps.dbh));
+}
+
 /** Counts per status, of every provider or of one (cached until the library changes). */
 export function libraryCounts(
   deps: Deps,
   provider: string | null = null,
   version = libraryVersion(deps.dbh),
 ): StatusCounts {
-  return deps.libraryCache.get(`counts|${provider ?? ""}`, version, () => statusCounts(deps.dbh, provider));
+  return deps.libraryCache.get(`counts|${provider ?? ""}`, version, () =>
+    statusCounts(deps.dbh, provider, libraryTally(deps, version)),
+  );
 }
 
 /** Present torrents per provider (cached until the library changes). */
 function libraryProviders(deps: Deps, version = libraryVersion(deps.dbh)): ListResult["providers"] {
-  return deps.libraryCache.get("providers", version, () => providerCounts(deps.dbh));
+  return deps.libraryCache.get("providers", version, () =>
+    providerCounts(deps.dbh, libraryTally(deps, version)),
+  );
 }
 
 function knownTotal(counts: StatusCounts, filter: ListFilter): number | null {
@@ -138,11 +149,12 @@ export interface DashboardSummary {
 
 /** The dashboard's stat cards (cached per library version and minute). */
 export function dashboardSummary(deps: Deps): DashboardSummary {
-  const counts = libraryCounts(deps);
-  const now = deps.clock.now();
   const version = libraryVersion(deps.dbh);
+  const counts = libraryCounts(deps, null, version);
+  const byProvider = libraryProviders(deps, version);
+  const now = deps.clock.now();
   const minute = Math.floor(now / 60_000);
-  const volume = deps.libraryCache.get(`volume|${minute}`, version, () => libraryVolume(deps.dbh, now));
+  const added = deps.libraryCache.get(`added|${minute}`, version, () => recentlyAdded(deps.dbh, now));
   const sum = (list: readonly string[]) => list.reduce((n, s) => n + (counts.byStatus[s] ?? 0), 0);
   return {
     torrents: counts.present,
@@ -151,9 +163,9 @@ export function dashboardSummary(deps: Deps): DashboardSummary {
     active: sum(ACTIVE_STATUSES),
     failed: sum(FAILED_STATUSES),
     removed: counts.removed,
-    bytes: volume.bytes,
-    added24h: volume.added24h,
-    added7d: volume.added7d,
-    byProvider: libraryProviders(deps),
+    bytes: byProvider.reduce((n, p) => n + p.bytes, 0),
+    added24h: added.added24h,
+    added7d: added.added7d,
+    byProvider,
   };
 }

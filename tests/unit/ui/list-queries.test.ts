@@ -6,13 +6,16 @@ import {
   allSeqs,
   type ListFilter,
   libraryVersion,
+  matchingStatusCounts,
   pageSeqs,
+  providerCounts,
   rowsBySeq,
   SORT_KEYS,
   statusCounts,
 } from "../../../src/db/repo/torrent-queries.ts";
 import { VersionedCache } from "../../../src/services/library-view/cache.ts";
 import { STATUS_GROUPS } from "../../../src/services/library-view/filters.ts";
+import { buildMatchExpression } from "../../../src/services/library-view/search.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
 // The index-ordered queries against a plain JavaScript sort of the same rows: every sort, both
@@ -218,5 +221,52 @@ describe("library version and cache", () => {
       (l) => l.length,
     );
     expect(heavy.size).toBe(1);
+  });
+});
+
+describe("counts from one walk of ui_live_counts", () => {
+  test("per status, per provider and per search, as a naive join counts them", () => {
+    dbh.sqlite.exec("UPDATE torrents SET provider = 'alldebrid' WHERE seq % 3 = 0");
+    const match = buildMatchExpression("1080p") as string;
+    const naive = (where: string, params: string[]) => {
+      const groups = dbh.sqlite
+        .query<{ status: string; removed: number; n: number; details: number }, string[]>(
+          `SELECT t.status, t.removed_at IS NOT NULL AS removed, COUNT(*) AS n, COUNT(d.id) AS details
+             FROM torrents t LEFT JOIN torrent_details d ON d.provider = t.provider AND d.id = t.id
+            WHERE ${where} GROUP BY 1, 2`,
+        )
+        .all(...params);
+      const counts = { byStatus: {} as Record<string, number>, present: 0, removed: 0, withDetails: 0 };
+      for (const g of groups) {
+        if (g.removed) {
+          counts.removed += g.n;
+          continue;
+        }
+        counts.byStatus[g.status] = g.n;
+        counts.present += g.n;
+        counts.withDetails += g.details;
+      }
+      return counts;
+    };
+    const matching = "t.seq IN (SELECT rowid FROM torrent_search WHERE torrent_search MATCH ?)";
+    for (const provider of [null, "realdebrid", "alldebrid"]) {
+      const where = provider === null ? [] : ["t.provider = ?"];
+      const params = provider === null ? [] : [provider];
+      const all = naive(["1", ...where].join(" AND "), params);
+      expect(all.present).toBeGreaterThan(0);
+      expect(statusCounts(dbh, provider)).toEqual(all);
+      const found = naive([...where, matching].join(" AND "), [...params, match]);
+      expect(found.present).toBeGreaterThan(0);
+      expect(found.present).toBeLessThan(all.present);
+      expect(matchingStatusCounts(dbh, provider, match)).toEqual(found);
+    }
+    expect(providerCounts(dbh)).toEqual(
+      dbh.sqlite
+        .query<{ provider: string; count: number; bytes: number }, []>(
+          `SELECT provider, COUNT(*) AS count, SUM(bytes) AS bytes FROM torrents
+            WHERE removed_at IS NULL GROUP BY provider ORDER BY count DESC, provider`,
+        )
+        .all(),
+    );
   });
 });
