@@ -1,9 +1,8 @@
+import { ACTIVE_STATUSES, FAILED_STATUSES } from "../../providers/types.ts";
 import type { DbHandle } from "../client.ts";
 
 /** Aggregate reads over the mirrored library (stats report, dashboard, metrics). */
-const ACTIVE =
-  "('magnet_conversion','waiting_files_selection','queued','downloading','compressing','uploading')";
-const FAILED = "('magnet_error','error','virus','dead')";
+const FAILED = `(${FAILED_STATUSES.map((s) => `'${s}'`).join(",")})`;
 
 export interface LibraryTotals {
   torrents: number;
@@ -16,17 +15,17 @@ export interface LibraryTotals {
 
 /**
  * Everything the compact line needs. The first query reads only idx_torrents_presence (a covering
- * index); details are counted by their own index minus the few that belong to removed torrents.
+ * index) grouped by status, in index order: half the time of one row with FILTERed counts, which
+ * tested each of 100,000 statuses against two IN lists (`stats --compact` runs from cron, often).
+ * Details are counted by their own index minus the few that belong to removed torrents.
  */
 export function libraryTotals(dbh: DbHandle): LibraryTotals {
-  const present = dbh.sqlite
-    .query<{ torrents: number; bytes: number; active: number; failed: number }, []>(
-      `SELECT COUNT(*) AS torrents, COALESCE(SUM(bytes), 0) AS bytes,
-              COUNT(*) FILTER (WHERE status IN ${ACTIVE}) AS active,
-              COUNT(*) FILTER (WHERE status IN ${FAILED}) AS failed
-         FROM torrents WHERE removed_at IS NULL`,
+  const byStatus = dbh.sqlite
+    .query<{ status: string; count: number; bytes: number }, []>(
+      `SELECT status, COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS bytes
+         FROM torrents WHERE removed_at IS NULL GROUP BY status`,
     )
-    .get();
+    .all();
   const others = dbh.sqlite
     .query<{ removed: number; withDetails: number }, []>(
       `SELECT (SELECT COUNT(*) FROM torrents WHERE removed_at IS NOT NULL) AS removed,
@@ -35,14 +34,14 @@ export function libraryTotals(dbh: DbHandle): LibraryTotals {
                     WHERE t.removed_at IS NOT NULL) AS withDetails`,
     )
     .get();
-  return {
-    torrents: present?.torrents ?? 0,
-    bytes: present?.bytes ?? 0,
-    active: present?.active ?? 0,
-    failed: present?.failed ?? 0,
-    removed: others?.removed ?? 0,
-    withDetails: others?.withDetails ?? 0,
-  };
+  const totals = { torrents: 0, bytes: 0, active: 0, failed: 0 };
+  for (const row of byStatus) {
+    totals.torrents += row.count;
+    totals.bytes += row.bytes;
+    if (ACTIVE_STATUSES.includes(row.status)) totals.active += row.count;
+    if (FAILED_STATUSES.includes(row.status)) totals.failed += row.count;
+  }
+  return { ...totals, removed: others?.removed ?? 0, withDetails: others?.withDetails ?? 0 };
 }
 
 export function countByStatus(dbh: DbHandle): Array<{ status: string; count: number; bytes: number }> {
