@@ -34,7 +34,7 @@ import {
   scanProblemsSchema,
   scanProgressSchema,
 } from "../api/responses/symlinks.ts";
-import { parseIntParam, parseKind, parseScanId } from "./params.ts";
+import { parseFindingIds, parseIntParam, parseKind, parseScanId } from "./params.ts";
 import { serveReport } from "./report-route.ts";
 
 /** The configuration as the API shows it: API keys never leave the server. */
@@ -72,6 +72,17 @@ const problemTypes = z
   .optional()
   .transform((v) => parseProblemTypes(v))
   .describe("problem types, comma-separated (all by default)");
+const pathQuery = z
+  .string()
+  .max(500, "q must be at most 500 characters")
+  .optional()
+  .describe("only paths containing this text (any case)");
+/** Finding ids (from GET .../problems), comma-separated in a query, a list in a body. */
+const findingIds = z
+  .union([z.string(), z.array(z.union([z.string(), z.number()]))])
+  .optional()
+  .transform((v) => parseFindingIds(v))
+  .describe("only these findings (ids from GET /api/symlinks/scan/{id}/problems)");
 const intQuery = (name: string, fallback: number, max: number) =>
   z
     .string()
@@ -197,6 +208,7 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
       params: idParams,
       query: z.object({
         type: problemTypes,
+        q: pathQuery,
         limit: intQuery("limit", 200, 5000),
         offset: intQuery("offset", 0, 1e9),
       }),
@@ -210,7 +222,12 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
     },
     (c, { params, query }, deps) =>
       c.json(
-        listScanProblems(deps, params.id, { types: query.type, limit: query.limit, offset: query.offset }),
+        listScanProblems(deps, params.id, {
+          types: query.type,
+          query: query.q,
+          limit: query.limit,
+          offset: query.offset,
+        }),
       ),
   ),
   apiRoute(
@@ -220,12 +237,12 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
       tag: TAG,
       summary: "The exact list a confirmation deletes, with its token (real mode)",
       params: idParams,
-      query: z.object({ type: problemTypes }),
+      query: z.object({ type: problemTypes, q: pathQuery, ids: findingIds }),
       responses: { 200: { description: "The list and its token", schema: deletionPlanSchema } },
     },
     (c, { params, query }, deps) => {
       getScanProgress(deps, params.id);
-      const plan = deletionPlan(deps, params.id, query.type);
+      const plan = deletionPlan(deps, params.id, { types: query.type, query: query.q, ids: query.ids });
       return c.json({
         scanId: params.id,
         count: plan.items.length,
@@ -247,6 +264,8 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
           .union([z.string(), z.array(z.string())])
           .optional()
           .transform((v) => parseProblemTypes(v)),
+        q: pathQuery,
+        ids: findingIds,
       }),
       responses: {
         202: {
@@ -257,7 +276,12 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
       },
     },
     (c, { params, body }, deps) => {
-      const result = confirmDeletion(deps, params.id, { token: body.token, types: body.types });
+      const result = confirmDeletion(deps, params.id, {
+        token: body.token,
+        types: body.types,
+        query: body.q,
+        ids: body.ids,
+      });
       return c.json({ ...getScanProgress(deps, params.id), confirmed: result.count }, 202);
     },
   ),

@@ -6,7 +6,7 @@ import {
   parseProblemTypes,
 } from "../../services/symlinks/index.ts";
 import type { AppEnv } from "../context.ts";
-import { asList, parseIntParam } from "./params.ts";
+import { asList, parseFindingIds, parseIntParam } from "./params.ts";
 
 /** Findings per page of the scan page. */
 export const FINDINGS_PER_PAGE = 50;
@@ -74,11 +74,7 @@ export function parseSelection(fields: Record<string, string | string[] | undefi
   const scope = fields.scope;
   if (scope === "all") return { types, query };
   if (scope !== "selected") throw new ValidationError("scope must be selected or all");
-  const ids = asList(fields.ids).map((raw) => {
-    if (!/^\d{1,12}$/.test(raw))
-      throw new ValidationError(`ids must be finding numbers, got ${JSON.stringify(raw)}`);
-    return Number(raw);
-  });
+  const ids = parseFindingIds(asList(fields.ids)) ?? [];
   if (ids.length === 0) throw new ValidationError("select at least one finding, or choose all matching");
   return { types, query, ids };
 }

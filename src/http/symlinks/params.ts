@@ -38,3 +38,15 @@ export function asList(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
+
+/** Finding ids: `4,7,9` or a list; anything but whole numbers is a 400. */
+export function parseFindingIds(raw: string | Array<string | number> | undefined): number[] | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const list = Array.isArray(raw) ? raw.map(String) : raw.split(",");
+  return list.map((item) => {
+    const text = item.trim();
+    if (!/^\d{1,12}$/.test(text))
+      throw new ValidationError(`ids must be finding numbers, got ${JSON.stringify(item)}`);
+    return Number(text);
+  });
+}

@@ -51,15 +51,17 @@ export function parseProblemTypes(input: unknown): ProblemType[] | undefined {
 export function listScanProblems(
   deps: Deps,
   scanId: number,
-  options: { types?: ProblemType[]; limit?: number; offset?: number } = {},
+  options: { types?: ProblemType[]; query?: string; limit?: number; offset?: number } = {},
 ): { total: number; byType: Record<string, number>; problems: SymlinkProblemRow[] } {
   if (!getScan(deps.dbh.db, scanId)) throw new NotFoundError("scan", scanId);
-  const byType = countProblemsByType(deps.dbh.db, scanId);
+  const query = options.query || undefined;
+  const byType = countProblemsByType(deps.dbh.db, scanId, { query });
   const total = options.types
     ? options.types.reduce((sum, t) => sum + (byType[t] ?? 0), 0)
     : Object.values(byType).reduce((a, b) => a + b, 0);
   const problems = listProblems(deps.dbh.db, scanId, {
     types: options.types,
+    query,
     limit: Math.min(Math.max(options.limit ?? 200, 1), 5000),
     offset: Math.max(options.offset ?? 0, 0),
   });

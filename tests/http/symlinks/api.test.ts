@@ -149,6 +149,34 @@ describe("/api/symlinks", () => {
     expect(env.radarr.commands).toEqual([]);
   });
 
+  test("a path search and picked ids narrow the list, the plan and the confirmation", async () => {
+    await using env = await startSymlinkEnv();
+    const api = await client(createApp(env.deps));
+    const { body } = await api.post("/api/symlinks/scan/start", { mode: "real", paths: ["tv"] });
+    const id = body.scanId as number;
+    await waitUntil(
+      async () => (await api.get(`/api/symlinks/scan/status/${id}`)).body.status === "awaiting_confirmation",
+    );
+    const found = (await api.get(`/api/symlinks/scan/${id}/problems?q=SHOW%20two`)).body;
+    const paths = found.problems.map((p: { path: string }) => p.path);
+    expect(paths.length).toBeGreaterThan(1);
+    expect(paths.every((p: string) => p.startsWith("tv/Show Two/"))).toBe(true);
+    expect(found.total).toBe(paths.length);
+    expect((await api.get(`/api/symlinks/scan/${id}/problems?q=${"x".repeat(501)}`)).status).toBe(400);
+    const picked = found.problems.slice(0, 2) as Array<{ id: number; path: string }>;
+    const ids = picked.map((p) => p.id);
+    const plan = (await api.get(`/api/symlinks/scan/${id}/deletion?ids=${ids.join(",")}`)).body;
+    expect(plan.items.map((i: { path: string }) => i.path)).toEqual(picked.map((p) => p.path));
+    expect((await api.get(`/api/symlinks/scan/${id}/deletion?ids=1,x`)).status).toBe(400);
+    const before = snapshotTree(env.tree.media);
+    const confirmed = await api.post(`/api/symlinks/scan/confirm/${id}`, { token: plan.token, ids });
+    expect(confirmed.status).toBe(202);
+    expect(confirmed.body.confirmed).toBe(2);
+    await waitUntil(async () => (await api.get(`/api/symlinks/scan/status/${id}`)).body.status !== "running");
+    const gone = Object.keys(before).filter((path) => !(path in snapshotTree(env.tree.media)));
+    expect(gone.sort()).toEqual(picked.map((p) => p.path).sort());
+  });
+
   test("cancel and rerun; a second start while one runs is 409", async () => {
     await using env = await startSymlinkEnv();
     const hang = writeHangingFfprobe(env.tree.base);

@@ -126,6 +126,19 @@ describe("/symlinks pages", () => {
     expect(plan).toContain("tv/Show One/Season 1/S01E02.mkv");
     expect(plan).toMatch(/Then asks to rescan: <strong>Sonarr<\/strong> \(2 paths\)/);
     const token = /name="token" value="([0-9a-f]+)"/.exec(plan)?.[1] as string;
+    // Without htmx the plan comes inside the page, its dialog already open.
+    const planPage = await (await b.get(`${location}/plan?scope=all`)).text();
+    expect(planPage).toContain('<dialog class="symlinks-plan" id="symlinks-plan-dialog"');
+    expect(planPage).toMatch(/id="symlinks-plan-dialog" aria-labelledby="symlinks-plan-title" open>/);
+    expect(planPage).toContain(`name="token" value="${token}"`);
+    // A selection needs ticked findings; a finding of no pending kind gives an empty plan.
+    const none = await b.get(`${location}/plan?scope=selected`, true);
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain("select at least one finding");
+    const badScope = await b.get(`${location}/plan?scope=everything`, true);
+    expect(badScope.status).toBe(400);
+    const other = await (await b.get(`${location}/plan?scope=selected&ids=999999`, true)).text();
+    expect(other).toContain("Nothing to delete in this selection");
     const link = join(env.tree.media, "tv/Show One/Season 1/S01E02.mkv");
     const bad = await b.post(`${location}/confirm`, [
       ["token", "f".repeat(40)],

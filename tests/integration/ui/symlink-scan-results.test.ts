@@ -191,6 +191,12 @@ test("the confirmation lists what goes and who rescans; Cancel keeps every link"
   await page.locator("#symlinks-plan-dialog").waitFor({ state: "detached" });
   expect(linksLeft()).toEqual(allLinks);
   expect(await page.locator(".badge", { hasText: "awaiting confirmation" }).count()).toBe(1);
+  // While the deletion waits for an answer, nothing offers to run the scan again.
+  expect(await page.locator("button", { hasText: "Run again" }).count()).toBe(0);
+  await page.goto(`${base}/symlinks`);
+  const waiting = page.locator("table.symlinks-history tr", { hasText: "awaiting confirmation" });
+  expect(await waiting.locator("button", { hasText: "Run again" }).count()).toBe(0);
+  expect(await waiting.locator("a", { hasText: "confirm or decline" }).count()).toBe(1);
 }, 120_000);
 
 test("Confirm deletes exactly the ticked links, then the page says what was deleted", async () => {
