@@ -33,6 +33,20 @@ describe("loadConfig", () => {
     expect(problems.some((p) => p.startsWith("RD_API_URL: expected an http(s) URL"))).toBe(true);
   });
 
+  test("DAV_STREAM: proxy by default, redirect on request, anything else refused with the choices", () => {
+    expect(loadConfig({}).dav.stream).toBe("proxy");
+    expect(loadConfig({ DAV_STREAM: "Redirect" }).dav.stream).toBe("redirect");
+    let error: unknown;
+    try {
+      loadConfig({ DAV_STREAM: "302" });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toContain(
+      'DAV_STREAM: expected one of proxy, redirect, got "302"',
+    );
+  });
+
   test("never prints a secret, even when it is the bad value", () => {
     const config = loadConfig({
       RD_API_TOKEN: "supersecret-token",
