@@ -9,6 +9,7 @@ import type { FakeDebridServer } from "../../../src/fake-debrid/index.ts";
 import { FAKE_PROVIDERS, type FakeProvider } from "../../../src/fake-debrid/providers.ts";
 import { PROVIDERS } from "../../../src/providers/list.ts";
 import { addTorrents } from "../../../src/services/downloads/add.ts";
+import { resumeTorrents } from "../../../src/services/downloads/control.ts";
 import { hosterLinkHash } from "../../../src/services/downloads/hoster-link.ts";
 import { startPipeline, waitFor } from "../../helpers/downloads.ts";
 
@@ -145,6 +146,48 @@ test(
       { timeoutMs: 60_000, what: "the link's download" },
     );
     expect(sha256(done.content_path as string)).toBe(contentSha256(file.key, 300_000));
+  },
+  LONG,
+);
+
+test(
+  "a link the host dropped before its turn fails with every provider's words; added again, it downloads",
+  async () => {
+    await using p = await startPipeline({ allDebrid: true });
+    const file = addHosterFile(p.fake.state, "Dropped.Then.Back.mkv", 200_000);
+    const added = await addTorrents(p.deps, { urls: [file.link], files: [], paused: true });
+    const [hash] = added.added;
+    if (!hash) throw new Error(JSON.stringify(added.failed));
+    expect(getTorrent(p.deps.dbh.db, hash)?.provider).toBe("realdebrid");
+    const entry = p.fake.state.hosterFiles.get(file.id);
+    if (!entry) throw new Error("no hoster file");
+    entry.removed = true;
+    resumeTorrents(p.deps, [hash]);
+    const failed = await waitFor(
+      () => {
+        const t = getTorrent(p.deps.dbh.db, hash);
+        return t?.stage === "error" ? t : null;
+      },
+      { timeoutMs: 30_000, what: "the link to fail" },
+    );
+    // Real-Debrid (which took it at the add) first, then AllDebrid: each says why.
+    expect(failed.error).toBe(
+      [
+        "Real-Debrid: the host no longer has this file (file_unavailable, code 24, HTTP 503)",
+        "AllDebrid: the host no longer has this file (LINK_DOWN: This link is not available on the file hoster website, HTTP 200)",
+      ].join("; "),
+    );
+    entry.removed = false;
+    const again = await addTorrents(p.deps, { urls: [file.link], files: [] });
+    expect(again.added).toEqual([hash]);
+    const done = await waitFor(
+      () => {
+        const t = getTorrent(p.deps.dbh.db, hash);
+        return t?.stage === "done" ? t : null;
+      },
+      { timeoutMs: 60_000, what: "the link added again to download" },
+    );
+    expect(sha256(done.content_path as string)).toBe(contentSha256(file.key, 200_000));
   },
   LONG,
 );
