@@ -90,5 +90,15 @@ function observeLiveSettings(deps: Deps, options: { ownLogger: boolean }): void 
     // The downloader applies the limit on its next pass: wake it rather than wait for an idle tick.
     if (previous.downloads.speed.limit !== next.downloads.speed.limit)
       deps.bus.publish(DOWNLOADS_TOPIC, "changed", { reason: "settings" });
+    // Sonarr/Radarr clients carry the limits they were built with: rebuilt on their next use.
+    const { timeoutMs, commandsPerMinute, fullRescanThreshold, neverSearch } = previous.arr;
+    const now = next.arr;
+    if (
+      timeoutMs !== now.timeoutMs ||
+      commandsPerMinute !== now.commandsPerMinute ||
+      fullRescanThreshold !== now.fullRescanThreshold ||
+      neverSearch !== now.neverSearch
+    )
+      deps.arrClients.clear();
   });
 }

@@ -9,6 +9,11 @@ import type { ArrConnection } from "./types.ts";
 export class ArrClients {
   private readonly clients = new Map<string, ArrClient>();
 
+  /** Forgets every client: the next call builds them with the settings now in force. */
+  clear(): void {
+    this.clients.clear();
+  }
+
   get(id: string, connection: ArrConnection, build: () => ArrClient | undefined): ArrClient | undefined {
     const key = `${id}\n${connection.url}\n${connection.apiKey}`;
     let client = this.clients.get(key);
