@@ -6,6 +6,7 @@ import {
   listScans,
   pruneScans,
   type SymlinkProblemRow,
+  tallyProblems,
   updateScan,
 } from "../../db/repo/symlinks.ts";
 import type { Deps } from "../../deps.ts";
@@ -132,17 +133,27 @@ export function scanFindings(
 ) {
   const db = deps.dbh.db;
   if (!getScan(db, scanId)) throw new NotFoundError("scan", scanId);
-  const filter = { types: options.types, query: options.query || undefined, outcome: options.outcome };
-  const total = countProblems(db, scanId, filter);
+  const query = options.query || undefined;
+  const tally = tallyProblems(db, scanId, { query });
+  const typeOk = (type: string) => !options.types || options.types.includes(type as ProblemType);
+  const outcomeOk = (outcome: FindingOutcome) => !options.outcome || options.outcome === outcome;
+  const byType: Record<string, number> = {};
+  const outcomes = { pending: 0, deleted: 0, failed: 0 };
+  let total = 0;
+  for (const t of tally) {
+    if (outcomeOk(t.outcome)) byType[t.type] = (byType[t.type] ?? 0) + t.n;
+    if (typeOk(t.type)) outcomes[t.outcome] += t.n;
+    if (typeOk(t.type) && outcomeOk(t.outcome)) total += t.n;
+  }
   const pages = Math.max(1, Math.ceil(total / options.perPage));
   const page = Math.min(Math.max(options.page, 1), pages);
   const rows = listProblems(db, scanId, {
-    ...filter,
+    types: options.types,
+    query,
+    outcome: options.outcome,
     limit: options.perPage,
     offset: (page - 1) * options.perPage,
   });
-  const byType = countProblemsByType(db, scanId, { query: filter.query, outcome: filter.outcome });
-  const outcome = (o: FindingOutcome) => countProblems(db, scanId, { ...filter, outcome: o });
   return {
     total,
     page,
@@ -151,7 +162,7 @@ export function scanFindings(
     first: total === 0 ? 0 : (page - 1) * options.perPage + 1,
     rows,
     byType,
-    outcomes: { pending: outcome("pending"), deleted: outcome("deleted"), failed: outcome("failed") },
+    outcomes,
   };
 }
 
