@@ -201,13 +201,14 @@
     const autoScroll = root.querySelector("#console-autoscroll");
     const bar = root.querySelector(".sync-progress");
     let lastId = 0;
-    const time = (at) => new Date(at).toLocaleTimeString();
-    function line(text, cls, at) {
+    const time = (at) => new Date(at).toLocaleTimeString("en-GB", { hour12: false });
+    function line(text, cls, at, clock) {
       root.querySelector(".console .placeholder")?.remove();
       const el = document.createElement("div");
       el.className = `line ${cls || ""}`;
       const stamp = document.createElement("time");
-      stamp.textContent = time(at || Date.now());
+      // The server's clock words (configured zone, 24-hour); the browser's only for local lines.
+      stamp.textContent = clock || time(at || Date.now());
       el.append(stamp, document.createTextNode(text));
       output.appendChild(el);
       while (output.children.length > 1000) output.firstElementChild.remove();
@@ -228,15 +229,16 @@
       if (id && id <= lastId) return;
       lastId = id;
       const data = JSON.parse(e.data);
-      if (type === "log") line(data.line, data.level, data.at);
+      if (type === "log") line(data.line, data.level, data.at, data.clock);
       // The sync logs its own "started" line; the start event only flips the buttons.
       if (type === "start") setRunning(true);
       if (type === "progress" && bar) {
         bar.classList.remove("hidden");
         const pct = data.total > 0 ? Math.round((data.done / data.total) * 100) : 0;
         bar.querySelector(".bar > span").style.width = `${pct}%`;
-        const eta = data.etaMs ? ` · about ${Math.ceil(data.etaMs / 1000)} s left` : "";
-        bar.querySelector(".label").textContent = `${data.phase}: ${data.done} / ${data.total}${eta}`;
+        const eta = data.etaText ? ` · about ${data.etaText} left` : "";
+        bar.querySelector(".label").textContent =
+          `${data.phase}: ${data.doneText ?? data.done} / ${data.totalText ?? data.total}${eta}`;
       }
       if (type === "end") {
         setRunning(false);
@@ -244,7 +246,7 @@
         const text = ok
           ? `Sync ${data.mode} finished`
           : `Sync ${data.mode} ${data.status}${data.error ? `: ${data.error}` : ""}`;
-        line(`■ ${text}`, ok ? "end" : "error", data.at);
+        line(`■ ${text}`, ok ? "end" : "error", data.at, data.clock);
         if (data.live) {
           toast(ok ? "ok" : data.status === "interrupted" ? "warn" : "error", text);
           htmx.trigger(document.body, "sync-ended");

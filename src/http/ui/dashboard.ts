@@ -2,6 +2,7 @@ import { streamSSE } from "hono/streaming";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import { failedSyncRuns, jobsOverview } from "../../jobs/overview.ts";
+import { formatCount, formatDuration } from "../../lib/format.ts";
 import { accountsGlance, dashboardGlance } from "../../services/library-view/glance.ts";
 import { dashboardSummary } from "../../services/library-view/list.ts";
 import { isSyncAction, SYNC_ACTIONS } from "../../services/library-view/sync-console.ts";
@@ -103,7 +104,11 @@ export function registerDashboard(app: App, deps: Deps): void {
       let wake: (() => void) | null = null;
       let replaying = true;
       const unsubscribe = sync.follow(after, (event) => {
-        const data = JSON.stringify({ ...event.data, at: event.at, live: !replaying });
+        const data = JSON.stringify({
+          ...event.data,
+          ...consoleWords(deps, event.data, event.at),
+          live: !replaying,
+        });
         queue.push(`id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`);
         wake?.();
       });
@@ -131,4 +136,16 @@ export function registerDashboard(app: App, deps: Deps): void {
       unsubscribe();
     });
   });
+}
+
+/**
+ * What the console shows, formatted here as on every page: the time on the configured zone's
+ * 24-hour clock, progress counts with separators, the time left in words.
+ */
+function consoleWords(deps: Deps, data: Record<string, unknown>, at: number) {
+  const words: Record<string, unknown> = { at, clock: deps.time.clock(at) };
+  if (typeof data.done === "number") words.doneText = formatCount(data.done);
+  if (typeof data.total === "number") words.totalText = formatCount(data.total);
+  if (typeof data.etaMs === "number" && data.etaMs > 0) words.etaText = formatDuration(data.etaMs);
+  return words;
 }

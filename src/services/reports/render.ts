@@ -83,8 +83,8 @@ export function renderReportIndex(
     groups.set(run.job, list);
   }
   return views.render("./index", {
-    total: runs.length,
-    keep,
+    total: formatCount(runs.length),
+    keep: formatCount(keep),
     generatedAt: `${time.dateTime(now)} (${time.zone})`,
     groups: [...groups.entries()]
       .sort(([a], [b]) => a.localeCompare(b))

@@ -17,6 +17,7 @@ import {
 } from "../../db/repo/sync-runs.ts";
 import type { Deps } from "../../deps.ts";
 import { AppError, ConflictError, errorMessage, ValidationError } from "../../errors.ts";
+import { formatCount } from "../../lib/format.ts";
 import {
   type DebridProvider,
   ProviderError,
@@ -167,13 +168,17 @@ async function syncProvider(
       result.requests.list = meter.requests;
       Object.assign(result, { torrentsSeen: walk.seen, added: walk.added, updated: walk.updated });
       result.removed = markUnseenRemoved(deps.dbh, provider.kind, started, deps.clock.now()).length;
-      if (result.removed > 0) log(`${result.removed} torrents are gone from ${kind} (marked removed)`);
-      if (walk.described.size > 0) log(`details of ${walk.described.size} torrents came with the list`);
+      if (result.removed > 0)
+        log(`${formatCount(result.removed)} torrents are gone from ${kind} (marked removed)`);
+      if (walk.described.size > 0)
+        log(`details of ${formatCount(walk.described.size)} torrents came with the list`);
       planDetails(deps, kind, run.id, effectiveMode, opts, walk.planned, result, walk.described);
     } else if (!hasCheckpoint) {
       planDetails(deps, kind, run.id, effectiveMode, opts, [], result);
     } else {
-      log(`resuming run ${run.id}: ${runItemCounts(deps.dbh, run.id).pending ?? 0} details left`);
+      log(
+        `resuming run ${run.id}: ${formatCount(runItemCounts(deps.dbh, run.id).pending ?? 0)} details left`,
+      );
     }
     updateRun(deps.dbh, run.id, {
       torrents_seen: result.torrentsSeen,
@@ -299,9 +304,9 @@ function planDetails(
   result.plan = countByReason(ordered);
   result.detailsPlanned = ordered.length;
   updateRun(deps.dbh, runId, { details_planned: ordered.length });
-  const reasons = Object.entries(result.plan).map(([reason, n]) => `${reason} ${n}`);
+  const reasons = Object.entries(result.plan).map(([reason, n]) => `${reason} ${formatCount(n ?? 0)}`);
   options.onLog?.(
-    `details planned: ${ordered.length}${reasons.length ? ` (${reasons.join(", ")})` : ""}`,
+    `details planned: ${formatCount(ordered.length)}${reasons.length ? ` (${reasons.join(", ")})` : ""}`,
     "info",
   );
 }

@@ -1,5 +1,6 @@
 import { knownTorrents, saveTorrentDetails, upsertListPage } from "../../db/repo/library.ts";
 import type { Deps } from "../../deps.ts";
+import { formatCount } from "../../lib/format.ts";
 import { type DebridProvider, listedDetails, type RequestMeter } from "../../providers/types.ts";
 import { classifyListed, type PlannedFetch, REASON_PRIORITY } from "./plan.ts";
 import type { SyncOptions } from "./types.ts";
@@ -86,7 +87,7 @@ export async function walkList(
       ratePerMinute: 0,
       etaMs: null,
     });
-    options.onLog?.(`list page ${result.pages}: ${page.length} torrents`, "info");
+    options.onLog?.(`list page ${result.pages}: ${formatCount(page.length)} torrents`, "info");
   }
   result.complete = true;
   return result;
