@@ -153,14 +153,20 @@
   document.body.addEventListener("htmx:afterSettle", updateBulk);
 
   // ---- the torrent list's column chooser (remembered in this browser) ---------------------------
-  const HIDDEN_COLUMNS = "redriva.hiddenColumns";
+  // A phone keeps its own choice, host, files and links off by default: its cards stay short.
+  const phone = window.matchMedia("(max-width: 720px)");
+  const columnsKey = () => (phone.matches ? "redriva.hiddenColumns.phone" : "redriva.hiddenColumns");
   let hiddenColumns = [];
-  try {
-    const saved = JSON.parse(localStorage.getItem(HIDDEN_COLUMNS) || "[]");
-    if (Array.isArray(saved)) hiddenColumns = saved;
-  } catch {
-    // Nothing saved, or storage refused: every column shows.
+  function loadColumns() {
+    hiddenColumns = phone.matches ? ["host", "files", "links"] : [];
+    try {
+      const saved = JSON.parse(localStorage.getItem(columnsKey()) || "null");
+      if (Array.isArray(saved)) hiddenColumns = saved;
+    } catch {
+      // Nothing saved, or storage refused: the default columns show.
+    }
   }
+  loadColumns();
   function applyColumns() {
     const list = document.getElementById("torrent-list");
     if (!list) return;
@@ -176,10 +182,14 @@
     hiddenColumns = hiddenColumns.filter((k) => k !== key);
     if (!e.target.checked) hiddenColumns.push(key);
     try {
-      localStorage.setItem(HIDDEN_COLUMNS, JSON.stringify(hiddenColumns));
+      localStorage.setItem(columnsKey(), JSON.stringify(hiddenColumns));
     } catch {
       // Private mode: the choice lasts for this page only.
     }
+    applyColumns();
+  });
+  phone.addEventListener("change", () => {
+    loadColumns();
     applyColumns();
   });
   applyColumns();
