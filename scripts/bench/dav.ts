@@ -6,9 +6,8 @@
  *    every restricted link of the database unrestricts. One downloaded file is made 4 GB (and one
  *    1 GB) in both; the fake generates their bytes without storing them.
  * 2. Starts the real server (`bun src/main.ts`, login configured, jobs off) as a separate process.
- * 3. PROPFIND /dav/__all__/ (Depth 1, 100,000 entries): the first answer (tree built from SQLite),
- *    then 8 clients for 48 requests taking gzip as rclone does, and 24 without gzip (p50/p95 to the
- *    last byte received; unzipping is the client's own time, not timed).
+ * 3. PROPFIND /dav/__all__/ (Depth 1, 100,000 entries), its first answer, clients with and without
+ *    gzip, and the first answers after a library change (scripts/bench/dav-propfind.ts).
  * 4. Throughput: curl of the fake's direct link, of a minimal Bun proxy (the ceiling of any proxy
  *    in Bun), through /dav streamed by Redriva (DAV_STREAM=proxy) and through /dav redirected to
  *    the direct link (DAV_STREAM=redirect, a second Redriva process on a copy of the database,
@@ -24,14 +23,13 @@ import { join } from "node:path";
 import { openDatabase } from "../../src/db/client.ts";
 import { startFakeDebrid } from "../../src/fake-debrid/index.ts";
 import type { FakeFile, FakeTorrent } from "../../src/fake-debrid/library.ts";
-import { currentRss, mb, percentile } from "./lib/process.ts";
+import { benchPropfind } from "./dav-propfind.ts";
+import { currentRss, mb } from "./lib/process.ts";
 import { BENCH_CREDS, startRedriva } from "./lib/redriva-process.ts";
 import { seedLibraryDb } from "./lib/seed-library.ts";
 
 /** Torrents in the library; DAV_BENCH_TORRENTS makes a quick smoke run of the script itself. */
 const SIZE = Number(process.env.DAV_BENCH_TORRENTS ?? 100_000);
-const CLIENTS = 8;
-const PROPFINDS = 48;
 /** Alternating rounds of direct link vs /dav for the 4 GB file. */
 const ROUNDS = 3;
 const GB = 1024 ** 3;
@@ -172,35 +170,7 @@ export async function run(): Promise<string> {
       throw error;
     });
     try {
-      // PROPFIND of __all__, timed to the last byte as the server sends it: a client that takes
-      // gzip (rclone: Go asks for it) gets it as it is and unzips it on its own time.
-      const propfind = async (gzip: boolean) => {
-        const started = performance.now();
-        const res = await fetch(`${redriva.base}/dav/__all__/`, {
-          method: "PROPFIND",
-          headers: { authorization: AUTH, depth: "1", "accept-encoding": gzip ? "gzip" : "identity" },
-          decompress: false,
-        } as RequestInit);
-        const body = await res.arrayBuffer();
-        if (res.status !== 207) throw new Error(`PROPFIND answered ${res.status}`);
-        return { ms: performance.now() - started, bytes: body.byteLength, body };
-      };
-      const first = await propfind(true);
-      const xml = Bun.gunzipSync(new Uint8Array(first.body));
-      const entries = (new TextDecoder().decode(xml).match(/<D:response>/g) ?? []).length - 1;
-      const concurrent = async (gzip: boolean, requests: number) => {
-        const latencies: number[] = [];
-        let next = 0;
-        await Promise.all(
-          Array.from({ length: CLIENTS }, async () => {
-            while (next++ < requests) latencies.push((await propfind(gzip)).ms);
-          }),
-        );
-        return latencies;
-      };
-      const latencies = await concurrent(true, PROPFINDS);
-      const plainLatencies = await concurrent(false, PROPFINDS / 2);
-      console.error(`PROPFIND p95 ${percentile(latencies, 95).toFixed(1)} ms (gzip)`);
+      const propfinds = await benchPropfind({ base: redriva.base, authorization: AUTH, dbPath });
 
       // Throughput: direct link vs /dav, 4 GB each.
       const unrestrict = await fetch(`${fake.rdApiUrl}/unrestrict/link`, {
@@ -320,10 +290,8 @@ export async function run(): Promise<string> {
         "",
         "| Measure | Figure | Baseline / goal |",
         "|---|---|---|",
-        `| PROPFIND /dav/__all__/ Depth 1, first answer (tree built from SQLite, rendered, gzipped), gzip client | ${first.ms.toFixed(0)} ms, ${entries.toLocaleString("en")} entries, ${mb(xml.byteLength)} of XML sent as ${mb(first.bytes)} | baseline 2026-12-02 09:23 (8c92034, client unzip timed): 3983 ms |`,
-        `| PROPFIND /dav/__all__/ Depth 1, ${CLIENTS} clients × ${PROPFINDS} requests, gzip clients (rclone asks for gzip) | p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms | the per-version cache sent as it is; baseline (the bench's own unzip of 35 MB per answer timed): p50 3720.7 ms, p95 4131.1 ms; goal well under 1 s |`,
-        `| PROPFIND /dav/__all__/ Depth 1, ${CLIENTS} clients × ${PROPFINDS / 2} requests, clients without gzip | p50 ${percentile(plainLatencies, 50).toFixed(1)} ms, p95 ${percentile(plainLatencies, 95).toFixed(1)} ms | the cache unzipped as it is sent (${mb(xml.byteLength)} each) |`,
-        `| PROPFIND listing cache (gzipped, what Redriva holds for the answer above) | ${mb(cacheBytes)} for ${mb(xml.byteLength)} of XML | |`,
+        ...propfinds.rows,
+        `| PROPFIND listing cache (gzipped, what Redriva holds for the answer above) | ${mb(cacheBytes)} for ${mb(propfinds.xmlBytes)} of XML | |`,
         `| One 4 GB file through /dav streamed by Redriva (DAV_STREAM=proxy, the default; curl), ${ROUNDS} rounds: a minimal Bun proxy, /dav streamed and /dav redirected, each between two curls of the fake's direct link | ${davMbps} MB/s | direct link: ${directMbps} MB/s; median ratio to the direct reads around it ${(ratio * 100).toFixed(0)}% (goal ≥ 90%) |`,
         `| One 4 GB file through /dav redirected to the direct link (DAV_STREAM=redirect; curl -L), same rounds | ${redirectMbps} MB/s | median ratio to direct ${(redirectRatio * 100).toFixed(0)}% (goal ≥ 90%) |`,
         `| The ceiling: a minimal Bun proxy (Bun.serve passing fetch's body straight through, no JavaScript per chunk), same rounds | ${proxyMbps} MB/s | median ratio to direct ${(proxyRatio * 100).toFixed(0)}%; /dav to this proxy ${((ratio / proxyRatio) * 100).toFixed(0)}% |`,

@@ -15,7 +15,7 @@ import { type DavNode, resolveDavPath } from "./tree.ts";
 export interface DavAnswer {
   status: number;
   headers: Record<string, string>;
-  body: ReadableStream<Uint8Array> | Uint8Array | string | null;
+  body: ReadableStream<Uint8Array> | Blob | Uint8Array | string | null;
 }
 
 export const DAV_METHODS = "OPTIONS, PROPFIND, GET, HEAD";

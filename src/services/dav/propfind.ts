@@ -55,7 +55,7 @@ function* entries(node: DavNode, segments: readonly string[], depth: 0 | 1): Gen
 
 /** A PROPFIND answer's body: gzip when the client takes it (rclone does: Go asks for it). */
 export interface PropfindBody {
-  body: Uint8Array | string;
+  body: Blob | Uint8Array | string;
   gzip: boolean;
 }
 
@@ -75,10 +75,19 @@ export function acceptsGzip(header: string | undefined): boolean {
  * one buffer costs little, unzipping 35 MB for each answer cost seconds. Unzipped by zlib's own
  * thread (node:zlib), so the server's thread goes on meanwhile.
  */
-function plainOf(listing: DavListing): Promise<Uint8Array> {
-  listing.plain ??= new Promise<Uint8Array>((resolve, reject) =>
-    gunzip(listing.gzip, (error, out) => (error ? reject(error) : resolve(out))),
-  );
+function plainOf(listing: DavListing): Promise<Blob> {
+  listing.plain ??= listing.gzip
+    .bytes()
+    .then(
+      (gzip) =>
+        new Promise<Blob>((resolve, reject) =>
+          gunzip(gzip, (error, out) => (error ? reject(error) : resolve(new Blob([out])))),
+        ),
+    )
+    .catch((error: unknown) => {
+      listing.plain = null; // tried again by the next request
+      throw error;
+    });
   return listing.plain;
 }
 

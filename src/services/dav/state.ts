@@ -66,7 +66,7 @@ export class DavState {
   /** Memory held by the cached listings (gzipped), for /metrics. */
   listingCacheBytes(): number {
     let bytes = 0;
-    for (const root of this.snapshot?.roots.values() ?? []) bytes += root.listing.gzip.byteLength;
+    for (const root of this.snapshot?.roots.values() ?? []) bytes += root.listing.gzip.size;
     return bytes;
   }
 }

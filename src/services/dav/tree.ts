@@ -24,12 +24,16 @@ export interface DavTorrent {
   mtime: number;
 }
 
-/** A top folder's Depth 1 PROPFIND answer, rendered with its snapshot. */
+/**
+ * A top folder's Depth 1 PROPFIND answer, rendered with its snapshot. Held as Blobs: Bun.serve
+ * sends a Blob body several times faster than the same bytes as a Uint8Array (8 clients × 35 MB:
+ * 4 s against 18-25 s, measured side by side).
+ */
 export interface DavListing {
-  gzip: Uint8Array<ArrayBuffer>;
+  gzip: Blob;
   xmlBytes: number;
   /** The same unzipped, made on the first request of a client without gzip and kept. */
-  plain: Promise<Uint8Array> | null;
+  plain: Promise<Blob> | null;
 }
 
 /** A top folder: __all__, a DAV_FOLDERS folder, or a provider's. */
@@ -109,7 +113,7 @@ function unpack(tree: PackedTree): DavSnapshot {
       name: packed.name,
       find,
       newest: packed.newest,
-      listing: { gzip: packed.gzip, xmlBytes: packed.xmlBytes, plain: null },
+      listing: { gzip: new Blob([packed.gzip]), xmlBytes: packed.xmlBytes, plain: null },
     });
   }
   return { version: tree.version, roots };
