@@ -1,7 +1,8 @@
+import type { Server } from "bun";
 import { createDeps } from "./compose.ts";
 import { ConfigError, redactConfig } from "./config/index.ts";
 import { AppError } from "./errors.ts";
-import { createApp } from "./http/app.ts";
+import type { createApp } from "./http/app.ts";
 import { serveErrorHandler } from "./http/serve.ts";
 import { startJobs } from "./jobs/index.ts";
 import { catchUpRepairRetries } from "./jobs/repair-catch-up.ts";
@@ -34,11 +35,10 @@ export async function startServer(
       "NO LOGIN CONFIGURED: listening on 127.0.0.1 only. Set REDRIVA_USERNAME and REDRIVA_PASSWORD to protect Redriva and reach it from other machines.",
     );
   }
-  const app = createApp(deps);
   const server = Bun.serve({
     port: config.port,
     hostname: config.host,
-    fetch: app.fetch,
+    fetch: fetchOnFirstRequest(deps),
     error: serveErrorHandler(config, log),
     idleTimeout: 0,
   });
@@ -62,6 +62,19 @@ export async function startServer(
     return stopping;
   };
   return { deps, server, stop };
+}
+
+/**
+ * The HTTP surface (route groups, views, the OpenAPI document) is imported at the first request,
+ * not at start-up: a server nobody has asked anything yet holds only what its schedules and
+ * downloads need (BENCHMARKS.md, idle memory).
+ */
+function fetchOnFirstRequest(deps: ReturnType<typeof createDeps>) {
+  let app: Promise<ReturnType<typeof createApp>> | null = null;
+  return async (request: Request, server: Server<undefined>) => {
+    app ??= import("./http/app.ts").then(({ createApp }) => createApp(deps));
+    return (await app).fetch(request, server);
+  };
 }
 
 if (import.meta.main) {
