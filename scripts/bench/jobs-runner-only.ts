@@ -9,7 +9,7 @@ import { createApp } from "../../src/http/app.ts";
 import { startJobs } from "../../src/jobs/index.ts";
 
 const deps = createDeps(loadConfig(process.env));
-Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: createApp(deps).fetch });
+Bun.serve({ port: Number(process.env.PORT ?? 0), hostname: "127.0.0.1", fetch: createApp(deps).fetch });
 const jobs = await startJobs(deps);
 process.on("SIGTERM", () => {
   void jobs.stop().then(() => {
