@@ -3,6 +3,7 @@ import { type ZodType, z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { ValidationError } from "../../errors.ts";
 import type { App, AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 
 type Method = "get" | "post" | "put" | "delete";
 
@@ -107,7 +108,7 @@ function check<T extends ZodType>(schema: T, value: unknown, where: string): z.o
 async function readBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const type = c.req.header("content-type") ?? "";
   if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data"))
-    return (await c.req.parseBody()) as Record<string, unknown>;
+    return (await readForm(c)) as Record<string, unknown>;
   const text = await c.req.text();
   if (text.trim() === "") return {};
   let value: unknown;

@@ -4,6 +4,7 @@ import { addTorrents } from "../../services/downloads/add.ts";
 import { listCategoryViews } from "../../services/downloads/categories.ts";
 import { remainingProviders } from "../../services/downloads/provider-step.ts";
 import type { AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 
 /** What the Add box needs to draw itself: the categories and the configured providers, in order. */
 export function addBoxData(deps: Deps) {
@@ -37,7 +38,7 @@ async function uploadsOf(value: unknown) {
  * so a torrent added here follows the same path (category folder, provider routing, queue).
  */
 export async function addFromForm(c: Context<AppEnv>, deps: Deps) {
-  const form = await c.req.parseBody({ all: true });
+  const form = await readForm(c, { all: true });
   const urls = linesOf(form.urls);
   const files = await uploadsOf(form.torrents);
   if (urls.length === 0 && files.length === 0)

@@ -10,6 +10,7 @@ import {
 } from "../../services/downloads/control.ts";
 import { downloadsOverview } from "../../services/downloads/overview.ts";
 import type { App, AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
 import { viewHelpers } from "../ui/view-helpers.ts";
 import { addBoxData, addFromForm } from "./add.ts";
@@ -63,7 +64,7 @@ export function registerDownloadsPages(app: App, deps: Deps): void {
     const hash = c.req.param("hash").toLowerCase();
     const action = actions[c.req.param("action")];
     if (!HASH.test(hash) || !action) return c.text("Unknown download or action", 400);
-    action(hash, await c.req.parseBody());
+    action(hash, await readForm(c));
     if (isHtmx(c)) return rows(c);
     return c.redirect("/downloads", 303);
   });

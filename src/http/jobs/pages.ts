@@ -4,6 +4,7 @@ import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
 import { jobsOverview, runDetail } from "../../jobs/overview.ts";
 import { saveScheduleOverride } from "../../jobs/schedules.ts";
 import type { App, AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 import { render, renderPartial } from "../render.ts";
 import { historyData } from "./history-data.ts";
 import { parseJobName, parseRunId } from "./params.ts";
@@ -111,7 +112,7 @@ export function registerJobsHtml(app: App, deps: Deps): void {
   );
 
   app.post("/jobs/:name/schedule", async (c) => {
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const raw = typeof body.schedule === "string" ? body.schedule : "";
     const value = raw.length > 200 ? raw.slice(0, 200) : raw;
     return act(

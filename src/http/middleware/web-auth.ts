@@ -10,6 +10,7 @@ import {
 import { retryAfterText } from "../../services/web-auth/throttle.ts";
 import { clientAddress } from "../client-address.ts";
 import type { AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 import { isHtmx } from "../render.ts";
 
 export const SESSION_COOKIE = "redriva_session";
@@ -91,7 +92,7 @@ async function submittedCsrf(c: Context<AppEnv>): Promise<string> {
   const type = c.req.header("content-type") ?? "";
   if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
     // parseBody caches the body: the route reads it again for free.
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const field = body._csrf;
     return typeof field === "string" ? field : "";
   }

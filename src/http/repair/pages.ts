@@ -16,6 +16,7 @@ import {
   startRepairRun,
 } from "../../services/repair/index.ts";
 import type { App, AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 import { render, renderPartial } from "../render.ts";
 import {
   parseBulkAction,
@@ -72,14 +73,14 @@ export function registerRepairHtml(app: App, deps: Deps): void {
     }
   };
 
-  const form = async (c: Context<AppEnv>) => (await c.req.parseBody()) as Record<string, unknown>;
+  const form = async (c: Context<AppEnv>) => (await readForm(c)) as Record<string, unknown>;
 
   app.get("/repair", (c) => page(c, undefined, 200, parsePage(c.req.query("page"))));
   app.get("/repair/tables", (c) => renderPartial(c, "repair/tables", tables(parsePage(c.req.query("page")))));
 
   app.post("/repair/bulk", (c) =>
     act(c, async () => {
-      const body = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
+      const body = (await readForm(c, { all: true })) as Record<string, unknown>;
       const action = parseBulkAction(body.action);
       const ids = parseCandidateIds(body.ids);
       const bulk = await repairBulk(deps, action, ids, { dryRun: parseDryRun(body.dryRun) });

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { ValidationError } from "../../errors.ts";
 import { ARR_KINDS, type ArrKind } from "../../services/arr/types.ts";
 import type { AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 
 /** Edge validation of the symlinks routes: anything odd is a 400 with a clear message. */
 
@@ -24,7 +25,7 @@ export function parseIntParam(raw: string | undefined, name: string, fallback: n
 
 /** Form fields as strings (repeated fields as arrays); `_csrf` is the middleware's. */
 export async function formBody(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
-  const body = await c.req.parseBody({ all: true });
+  const body = await readForm(c, { all: true });
   const out: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === "_csrf") continue;

@@ -10,6 +10,7 @@ import {
 import { retryAfterText } from "../../services/web-auth/throttle.ts";
 import { clientAddress } from "../client-address.ts";
 import type { App, AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 import { cookieOptions, SESSION_COOKIE } from "../middleware/web-auth.ts";
 
 /** Only a local path may follow a login (never `//evil.example` or `https://...`). */
@@ -45,7 +46,7 @@ export function registerLogin(app: App, deps: Deps): void {
 
   app.post("/login", async (c) => {
     if (!deps.config.auth.enabled) return c.redirect("/", 303);
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const next = safeNext(body.next);
     const username = typeof body.username === "string" ? body.username.slice(0, 200) : "";
     const password = typeof body.password === "string" ? body.password.slice(0, 1000) : "";

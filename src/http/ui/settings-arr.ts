@@ -11,6 +11,7 @@ import {
 } from "../../services/settings/arr-instances.ts";
 import type { SaveResult } from "../../services/settings/store.ts";
 import type { App, AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 import { renderPartial } from "../render.ts";
 
 /** What the instances section shows after a refused form: which form, what was typed (never a key). */
@@ -33,7 +34,7 @@ export function arrSectionData(deps: Deps) {
 }
 
 async function formOf(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  const body = await readForm(c);
   const out: Record<string, string> = {};
   for (const key of ["kind", "name", "url", "apiKey", "enabled", "categories"]) {
     const value = body[key];

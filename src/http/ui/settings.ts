@@ -10,6 +10,7 @@ import {
   saveEditableSettings,
 } from "../../services/settings/store.ts";
 import type { App, AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 import { render, renderPartial } from "../render.ts";
 import { arrSavedMessage, arrSectionData, registerArrSettings } from "./settings-arr.ts";
 import { inPageOrder, type SettingsSection } from "./settings-sections.ts";
@@ -125,7 +126,7 @@ export function registerSettings(app: App, deps: Deps): void {
   });
 
   app.post("/settings/config", async (c) => {
-    const body = await c.req.parseBody({ all: true });
+    const body = await readForm(c, { all: true });
     const form: Record<string, string | undefined> = {};
     for (const { name } of EDITABLE_SETTINGS) {
       const value = body[name];

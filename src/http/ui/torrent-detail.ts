@@ -12,6 +12,7 @@ import {
 import { resolveTorrentId, type TorrentRef, torrentDetail } from "../../services/library-view/detail.ts";
 import { FAILED_STATUS_EXPLANATIONS } from "../../services/library-view/filters.ts";
 import type { App, AppEnv } from "../context.ts";
+import { readForm } from "../form.ts";
 import { isHtmx, render, renderPartial } from "../render.ts";
 import { toastTrigger } from "./htmx.ts";
 import { torrentUrl, viewHelpers } from "./view-helpers.ts";
@@ -72,7 +73,7 @@ export function registerTorrentDetail(app: App, deps: Deps): void {
 
   app.post("/torrents/:provider/:id/unrestrict", async (c) => {
     const ref = refOf(c);
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const link = typeof body.link === "string" ? body.link : "";
     if (!link) throw new ValidationError("link is required");
     const direct = await unrestrictTorrentLink(deps, ref, link);

@@ -10,6 +10,7 @@ import {
 import { STATUS_GROUPS, statusLabel, statusTone } from "../../services/library-view/filters.ts";
 import { listTorrents, type StatusCounts } from "../../services/library-view/list.ts";
 import type { App } from "../context.ts";
+import { readForm } from "../form.ts";
 import { isHtmx, render } from "../render.ts";
 import { toastTrigger } from "./htmx.ts";
 import { DEFAULT_DIR, listUrl, PER_PAGE_CHOICES, parseListQuery } from "./list-query.ts";
@@ -69,7 +70,7 @@ export function registerTorrentList(app: App, deps: Deps): void {
   });
 
   app.post("/torrents/bulk", async (c) => {
-    const body = await c.req.parseBody({ all: true });
+    const body = await readForm(c, { all: true });
     const action = String(body.action ?? "");
     if (!(BULK_ACTIONS as readonly string[]).includes(action)) {
       throw new ValidationError(`action must be one of ${BULK_ACTIONS.join(", ")}`);
