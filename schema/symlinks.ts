@@ -92,5 +92,9 @@ export const symlinkProblems = sqliteTable(
     deleted_at: integer("deleted_at"),
     delete_error: text("delete_error"),
   },
-  (t) => [index("idx_symlink_problems_scan").on(t.scan_id, t.type)],
+  // (scan_id, path): the scan page reads a filtered page in path order without sorting every finding.
+  (t) => [
+    index("idx_symlink_problems_scan").on(t.scan_id, t.type),
+    index("idx_symlink_problems_scan_path").on(t.scan_id, t.path),
+  ],
 );

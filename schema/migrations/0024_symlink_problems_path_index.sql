@@ -1,0 +1,1 @@
+CREATE INDEX `idx_symlink_problems_scan_path` ON `symlink_problems` (`scan_id`,`path`);
