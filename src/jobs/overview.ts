@@ -1,6 +1,6 @@
 import {
   getRun,
-  type JobRunRow,
+  type JobRunSummary,
   latestFinishedRunPerJob,
   listRunningRuns,
   recentRuns,
@@ -64,7 +64,7 @@ export function jobsOverview(deps: Deps, runner: JobRunner): JobView[] {
   });
 }
 
-export function runView(deps: Deps, row: JobRunRow): RunView {
+export function runView(deps: Deps, row: JobRunSummary): RunView {
   const finished = row.finished_at;
   return {
     id: row.id,

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
 import { jobRuns } from "../../../schema/jobs.ts";
 import type { Db } from "../client.ts";
 
@@ -91,16 +91,21 @@ export function setReportPath(db: Db, id: number, reportPath: string | null): vo
   db.update(jobRuns).set({ report_path: reportPath }).where(eq(jobRuns.id, id)).run();
 }
 
+/** A run as history lists show it: every column but its log (up to thousands of lines each). */
+export type JobRunSummary = Omit<JobRunRow, "log">;
+const { log: _log, ...summaryColumns } = getTableColumns(jobRuns);
+
 export function recentRuns(
   db: Db,
   options: { job?: string; jobs?: string[]; limit?: number; beforeId?: number } = {},
-): JobRunRow[] {
+): JobRunSummary[] {
   const conditions = [];
   if (options.job) conditions.push(eq(jobRuns.job, options.job));
   if (options.jobs) conditions.push(inArray(jobRuns.job, options.jobs));
   if (options.beforeId) conditions.push(lt(jobRuns.id, options.beforeId));
+  // Without the log: the dashboard and /jobs read 10-50 runs per page and never show it.
   return db
-    .select()
+    .select(summaryColumns)
     .from(jobRuns)
     .where(conditions.length > 0 ? and(...conditions) : undefined)
     .orderBy(desc(jobRuns.id))

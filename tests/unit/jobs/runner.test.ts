@@ -86,7 +86,7 @@ describe("job runner", () => {
     expect(run.trigger).toBe("schedule");
     expect(run.finished_at).toBeGreaterThanOrEqual(run.started_at);
     expect(JSON.parse(run.counts).ticks).toBeGreaterThanOrEqual(1);
-    expect(run.log).toContain("tick 1");
+    expect(getRun(d.dbh.db, run.id)?.log).toContain("tick 1");
     expect(existsSync(join(d.dataDir, "reports", run.report_path as string))).toBe(true);
     expect(readFileSync(join(d.dataDir, "reports", "index.html"), "utf8")).toContain(`#${run.id}`);
   });
