@@ -86,7 +86,7 @@ export function runHistory(
   deps: Deps,
   options: { job?: string; limit?: number; beforeId?: number },
 ): RunView[] {
-  return recentRuns(deps.dbh.db, options).map((row) => runView(deps, row));
+  return recentRuns(deps.dbh, options).map((row) => runView(deps, row));
 }
 
 /** Sync runs (the "sync" group: smart-sync, full-sync) looked at for the dashboard's failures. */
@@ -102,7 +102,7 @@ export function failedSyncRuns(deps: Deps, runner: JobRunner, limit = 3): RunVie
     .filter((def) => def.group === "sync")
     .map((def) => def.name);
   if (jobs.length === 0) return [];
-  return recentRuns(deps.dbh.db, { jobs, limit: SYNC_RUNS_LOOKED_AT })
+  return recentRuns(deps.dbh, { jobs, limit: SYNC_RUNS_LOOKED_AT })
     .filter((row) => row.status === "failed" || row.status === "interrupted")
     .slice(0, limit)
     .map((row) => runView(deps, row));

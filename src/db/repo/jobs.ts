@@ -1,6 +1,6 @@
-import { and, desc, eq, getTableColumns, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
 import { jobRuns } from "../../../schema/jobs.ts";
-import type { Db } from "../client.ts";
+import type { Db, DbHandle } from "../client.ts";
 
 /** Job history: the only place with SQL on `job_runs`. */
 
@@ -93,24 +93,33 @@ export function setReportPath(db: Db, id: number, reportPath: string | null): vo
 
 /** A run as history lists show it: every column but its log (up to thousands of lines each). */
 export type JobRunSummary = Omit<JobRunRow, "log">;
-const { log: _log, ...summaryColumns } = getTableColumns(jobRuns);
 
+/**
+ * The latest runs, newest first, optionally of one job or a set of jobs, before an id (paging).
+ * Without the log, which the dashboard and /jobs never show, and as one raw statement that
+ * bun:sqlite compiles once: the dashboard reads this on every load, and drizzle built and
+ * prepared the query per call (0.3 ms a page; `bun run bench web`).
+ */
 export function recentRuns(
-  db: Db,
+  dbh: DbHandle,
   options: { job?: string; jobs?: string[]; limit?: number; beforeId?: number } = {},
 ): JobRunSummary[] {
-  const conditions = [];
-  if (options.job) conditions.push(eq(jobRuns.job, options.job));
-  if (options.jobs) conditions.push(inArray(jobRuns.job, options.jobs));
-  if (options.beforeId) conditions.push(lt(jobRuns.id, options.beforeId));
-  // Without the log: the dashboard and /jobs read 10-50 runs per page and never show it.
-  return db
-    .select(summaryColumns)
-    .from(jobRuns)
-    .where(conditions.length > 0 ? and(...conditions) : undefined)
-    .orderBy(desc(jobRuns.id))
-    .limit(options.limit ?? 50)
-    .all();
+  return dbh.sqlite
+    .query<JobRunSummary, [string | null, string | null, number | null, number]>(
+      `SELECT id, job, trigger, started_at, finished_at, status, counts, progress, error, report_path, pid
+         FROM job_runs
+        WHERE (?1 IS NULL OR job = ?1)
+          AND (?2 IS NULL OR job IN (SELECT value FROM json_each(?2)))
+          AND (?3 IS NULL OR id < ?3)
+        ORDER BY id DESC
+        LIMIT ?4`,
+    )
+    .all(
+      options.job || null,
+      options.jobs ? JSON.stringify(options.jobs) : null,
+      options.beforeId || null,
+      options.limit ?? 50,
+    );
 }
 
 /** The latest run of each job (any status), keyed by job name. */

@@ -116,7 +116,7 @@ describe("HTML reports", () => {
     for (let i = 0; i < 4; i++) await runner.trigger("quick", "manual").done;
     await runner.trigger("other", "manual").done;
     expect(readdirSync(join(deps.dataDir, "reports", "quick"))).toHaveLength(2);
-    const runs = recentRuns(deps.dbh.db, { job: "quick" });
+    const runs = recentRuns(deps.dbh, { job: "quick" });
     expect(runs.map((r) => r.report_path !== null)).toEqual([true, true, false, false]);
     for (const run of runs.slice(0, 2))
       expect(existsSync(join(deps.dataDir, "reports", run.report_path as string))).toBe(true);

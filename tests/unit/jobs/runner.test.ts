@@ -81,7 +81,7 @@ describe("job runner", () => {
     cleanups.push(() => jobs.stop());
     expect(jobs.runner.nextRun("tick")).toBeInstanceOf(Date);
     const run = await until(() =>
-      recentRuns(d.dbh.db, { job: "tick" }).find((r) => r.status === "succeeded" && r.report_path),
+      recentRuns(d.dbh, { job: "tick" }).find((r) => r.status === "succeeded" && r.report_path),
     );
     expect(run.trigger).toBe("schedule");
     expect(run.finished_at).toBeGreaterThanOrEqual(run.started_at);
@@ -104,7 +104,7 @@ describe("job runner", () => {
     const again = runner.trigger("gated", "manual");
     await gate.release();
     expect((await again.done).status).toBe("succeeded");
-    expect(recentRuns(d.dbh.db, { job: "gated" }).map((r) => r.trigger)).toEqual(["manual", "manual"]);
+    expect(recentRuns(d.dbh, { job: "gated" }).map((r) => r.trigger)).toEqual(["manual", "manual"]);
   });
 
   test("a run held by another live process is refused; one left by a dead process is interrupted", async () => {
@@ -185,9 +185,7 @@ describe("job runner", () => {
     const next = new JobRunner(d, [gate.def]);
     expect(next.start().resumed).toEqual(["resumable"]);
     await until(() =>
-      recentRuns(d.dbh.db, { job: "resumable" }).find(
-        (r) => r.trigger === "resume" && r.status === "succeeded",
-      ),
+      recentRuns(d.dbh, { job: "resumable" }).find((r) => r.trigger === "resume" && r.status === "succeeded"),
     );
     expect(resumed).toBe(1);
     await next.stop();
