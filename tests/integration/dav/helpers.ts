@@ -117,6 +117,29 @@ export async function rclone(
   return new Uint8Array(out);
 }
 
+/**
+ * `rclone cat --offset --count` of a random range (up to 2 MB) of a file of `bytes` bytes at
+ * `path` in the remote: the range drawn and the bytes rclone returned.
+ */
+export async function rcloneRandomRange(
+  fixture: DavFixture,
+  path: string,
+  bytes: number,
+  random: { next(): number },
+): Promise<{ offset: number; count: number; got: Uint8Array }> {
+  const offset = Math.floor(random.next() * (bytes - 1));
+  const count = Math.max(1, Math.min(bytes - offset, Math.floor(random.next() * 2_000_000)));
+  const got = await rclone(fixture, [
+    "cat",
+    "--offset",
+    String(offset),
+    "--count",
+    String(count),
+    `redriva:${path}`,
+  ]);
+  return { offset, count, got };
+}
+
 /** Awaits `read()` until `done` holds for what it returns (polling): never a blind sleep. */
 export async function eventually<T>(
   read: () => Promise<T>,

@@ -6,7 +6,7 @@ import type { FakeDebridServer } from "../../../src/fake-debrid/index.ts";
 import type { FakeFile, FakeTorrent } from "../../../src/fake-debrid/library.ts";
 import { createRandom } from "../../../src/fake-debrid/random.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
-import { rclone, startDavFixture } from "./helpers.ts";
+import { rclone, rcloneRandomRange, startDavFixture } from "./helpers.ts";
 
 /** The fake's downloaded torrents with their selected files: what /dav/__all__ must show. */
 function downloaded(fake: FakeDebridServer): Array<{ torrent: FakeTorrent; files: FakeFile[] }> {
@@ -50,16 +50,7 @@ describe("WebDAV through rclone", () => {
     );
     for (let i = 0; i < 12; i++) {
       const { torrent, file } = files[Math.floor(random.next() * files.length)] as (typeof files)[number];
-      const offset = Math.floor(random.next() * (file.bytes - 1));
-      const count = Math.max(1, Math.min(file.bytes - offset, Math.floor(random.next() * 2_000_000)));
-      const got = await rclone(f, [
-        "cat",
-        "--offset",
-        String(offset),
-        "--count",
-        String(count),
-        `redriva:${davPath(torrent, file)}`,
-      ]);
+      const { offset, count, got } = await rcloneRandomRange(f, davPath(torrent, file), file.bytes, random);
       expect({
         path: davPath(torrent, file),
         offset,

@@ -7,7 +7,7 @@ import type { FakeFile, FakeTorrent } from "../../../src/fake-debrid/library.ts"
 import { createRandom } from "../../../src/fake-debrid/random.ts";
 import { type Clock, systemClock } from "../../../src/lib/clock.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
-import { DAV_CREDS, type DavFixture, rclone, startDavFixture } from "./helpers.ts";
+import { DAV_CREDS, type DavFixture, rclone, rcloneRandomRange, startDavFixture } from "./helpers.ts";
 
 /**
  * DAV_STREAM=redirect: GET answers 302 to the provider's direct link and the client (rclone, Go's
@@ -63,16 +63,7 @@ describe("WebDAV with DAV_STREAM=redirect", () => {
     const reads = 6;
     for (let i = 0; i < reads; i++) {
       const { file, path } = files[i % files.length] as (typeof files)[number];
-      const offset = Math.floor(random.next() * (file.bytes - 1));
-      const count = Math.max(1, Math.min(file.bytes - offset, Math.floor(random.next() * 2_000_000)));
-      const got = await rclone(f, [
-        "cat",
-        "--offset",
-        String(offset),
-        "--count",
-        String(count),
-        `redriva:${path}`,
-      ]);
+      const { offset, count, got } = await rcloneRandomRange(f, path, file.bytes, random);
       expect({
         path,
         offset,
