@@ -79,11 +79,8 @@ export const torrents = sqliteTable(
   },
   (t) => [
     uniqueIndex("torrents_id_provider_unique").on(t.id, t.provider),
-    index("idx_torrents_status").on(t.status),
-    index("idx_torrents_added").on(t.added_on),
-    index("idx_torrents_bytes").on(t.bytes),
-    index("idx_torrents_filename").on(t.filename),
-    index("idx_torrents_removed").on(t.removed_at),
+    // The list's sorts and filters use the partial ui_live_* indexes (schema/ui.ts); the single-column
+    // indexes that came before them were dropped in 0025: every sync write paid for them.
     index("idx_torrents_hash").on(t.hash),
     // Covering index for the totals of present torrents (stats --compact reads only this index).
     index("idx_torrents_presence").on(t.removed_at, t.status, t.bytes),
