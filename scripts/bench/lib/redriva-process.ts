@@ -42,9 +42,10 @@ export async function startRedriva(env: Record<string, string>) {
   const reader = proc.stderr.getReader();
   let buffer = "";
   let base = "";
-  const deadline = Date.now() + 30_000;
+  // Generous: a start that migrates a large database on a loaded machine is slow, not broken.
+  const deadline = Date.now() + 120_000;
   while (!base) {
-    if (Date.now() > deadline) throw new Error("Redriva did not start within 30 s");
+    if (Date.now() > deadline) throw new Error("Redriva did not start within 120 s");
     const { value, done } = await reader.read();
     if (done) throw new Error(`Redriva exited during start-up:\n${buffer.slice(-2000)}`);
     buffer += new TextDecoder().decode(value);
