@@ -72,6 +72,8 @@ function pythonRow(id: string, name: string, status: string): PythonTorrentRow {
 
 const occurrences = (screen: string, text: string) => screen.split(text).length - 1;
 
+const exitLineWritten = (file: string) => existsSync(file) && readFileSync(file, "utf8").endsWith("\n");
+
 let terminal: Terminal | null = null;
 afterEach(() => terminal?.close());
 
@@ -101,9 +103,10 @@ describe("redriva with no arguments on a terminal: the guided menu", () => {
     await terminal.waitFor("Type a number from 1 to 14, or q to quit.");
     terminal.type("BSpace", "BSpace", "q", "Enter");
     await terminal.waitFor("Bye.");
+    // The shell creates the file before it writes the code: wait for the whole line, not the file.
     const deadline = Date.now() + 30_000;
-    while (!existsSync(exitFile) && Date.now() < deadline) await Bun.sleep(100);
-    expect(readFileSync(exitFile, "utf8").trim()).toBe("0");
+    while (!exitLineWritten(exitFile) && Date.now() < deadline) await Bun.sleep(100);
+    expect(readFileSync(exitFile, "utf8")).toBe("0\n");
   }, 150_000);
 
   test("Import: the tool and the file asked for, a wrong path refused, the dry run shown, then --apply only once confirmed", async () => {
