@@ -63,7 +63,9 @@ describe("one writer per DATA_DIR (an OS lock the kernel releases)", () => {
     try {
       const pidFile = join(dir.path, "redriva.pid");
       const aria2PidFile = join(dir.path, "aria2", "aria2.pid");
-      await until(() => existsSync(pidFile) && existsSync(aria2PidFile), "the first server's pid files");
+      // A file exists before its writer has written it: wait for the content, not the name.
+      const written = (file: string) => existsSync(file) && readFileSync(file, "utf8").trim() !== "";
+      await until(() => written(pidFile) && written(aria2PidFile), "the first server's pid files");
       const aria2Pid = Number(readFileSync(aria2PidFile, "utf8").trim());
       const pidBefore = readFileSync(pidFile, "utf8");
 
