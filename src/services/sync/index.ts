@@ -25,7 +25,7 @@ import {
   type RequestMeter,
 } from "../../providers/types.ts";
 import { fetchPendingDetails } from "./details.ts";
-import { walkList } from "./list-walk.ts";
+import { type ListWalkResult, walkList } from "./list-walk.ts";
 import { countByReason, orderPlan, type PlannedFetch, REASON_PRIORITY } from "./plan.ts";
 import type { SyncMode, SyncOptions, SyncResult } from "./types.ts";
 
@@ -138,8 +138,7 @@ async function syncProvider(
   const result = emptyResult(mode, kind);
 
   if (opts.dryRun) {
-    const walk = await walkList(deps, provider, started, { ...opts, plan: true }, meter);
-    result.requests.list = meter.requests;
+    const walk = await countedWalk(deps, provider, started, { ...opts, plan: true }, meter, result);
     result.torrentsSeen = walk.seen;
     result.added = walk.added;
     result.updated = walk.updated;
@@ -158,14 +157,14 @@ async function syncProvider(
     const effectiveMode = mode === "resume" ? (run.mode as SyncMode) : mode;
     const hasCheckpoint = mode === "resume" && run.details_planned > 0;
     if (!hasCheckpoint && effectiveMode !== "details") {
-      const walk = await walkList(
+      const walk = await countedWalk(
         deps,
         provider,
         started,
         { ...opts, plan: effectiveMode === "smart" },
         meter,
+        result,
       );
-      result.requests.list = meter.requests;
       Object.assign(result, { torrentsSeen: walk.seen, added: walk.added, updated: walk.updated });
       result.removed = markUnseenRemoved(deps.dbh, provider.kind, started, deps.clock.now()).length;
       if (result.removed > 0)
@@ -230,6 +229,22 @@ async function syncProvider(
     }
   }
   return finishResult(deps, meter, started, result, status, error);
+}
+
+/** The list walk, its requests counted as list requests even when it throws (a refused token). */
+async function countedWalk(
+  deps: Deps,
+  provider: DebridProvider,
+  started: number,
+  options: SyncOptions & { plan: boolean },
+  meter: RequestMeter,
+  result: SyncResult,
+): Promise<ListWalkResult> {
+  try {
+    return await walkList(deps, provider, started, options, meter);
+  } finally {
+    result.requests.list = meter.requests;
+  }
 }
 
 function requireProvider(deps: Deps, kind: ProviderKind): DebridProvider {

@@ -98,6 +98,7 @@ describe("redriva sync (CLI against the fake Real-Debrid)", () => {
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("Real-Debrid refused the API token (bad_token)");
+    expect(run.stdout).toContain("requests: 1 (1 list, 0 details)");
     expect(run.stdout + run.stderr).not.toContain("not-the-token");
     expect(count(dir.path, "SELECT COUNT(*) AS n FROM torrents")).toBe(0);
     expect(count(dir.path, "SELECT COUNT(*) AS n FROM sync_runs")).toBe(0);
