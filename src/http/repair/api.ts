@@ -21,6 +21,7 @@ import {
   queueSchema,
   repairOverviewSchema,
   repairRunStateSchema,
+  repairScanSchema,
 } from "../api/responses/repair.ts";
 import { parseCandidateId, parseDryRun, parseLimit, parseMode, parseTorrentId } from "./params.ts";
 
@@ -154,7 +155,7 @@ export const REPAIR_API: readonly ApiRoute[] = [
           .transform((v) => parseMode(v))
           .describe("quick (list only, default) | full (+ link checks) | symlinks"),
       }),
-      responses: { 200: { description: "`{ scan }`: what was found" } },
+      responses: { 200: { description: "What the scan found", schema: repairScanSchema } },
     },
     async (c, { body }, deps) => c.json({ scan: await scanForRepair(deps, body.mode) }),
   ),

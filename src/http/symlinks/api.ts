@@ -33,6 +33,7 @@ import {
   scanHistorySchema,
   scanProblemsSchema,
   scanProgressSchema,
+  symlinkConfigSchema,
 } from "../api/responses/symlinks.ts";
 import { parseFindingIds, parseIntParam, parseKind, parseScanId } from "./params.ts";
 import { serveReport } from "./report-route.ts";
@@ -104,7 +105,9 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
       path: "/api/symlinks/config",
       tag: TAG,
       summary: "Checker settings and *arr connections (API keys never returned)",
-      responses: { 200: { description: "`{ settings, limits, ffprobePath, sonarr, radarr }`" } },
+      responses: {
+        200: { description: "Settings, their limits and the *arr connections", schema: symlinkConfigSchema },
+      },
     },
     (c, _input, deps) => c.json(symlinkConfigView(deps)),
   ),
@@ -116,7 +119,9 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
         tag: TAG,
         summary: "Save settings and connections (all of it or nothing)",
         serviceBody: configBody,
-        responses: { 200: { description: "The configuration as saved (same as GET)" } },
+        responses: {
+          200: { description: "The configuration as saved (same as GET)", schema: symlinkConfigSchema },
+        },
       },
       (c, { raw }, deps) => {
         saveSymlinkConfig(deps, raw);

@@ -60,6 +60,7 @@ describe("the symlink checker's documented response schemas match real answers (
       { timeoutMs: 30_000, what: `scan ${scanId} completed` },
     );
     const requests: Record<string, string> = {
+      "GET /api/symlinks/config": "/api/symlinks/config",
       "GET /api/symlinks/directories": "/api/symlinks/directories?depth=2",
       "GET /api/symlinks/scan/status/:id": `/api/symlinks/scan/status/${scanId}`,
       "GET /api/symlinks/scan/:id/problems": `/api/symlinks/scan/${scanId}/problems?type=broken`,
@@ -78,5 +79,13 @@ describe("the symlink checker's documented response schemas match real answers (
       if (!checked.success) throw new Error(`${key}: ${JSON.stringify(checked.error.issues.slice(0, 3))}`);
       expect(JSON.stringify(body).length).toBeGreaterThan(50);
     }
+    // Saving answers the same documented shape as reading.
+    const saved = await post("/api/symlinks/config", { workers: 3 });
+    expect(saved.status).toBe(200);
+    const savedBody = await saved.json();
+    const config = documentedBody("POST /api/symlinks/config", 200);
+    expect(config.safeParse(savedBody).error?.issues).toBeUndefined();
+    expect((savedBody as { settings: { workers: number } }).settings.workers).toBe(3);
+    expect(config.safeParse({ ...(savedBody as object), sonarr: { url: 1 } }).success).toBe(false);
   }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { API_ROUTES } from "../../../src/http/api/openapi.ts";
 import { createApp } from "../../../src/http/app.ts";
 import { ALL_DOWNLOADED, breakTorrents, startRepairEnv } from "../../integration/repair/helpers.ts";
 
@@ -101,7 +102,14 @@ describe("/repair page and /api/repair", () => {
 
     const scan = await b.postJson("/api/repair/scan", { mode: "quick" });
     expect(scan.status).toBe(200);
-    expect(((await scan.json()) as { scan: { found: number } }).scan.found).toBe(2);
+    const scanned = await scan.json();
+    expect((scanned as { scan: { found: number } }).scan.found).toBe(2);
+    // The answer is the one the OpenAPI document describes.
+    const documented = API_ROUTES.find((r) => r.spec.method === "post" && r.spec.path === "/api/repair/scan");
+    const scanSchema = documented?.spec.responses[200]?.schema;
+    if (!scanSchema) throw new Error("POST /api/repair/scan documents no 200 schema");
+    expect(scanSchema.safeParse(scanned).error?.issues).toBeUndefined();
+    expect(scanSchema.safeParse({ scan: { found: "2" } }).success).toBe(false);
 
     const started = await b.postJson("/api/repair/run", { limit: 10 });
     expect(started.status).toBe(202);

@@ -71,3 +71,21 @@ export const repairRunStateSchema = z.object({
     })
     .nullable(),
 });
+
+export const repairScanSchema = z.object({
+  scan: z.object({
+    scanId: z.number(),
+    mode: z.string().describe("quick, full or symlinks"),
+    status: z.string().describe("succeeded or failed"),
+    torrentsListed: z.number(),
+    checked: z.number().describe("links test-unrestricted (full) or symlinks examined (symlinks)"),
+    found: z.number(),
+    newCandidates: z.number(),
+    requests: z.number().describe("provider requests the scan made"),
+    unmapped: z.array(z.string()).describe("broken links no torrent was found for (the first 50)"),
+    unmappedCount: z.number(),
+    closed: z.number(),
+    error: text,
+    durationMs: z.number(),
+  }),
+});

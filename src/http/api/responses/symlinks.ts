@@ -90,3 +90,21 @@ export const directoryTreeSchema = z.object({
   unreadable: count.describe("folders that could not be read"),
   node: treeNode,
 });
+
+const limit = z.object({ min: z.number(), max: z.number() });
+/** An *arr connection as the API shows it: whether a key is saved, never the key. */
+const publicArrConnection = z.object({ enabled: z.boolean(), url: z.string(), hasApiKey: z.boolean() });
+
+export const symlinkConfigSchema = z.object({
+  settings: z.object({
+    mediaRoot: z.string().optional().describe("absent when none is configured"),
+    workers: count,
+    ffprobeTimeoutMs: count,
+    minSizeBytes: count,
+    historyKeep: count,
+  }),
+  limits: z.object({ workers: limit, ffprobeTimeoutMs: limit, minSizeBytes: limit, historyKeep: limit }),
+  ffprobePath: z.string(),
+  sonarr: publicArrConnection,
+  radarr: publicArrConnection,
+});
