@@ -28,6 +28,8 @@ import { scanInput } from "../../services/symlinks/scan.ts";
 import { settingsInput } from "../../services/symlinks/settings.ts";
 import { type ApiRoute, apiRoute } from "../api/openapi-route.ts";
 import {
+  arrDetectSchema,
+  arrTestResultsSchema,
   deletionPlanSchema,
   directoryTreeSchema,
   scanHistorySchema,
@@ -330,7 +332,7 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
         url: z.string({ error: "url must be a string" }).optional(),
         apiKey: z.string({ error: "apiKey must be a string" }).optional(),
       }),
-      responses: { 200: { description: "`{ results: [...] }`, one per service" } },
+      responses: { 200: { description: "One result per service", schema: arrTestResultsSchema } },
     },
     async (c, { body }, deps) => {
       const kinds = body.kind === undefined ? ARR_KINDS : [body.kind];
@@ -346,7 +348,9 @@ export const SYMLINKS_API: readonly ApiRoute[] = [
       path: "/api/symlinks/services/detect",
       tag: TAG,
       summary: "Look for Sonarr/Radarr at their usual addresses",
-      responses: { 200: { description: "What was found" } },
+      responses: {
+        200: { description: "What was found, and whether Docker could be asked", schema: arrDetectSchema },
+      },
     },
     async (c, _input, deps) => c.json(await detectArrServices(deps)),
   ),

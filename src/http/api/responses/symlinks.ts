@@ -108,3 +108,29 @@ export const symlinkConfigSchema = z.object({
   sonarr: publicArrConnection,
   radarr: publicArrConnection,
 });
+
+const arrKind = z.enum(["sonarr", "radarr"]);
+
+export const arrTestResultsSchema = z.object({
+  results: z.array(
+    z.union([
+      z.object({ ok: z.literal(true), kind: arrKind, appName: z.string(), version: z.string() }),
+      z.object({ ok: z.literal(false), kind: arrKind, error: z.string() }),
+    ]),
+  ),
+});
+
+export const arrDetectSchema = z.object({
+  services: z.array(
+    z.object({
+      kind: arrKind,
+      url: z.string(),
+      source: z.enum(["localhost", "docker"]),
+      container: z.string().optional().describe("its name, when found through Docker"),
+      confirmed: z.boolean().describe("its status answered with the saved key"),
+      version: z.string().optional(),
+      needsApiKey: z.boolean().describe("it answered 401: enter its API key"),
+    }),
+  ),
+  docker: z.object({ available: z.boolean(), containers: count, error: z.string().optional() }),
+});
