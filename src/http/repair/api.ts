@@ -19,6 +19,7 @@ import {
   candidatesSchema,
   historySchema,
   queueSchema,
+  reinjectResultSchema,
   repairOverviewSchema,
   repairRunStateSchema,
   repairScanSchema,
@@ -216,7 +217,7 @@ export const REPAIR_API: readonly ApiRoute[] = [
       params: z.object({ torrentId }),
       body: z.object({ dryRun, provider }),
       responses: {
-        200: { description: "`{ result }`: the outcome" },
+        200: { description: "The outcome (a dry run: its plan)", schema: reinjectResultSchema },
         404: { description: "Unknown torrent" },
       },
     },

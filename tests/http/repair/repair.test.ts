@@ -128,6 +128,17 @@ describe("/repair page and /api/repair", () => {
     };
     expect(queue.queue.map((c) => [c.torrent_id, c.failure])).toEqual([[limited!.id, "too_many_active"]]);
 
+    // Re-inject now through the API, as a dry run: the plan comes back in the documented shape.
+    const reinject = await b.postJson(`/api/repair/reinject/${limited!.id}`, { dryRun: true });
+    expect(reinject.status).toBe(200);
+    const reinjected = (await reinject.json()) as { result: { outcome: string; plan: { steps: string[] } } };
+    expect(reinjected.result.outcome).toBe("planned");
+    expect(reinjected.result.plan.steps.length).toBeGreaterThan(0);
+    const reinjectSchema = API_ROUTES.find((r) => r.spec.path === "/api/repair/reinject/:torrentId")?.spec
+      .responses[200]?.schema;
+    expect(reinjectSchema?.safeParse(reinjected).error?.issues).toBeUndefined();
+    expect(reinjectSchema?.safeParse({ result: { outcome: "planned" } }).success).toBe(false);
+
     const newId = fake.state.byHash(dead!.hash)!.id;
     const history = (await (await app.request(`/api/repair/history/${newId}`)).json()) as {
       ids: string[];

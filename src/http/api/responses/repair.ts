@@ -89,3 +89,33 @@ export const repairScanSchema = z.object({
     durationMs: z.number(),
   }),
 });
+
+export const reinjectResultSchema = z.object({
+  result: z.object({
+    candidateId: z.number().nullable(),
+    torrentId: z.string(),
+    filename: z.string(),
+    reason: z.string(),
+    outcome: z.string().describe("repaired, retry, failed, skipped, planned (dry run), deferred, aborted"),
+    failure: text.describe("the failure class, when it failed"),
+    error: text,
+    newTorrentId: text,
+    dueAt: z.number().nullable().describe("epoch ms of the next try (retry queue)"),
+    attempts: z.number(),
+    plan: z
+      .object({
+        magnet: z.string().optional(),
+        oldTorrentId: z.string().optional(),
+        oldStatus: text.optional(),
+        select: z.string().optional(),
+        steps: z.array(z.string()),
+      })
+      .nullable()
+      .describe("a dry run: the steps that would be taken"),
+    links: z.array(z.string()).describe("infringing: the links removed (or that would be)"),
+    requests: z.number(),
+    responseMs: z.number(),
+    dryRun: z.boolean(),
+    arr: z.object({ rescans: z.number(), searches: z.number(), errors: z.array(z.string()) }),
+  }),
+});
