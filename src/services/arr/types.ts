@@ -1,7 +1,7 @@
 /** Shared shapes of the Sonarr/Radarr client (src/services/arr). */
 export type ArrKind = "sonarr" | "radarr";
 
-export const ARR_KINDS: readonly ArrKind[] = ["sonarr", "radarr"];
+export const ARR_KINDS = ["sonarr", "radarr"] as const satisfies readonly ArrKind[];
 
 /** Default port of each application, probed by auto-detection. */
 export const ARR_DEFAULT_PORTS: Record<ArrKind, number> = { sonarr: 8989, radarr: 7878 };

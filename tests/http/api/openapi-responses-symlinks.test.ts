@@ -3,6 +3,7 @@ import type { ZodType } from "zod";
 import { API_ROUTES } from "../../../src/http/api/openapi.ts";
 import { createApp } from "../../../src/http/app.ts";
 import { waitFor } from "../../helpers/downloads.ts";
+import { documentedSchema } from "../../helpers/openapi.ts";
 import { startSymlinkEnv } from "../../integration/symlinks/helpers.ts";
 
 /** The symlink checker's documented JSON bodies (GET), by `METHOD /path` and status. */
@@ -17,13 +18,6 @@ function documentedSymlinkBodies(): Map<string, Map<number, ZodType>> {
     if (bodies.size > 0) out.set(`GET ${route.spec.path}`, bodies);
   }
   return out;
-}
-
-function documentedBody(key: string, status: number): ZodType {
-  const route = API_ROUTES.find((r) => `${r.spec.method.toUpperCase()} ${r.spec.path}` === key);
-  const schema = route?.spec.responses[status]?.schema;
-  if (!schema) throw new Error(`${key} documents no ${status} schema`);
-  return schema;
 }
 
 /** POSTs with the session cookie and CSRF token the /symlinks page gives a browser. */
@@ -44,7 +38,7 @@ describe("the symlink checker's documented response schemas match real answers (
   test("after a real dry-run scan of a media tree with broken links, its start (202) and each documented GET answer pass their schemas", async () => {
     await using env = await startSymlinkEnv();
     const app = createApp(env.deps);
-    const progress = documentedBody("POST /api/symlinks/scan/start", 202);
+    const progress = documentedSchema("POST /api/symlinks/scan/start", 202);
     // Started through the API as a browser would (session cookie, CSRF token): a 202 with progress.
     const post = await csrfClient(app);
     const started = await post("/api/symlinks/scan/start", { paths: ["tv", "movies"], mode: "dry-run" });
@@ -83,7 +77,7 @@ describe("the symlink checker's documented response schemas match real answers (
     const saved = await post("/api/symlinks/config", { workers: 3 });
     expect(saved.status).toBe(200);
     const savedBody = await saved.json();
-    const config = documentedBody("POST /api/symlinks/config", 200);
+    const config = documentedSchema("POST /api/symlinks/config", 200);
     expect(config.safeParse(savedBody).error?.issues).toBeUndefined();
     expect((savedBody as { settings: { workers: number } }).settings.workers).toBe(3);
     expect(config.safeParse({ ...(savedBody as object), sonarr: { url: 1 } }).success).toBe(false);

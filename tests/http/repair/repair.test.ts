@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { API_ROUTES } from "../../../src/http/api/openapi.ts";
 import { createApp } from "../../../src/http/app.ts";
+import { documentedSchema } from "../../helpers/openapi.ts";
 import { ALL_DOWNLOADED, breakTorrents, startRepairEnv } from "../../integration/repair/helpers.ts";
 
 type App = ReturnType<typeof createApp>;
@@ -105,9 +105,7 @@ describe("/repair page and /api/repair", () => {
     const scanned = await scan.json();
     expect((scanned as { scan: { found: number } }).scan.found).toBe(2);
     // The answer is the one the OpenAPI document describes.
-    const documented = API_ROUTES.find((r) => r.spec.method === "post" && r.spec.path === "/api/repair/scan");
-    const scanSchema = documented?.spec.responses[200]?.schema;
-    if (!scanSchema) throw new Error("POST /api/repair/scan documents no 200 schema");
+    const scanSchema = documentedSchema("POST /api/repair/scan");
     expect(scanSchema.safeParse(scanned).error?.issues).toBeUndefined();
     expect(scanSchema.safeParse({ scan: { found: "2" } }).success).toBe(false);
 
@@ -134,10 +132,9 @@ describe("/repair page and /api/repair", () => {
     const reinjected = (await reinject.json()) as { result: { outcome: string; plan: { steps: string[] } } };
     expect(reinjected.result.outcome).toBe("planned");
     expect(reinjected.result.plan.steps.length).toBeGreaterThan(0);
-    const reinjectSchema = API_ROUTES.find((r) => r.spec.path === "/api/repair/reinject/:torrentId")?.spec
-      .responses[200]?.schema;
-    expect(reinjectSchema?.safeParse(reinjected).error?.issues).toBeUndefined();
-    expect(reinjectSchema?.safeParse({ result: { outcome: "planned" } }).success).toBe(false);
+    const reinjectSchema = documentedSchema("POST /api/repair/reinject/:torrentId");
+    expect(reinjectSchema.safeParse(reinjected).error?.issues).toBeUndefined();
+    expect(reinjectSchema.safeParse({ result: { outcome: "planned" } }).success).toBe(false);
 
     const newId = fake.state.byHash(dead!.hash)!.id;
     const history = (await (await app.request(`/api/repair/history/${newId}`)).json()) as {

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { API_ROUTES } from "../../../src/http/api/openapi.ts";
 import { createApp } from "../../../src/http/app.ts";
 import { waitUntil, writeHangingFfprobe } from "../../helpers/hanging-ffprobe.ts";
+import { documentedSchema } from "../../helpers/openapi.ts";
 import { startSymlinkEnv } from "../../integration/symlinks/helpers.ts";
 import { snapshotTree } from "../../integration/symlinks/media-tree.ts";
 
@@ -241,7 +241,9 @@ describe("/api/symlinks", () => {
     ]);
     const wrong = await api.post("/api/symlinks/services/test", { kind: "radarr", apiKey: "bad-key" });
     // Checked before toMatchObject, which writes its matchers into the object it is given.
-    expect(documented("/api/symlinks/services/test").safeParse(wrong.body).error?.issues).toBeUndefined();
+    expect(
+      documentedSchema("POST /api/symlinks/services/test").safeParse(wrong.body).error?.issues,
+    ).toBeUndefined();
     expect(wrong.body.results[0]).toMatchObject({ ok: false, error: expect.stringContaining("refused") });
     expect((await api.post("/api/symlinks/services/test", { kind: "plex" })).status).toBe(400);
     const detected = await api.post("/api/symlinks/services/detect");
@@ -249,20 +251,14 @@ describe("/api/symlinks", () => {
     expect(detected.body.docker).toHaveProperty("available");
     expect(Array.isArray(detected.body.services)).toBe(true);
     // The answers are the ones the OpenAPI document describes.
-    expect(documented("/api/symlinks/services/test").safeParse(tested.body).error?.issues).toBeUndefined();
     expect(
-      documented("/api/symlinks/services/detect").safeParse(detected.body).error?.issues,
+      documentedSchema("POST /api/symlinks/services/test").safeParse(tested.body).error?.issues,
     ).toBeUndefined();
-    expect(documented("/api/symlinks/services/test").safeParse({ results: [{ ok: true }] }).success).toBe(
-      false,
-    );
+    expect(
+      documentedSchema("POST /api/symlinks/services/detect").safeParse(detected.body).error?.issues,
+    ).toBeUndefined();
+    expect(
+      documentedSchema("POST /api/symlinks/services/test").safeParse({ results: [{ ok: true }] }).success,
+    ).toBe(false);
   });
 });
-
-/** The 200 body a POST route of the document describes. */
-function documented(path: string) {
-  const schema = API_ROUTES.find((r) => r.spec.method === "post" && r.spec.path === path)?.spec.responses[200]
-    ?.schema;
-  if (!schema) throw new Error(`POST ${path} documents no 200 schema`);
-  return schema;
-}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ARR_KINDS } from "../../../services/arr/types.ts";
 
 /** Response bodies of the symlink checker's GET routes (src/services/symlinks/ builds them). */
 
@@ -109,7 +110,7 @@ export const symlinkConfigSchema = z.object({
   radarr: publicArrConnection,
 });
 
-const arrKind = z.enum(["sonarr", "radarr"]);
+const arrKind = z.enum(ARR_KINDS);
 
 export const arrTestResultsSchema = z.object({
   results: z.array(
